@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { computeTotals, taxFor } from "./totals.js";
+
+describe("taxFor", () => {
+  it("rounds half away from zero", () => {
+    assert.equal(taxFor(50n, 1000), 5n); // exact
+    assert.equal(taxFor(5n, 1000), 1n); // 0.5 -> 1
+    assert.equal(taxFor(4n, 1000), 0n); // 0.4 -> 0
+    assert.equal(taxFor(-5n, 1000), -1n); // -0.5 -> -1 (credit amounts)
+    assert.equal(taxFor(1n, 1900), 0n); // 0.19 -> 0
+    assert.equal(taxFor(3n, 1900), 1n); // 0.57 -> 1
+  });
+
+  it("stays exact beyond 2^53", () => {
+    const big = 2n ** 60n;
+    assert.equal(taxFor(big, 10_000), big);
+    assert.equal(taxFor(big + 1n, 5_000), (big + 2n) / 2n);
+  });
+});
+
+describe("computeTotals", () => {
+  it("rounds once per rate, not per line", () => {
+    // Three lines of 0.05 at 10 %: per line 0.005 -> 0.01 each (0.03); per rate 0.015 -> 0.02.
+    const totals = computeTotals([
+      { quantity: 1n, unitPrice: 5n, taxRateBps: 1000 },
+      { quantity: 1n, unitPrice: 5n, taxRateBps: 1000 },
+      { quantity: 1n, unitPrice: 5n, taxRateBps: 1000 },
+    ]);
+    assert.deepEqual(totals, {
+      net: 15n,
+      tax: 2n,
+      gross: 17n,
+      taxLines: [{ rateBps: 1000, net: 15n, tax: 2n }],
+    });
+  });
+
+  it("breaks tax down per rate, ascending, on a multi-rate invoice", () => {
+    const totals = computeTotals([
+      { quantity: 2n, unitPrice: 1999n, taxRateBps: 1900 }, // 39.98 @19% = 7.5962 -> 7.60
+      { quantity: 3n, unitPrice: 450n, taxRateBps: 700 }, // 13.50 @7% = 0.945 -> 0.95
+      { quantity: 1n, unitPrice: 1001n, taxRateBps: 1900 }, // +10.01 -> 49.99 @19% = 9.4981 -> 9.50
+      { quantity: 1n, unitPrice: 500n, taxRateBps: 0 },
+    ]);
+    assert.deepEqual(totals.taxLines, [
+      { rateBps: 0, net: 500n, tax: 0n },
+      { rateBps: 700, net: 1350n, tax: 95n },
+      { rateBps: 1900, net: 4999n, tax: 950n },
+    ]);
+    assert.equal(totals.net, 6849n);
+    assert.equal(totals.tax, 1045n);
+    assert.equal(totals.gross, 7894n);
+  });
+
+  it("works in a zero-decimal currency (JPY amounts are whole yen)", () => {
+    // 3 x 333 yen at 10 % = 999 -> 99.9 -> 100 yen tax.
+    const totals = computeTotals([{ quantity: 3n, unitPrice: 333n, taxRateBps: 1000 }]);
+    assert.equal(totals.tax, 100n);
+    assert.equal(totals.gross, 1099n);
+  });
+
+  it("gives zero totals for no lines", () => {
+    assert.deepEqual(computeTotals([]), { net: 0n, tax: 0n, gross: 0n, taxLines: [] });
+  });
+});

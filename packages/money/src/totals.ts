@@ -1,0 +1,58 @@
+// Invoice arithmetic in integer minor units. Tax is rounded once per rate, on the sum of the
+// net amounts at that rate (not per line), half away from zero: the convention of most EU VAT
+// regimes, and it keeps the tax breakdown consistent with the totals.
+
+export interface PricedLine {
+  quantity: bigint;
+  /** Net price of one unit, minor units. */
+  unitPrice: bigint;
+  /** 1900 = 19 %. */
+  taxRateBps: number;
+}
+
+export interface TaxAtRate {
+  rateBps: number;
+  net: bigint;
+  tax: bigint;
+}
+
+export interface Totals {
+  net: bigint;
+  tax: bigint;
+  gross: bigint;
+  /** One entry per distinct rate, ascending. */
+  taxLines: TaxAtRate[];
+}
+
+const BPS_PER_UNIT = 10_000n;
+
+export function lineNet(line: PricedLine): bigint {
+  return line.quantity * line.unitPrice;
+}
+
+/** `amount * rateBps / 10000`, rounded half away from zero. */
+export function taxFor(amount: bigint, rateBps: number): bigint {
+  const scaled = amount * BigInt(rateBps);
+  const half = BPS_PER_UNIT / 2n;
+  return scaled >= 0n ? (scaled + half) / BPS_PER_UNIT : (scaled - half) / BPS_PER_UNIT;
+}
+
+export function computeTotals(lines: readonly PricedLine[]): Totals {
+  const netByRate = new Map<number, bigint>();
+  for (const line of lines) {
+    netByRate.set(line.taxRateBps, (netByRate.get(line.taxRateBps) ?? 0n) + lineNet(line));
+  }
+  const taxLines = [...netByRate.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([rateBps, net]) => ({ rateBps, net, tax: taxFor(net, rateBps) }));
+  const net = taxLines.reduce((sum, line) => sum + line.net, 0n);
+  const tax = taxLines.reduce((sum, line) => sum + line.tax, 0n);
+  return { net, tax, gross: net + tax, taxLines };
+}
+
+/** "19 %" style label for a rate in basis points, locale-formatted ("7,5 %" in de-DE). */
+export function formatRate(rateBps: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(
+    rateBps / 10_000,
+  );
+}

@@ -1,0 +1,111 @@
+import { jetstream, type JsMsg } from "@nats-io/jetstream";
+import { headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
+import type { Logger } from "pino";
+import { deadLetterSubject } from "./jetstream-topology.js";
+import { consumeTraced } from "./message-tracing.js";
+
+/** A message that can never succeed (undecodable, invalid): dead-lettered, never retried. */
+export class PermanentFailure extends Error {
+  override name = "PermanentFailure";
+}
+
+export interface DurableConsumerLoop {
+  /** Stops pulling, waits for the messages in hand to finish. */
+  stop(): Promise<void>;
+}
+
+export interface ConsumerLoopOptions {
+  nc: NatsConnection;
+  stream: string;
+  durable: string;
+  maxInFlight: number;
+  maxDeliver: number;
+  logger: Logger;
+  /** Delay before the next attempt after a transient failure on attempt `n` (1-based). */
+  retryDelayMs: (attempt: number) => number;
+  /** Does the work and makes it durable; the loop acks only after it resolves. */
+  handle: (msg: JsMsg) => Promise<void>;
+  /** Called when a message is dead-lettered, e.g. to mark its invoice FAILED. */
+  onDeadLetter?: (msg: JsMsg, reason: string) => Promise<void>;
+}
+
+/**
+ * Pulls from a durable consumer with at most `maxInFlight` messages in work. Ack after
+ * success; nak with delay on a transient failure; dead-letter and term on a permanent one or
+ * on the last attempt. One bad message never stops the loop.
+ */
+export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<DurableConsumerLoop> {
+  const { nc, stream, durable, logger } = options;
+  const js = jetstream(nc);
+  const consumer = await js.consumers.get(stream, durable);
+  const messages = await consumer.consume({ max_messages: options.maxInFlight });
+  const inFlight = new Set<Promise<void>>();
+
+  const process = async (msg: JsMsg) => {
+    const attempt = msg.info.deliveryCount;
+    try {
+      await consumeTraced(msg, durable, () => options.handle(msg));
+      msg.ack();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const permanent = error instanceof PermanentFailure;
+      if (!permanent && attempt < options.maxDeliver) {
+        const delay = options.retryDelayMs(attempt);
+        logger.warn({ subject: msg.subject, attempt, delay, reason }, "transient failure, retrying");
+        msg.nak(delay);
+        return;
+      }
+      const why = permanent ? reason : `gave up after ${attempt} attempts: ${reason}`;
+      try {
+        await publishDeadLetter(options, msg, why);
+        await options.onDeadLetter?.(msg, why);
+        logger.error({ subject: msg.subject, attempt, reason: why }, "message dead-lettered");
+        msg.term(why);
+      } catch (deadLetterError) {
+        // Not recorded anywhere yet, so it must not be dropped: let the server redeliver.
+        logger.error({ err: deadLetterError, subject: msg.subject }, "dead-lettering failed");
+        msg.nak(options.retryDelayMs(attempt));
+      }
+    }
+  };
+
+  const loop = (async () => {
+    for await (const msg of messages) {
+      const work = process(msg).catch((error: unknown) => {
+        logger.error({ err: error, subject: msg.subject }, "consumer handler crashed");
+      });
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+      while (inFlight.size >= options.maxInFlight) await Promise.race(inFlight);
+    }
+  })();
+
+  return {
+    async stop() {
+      await messages.close();
+      await loop.catch(() => undefined);
+      await Promise.all(inFlight);
+    },
+  };
+}
+
+async function publishDeadLetter(options: ConsumerLoopOptions, msg: JsMsg, reason: string) {
+  const hdrs = natsHeaders();
+  if (msg.headers) {
+    for (const key of msg.headers.keys()) {
+      if (key.toLowerCase() === "nats-msg-id") continue;
+      for (const value of msg.headers.values(key)) hdrs.append(key, value);
+    }
+  }
+  hdrs.set("Dead-Letter-Reason", reason.slice(0, 1_000));
+  hdrs.set("Dead-Letter-Stream", options.stream);
+  hdrs.set("Dead-Letter-Consumer", options.durable);
+  hdrs.set("Dead-Letter-Subject", msg.subject);
+  hdrs.set("Dead-Letter-Sequence", String(msg.seq));
+  hdrs.set("Dead-Letter-Attempts", String(msg.info.deliveryCount));
+  await jetstream(options.nc).publish(deadLetterSubject(options.stream, options.durable), msg.data, {
+    headers: hdrs,
+    // One dead letter per original message, however often this path runs for it.
+    msgID: `${options.stream}:${msg.seq}`,
+  });
+}

@@ -1,0 +1,60 @@
+import type { ConnectRouter } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import http2 from "node:http2";
+import type { AddressInfo } from "node:net";
+import { HealthState, healthRoutes } from "./health.js";
+import { serverTracing } from "./rpc-tracing.js";
+
+export interface GrpcServer {
+  readonly port: number;
+  readonly health: HealthState;
+  /** Stops accepting, lets calls in flight finish for `graceMs`, then cuts the rest. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * One HTTP/2 listener serving gRPC, gRPC-Web and Connect for the given routes plus
+ * grpc.health.v1. Port 0 picks a free port (tests).
+ */
+export async function startGrpcServer(options: {
+  routes: (router: ConnectRouter) => void;
+  host: string;
+  port: number;
+  health?: HealthState;
+}): Promise<GrpcServer> {
+  const health = options.health ?? new HealthState();
+  const handler = connectNodeAdapter({
+    routes: (router) => {
+      options.routes(router);
+      healthRoutes(health)(router);
+    },
+    interceptors: [serverTracing],
+  });
+  const server = http2.createServer(handler);
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on("session", (session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    health,
+    async close(graceMs = 5_000) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const session of sessions) session.close();
+      const timer = setTimeout(() => {
+        for (const session of sessions) session.destroy();
+      }, graceMs);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}
