@@ -1,0 +1,34 @@
+import {
+  envInt,
+  envOptional,
+  envPort,
+  envString,
+  type Env,
+} from "@invoicing/service-kit/env-config";
+import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
+import { availableParallelism } from "node:os";
+
+export interface RendererConfig {
+  host: string;
+  port: number;
+  /** Chromium pages rendering at once in this process. */
+  pages: number;
+  /** Requests that may wait for a page; past it, RESOURCE_EXHAUSTED. */
+  queueLimit: number;
+  renderTimeoutMs: number;
+  /** Explicit browser binary; otherwise Debian's chromium-headless-shell, then chromium. */
+  chromiumPath: string | undefined;
+  tracing: TracingConfig;
+}
+
+export function readConfig(env: Env = process.env): RendererConfig {
+  return {
+    host: envString(env, "RENDERER_HOST", "127.0.0.1"),
+    port: envPort(env, "RENDERER_PORT", 50053),
+    pages: envInt(env, "RENDER_PAGES", Math.max(2, availableParallelism()), { min: 1, max: 64 }),
+    queueLimit: envInt(env, "RENDER_QUEUE_LIMIT", 64, { min: 0, max: 10_000 }),
+    renderTimeoutMs: envInt(env, "RENDER_TIMEOUT_MS", 15_000, { min: 100, max: 300_000 }),
+    chromiumPath: envOptional(env, "CHROMIUM_PATH"),
+    tracing: readTracingConfig(env),
+  };
+}

@@ -1,0 +1,80 @@
+import { create } from "@bufbuild/protobuf";
+import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
+import {
+  RenderPdfResponseSchema,
+  RenderService,
+  type RenderPdfRequest,
+} from "@invoicing/contracts/invoicing/render/v1/render_pb";
+import {
+  PoolClosedError,
+  QueueFullError,
+  RenderTimeoutError,
+  type PagePool,
+  type PdfOptions,
+} from "./page-pool.js";
+
+const MAX_HTML_BYTES = 5 * 1024 * 1024;
+const CSS_LENGTH = /^\d+(\.\d+)?(mm|cm|in|px|pt)$/;
+
+export function renderRoutes(pool: PagePool) {
+  return (router: ConnectRouter) =>
+    router.service(RenderService, {
+      async renderPdf(req) {
+        const options = validate(req);
+        try {
+          const result = await pool.render(req.html, options);
+          return create(RenderPdfResponseSchema, {
+            pdf: result.pdf,
+            pageCount: result.pageCount,
+            renderMillis: result.renderMillis,
+            queueMillis: result.queueMillis,
+          });
+        } catch (error) {
+          throw toConnectError(error);
+        }
+      },
+    });
+}
+
+function validate(req: RenderPdfRequest): PdfOptions {
+  if (req.html.trim() === "") {
+    throw new ConnectError("html: must not be empty", Code.InvalidArgument);
+  }
+  if (Buffer.byteLength(req.html) > MAX_HTML_BYTES) {
+    throw new ConnectError(`html: must be at most ${MAX_HTML_BYTES} bytes`, Code.InvalidArgument);
+  }
+  const page = req.page;
+  const format = page?.format || "A4";
+  if (format !== "A4" && format !== "Letter") {
+    throw new ConnectError(`page.format: must be "A4" or "Letter", got "${format}"`, Code.InvalidArgument);
+  }
+  const margin: NonNullable<PdfOptions["margin"]> = {};
+  for (const side of ["top", "right", "bottom", "left"] as const) {
+    const key = `margin${side[0]!.toUpperCase()}${side.slice(1)}` as
+      | "marginTop"
+      | "marginRight"
+      | "marginBottom"
+      | "marginLeft";
+    const value = page?.[key] ?? "";
+    if (value === "") continue;
+    if (!CSS_LENGTH.test(value)) {
+      throw new ConnectError(`page.${key.replace(/[A-Z]/, (c) => `_${c.toLowerCase()}`)}: must be a CSS length such as "12mm", got "${value}"`, Code.InvalidArgument);
+    }
+    margin[side] = value;
+  }
+  return {
+    format,
+    landscape: page?.landscape ?? false,
+    ...(Object.keys(margin).length > 0 ? { margin } : {}),
+  };
+}
+
+function toConnectError(error: unknown): ConnectError {
+  if (error instanceof QueueFullError) {
+    return new ConnectError(`${error.message}; retry another replica`, Code.ResourceExhausted);
+  }
+  if (error instanceof RenderTimeoutError) return new ConnectError(error.message, Code.DeadlineExceeded);
+  if (error instanceof PoolClosedError) return new ConnectError(error.message, Code.Unavailable);
+  // A browser that died mid-render is replaced; the caller may retry.
+  return new ConnectError(`render failed: ${String(error)}`, Code.Unavailable);
+}

@@ -1,0 +1,99 @@
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { RenderService } from "@invoicing/contracts/invoicing/render/v1/render_pb";
+import { createLogger } from "@invoicing/service-kit/logger";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { readConfig } from "./config.js";
+import { startRendererServer, type RendererServer } from "./renderer-server.js";
+
+function pdfText(pdf: Uint8Array): string {
+  const dir = mkdtempSync(join(tmpdir(), "render-test-"));
+  const file = join(dir, "out.pdf");
+  writeFileSync(file, pdf);
+  return execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
+}
+
+describe("renderer over gRPC with real Chromium", () => {
+  let renderer: RendererServer;
+  let client: ReturnType<typeof createClient<typeof RenderService>>;
+  let probe: http.Server;
+  const probeHits: string[] = [];
+
+  before(async () => {
+    probe = http.createServer((req, res) => {
+      probeHits.push(req.url ?? "");
+      res.end("x");
+    });
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const config = readConfig({ RENDERER_PORT: "0", RENDER_PAGES: "1", RENDER_QUEUE_LIMIT: "1" });
+    renderer = await startRendererServer(config, createLogger("renderer-test", "silent"));
+    client = createClient(
+      RenderService,
+      createGrpcTransport({ baseUrl: `http://127.0.0.1:${renderer.server.port}` }),
+    );
+  });
+
+  after(async () => {
+    await renderer.stop();
+    probe.close();
+  });
+
+  it("renders HTML to a PDF with its text and page count", async () => {
+    const res = await client.renderPdf({
+      html: "<html><body><h1>Invoice INV-2026-000001</h1><p style='page-break-after:always'>one</p><p>two</p></body></html>",
+    });
+    assert.equal(Buffer.from(res.pdf.subarray(0, 5)).toString(), "%PDF-");
+    assert.equal(res.pageCount, 2);
+    assert.match(pdfText(res.pdf), /Invoice INV-2026-000001/);
+  });
+
+  it("runs no script and reaches neither the network nor the file system", async () => {
+    const base = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+    const res = await client.renderPdf({
+      html: `<html><body>
+        <p id="x">script-did-not-run</p>
+        <script>document.getElementById("x").textContent = "script-ran";</script>
+        <img src="${base}/img.png"><link rel="stylesheet" href="${base}/style.css">
+        <iframe src="file:///etc/hostname"></iframe>
+        <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+      </body></html>`,
+    });
+    const text = pdfText(res.pdf);
+    assert.match(text, /script-did-not-run/);
+    assert.doesNotMatch(text, /script-ran/);
+    assert.deepEqual(probeHits, []);
+  });
+
+  it("answers INVALID_ARGUMENT naming the field", async () => {
+    await assert.rejects(client.renderPdf({ html: "  " }), (error: unknown) => {
+      const e = ConnectError.from(error);
+      return e.code === Code.InvalidArgument && /html/.test(e.rawMessage);
+    });
+    await assert.rejects(
+      client.renderPdf({ html: "<p>x</p>", page: { format: "A3" } }),
+      (error: unknown) => ConnectError.from(error).code === Code.InvalidArgument && /page\.format/.test(ConnectError.from(error).rawMessage),
+    );
+  });
+
+  it("answers RESOURCE_EXHAUSTED past the queue bound", async () => {
+    // One page, one queue slot: of many concurrent renders some must be refused, none lost.
+    const html = `<html><body>${"<p>row</p>".repeat(2000)}</body></html>`;
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => client.renderPdf({ html })));
+    const refused = results.filter(
+      (r) => r.status === "rejected" && ConnectError.from(r.reason).code === Code.ResourceExhausted,
+    );
+    const done = results.filter((r) => r.status === "fulfilled");
+    assert.ok(refused.length >= 1, `expected refusals, got ${refused.length}`);
+    assert.ok(done.length >= 2, `expected some renders, got ${done.length}`);
+    assert.equal(refused.length + done.length, 8);
+    assert.match(ConnectError.from((refused[0] as PromiseRejectedResult).reason).rawMessage, /queue is full \(1 waiting\)/);
+  });
+});
