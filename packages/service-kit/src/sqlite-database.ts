@@ -1,0 +1,20 @@
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+export type SqliteDatabase = Database.Database;
+
+/**
+ * Opens (creating) an embedded database file. WAL lets readers run beside the one writer, and
+ * the busy timeout lets several processes (competing workers) share the file safely.
+ */
+export function openSqlite(path: string, schema: string): SqliteDatabase {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("busy_timeout = 10000");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  db.exec(schema);
+  return db;
+}

@@ -1,0 +1,33 @@
+import { createReadStream } from "node:fs";
+import { mkdir, rename, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { PdfStore } from "./pdf-store.js";
+
+/** PDFs as files in one folder, written to a temporary name then renamed: never half a file. */
+export class FilePdfStore implements PdfStore {
+  constructor(private readonly dir: string) {}
+
+  async put(invoiceId: string, pdf: Uint8Array): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const target = this.#path(invoiceId);
+    const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
+    await writeFile(temporary, pdf, { flush: true });
+    await rename(temporary, target);
+  }
+
+  async read(invoiceId: string, chunkSize: number): Promise<AsyncIterable<Uint8Array> | undefined> {
+    const path = this.#path(invoiceId);
+    const exists = await stat(path).then(
+      () => true,
+      () => false,
+    );
+    return exists ? createReadStream(path, { highWaterMark: chunkSize }) : undefined;
+  }
+
+  async close(): Promise<void> {}
+
+  #path(invoiceId: string): string {
+    if (!/^[A-Za-z0-9_-]+$/.test(invoiceId)) throw new Error(`not an invoice id: ${invoiceId}`);
+    return join(this.dir, `${invoiceId}.pdf`);
+  }
+}

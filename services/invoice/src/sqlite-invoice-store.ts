@@ -1,0 +1,161 @@
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { timestampFromDate, timestampMs } from "@bufbuild/protobuf/wkt";
+import {
+  InvoiceSchema,
+  InvoiceStatus,
+  type Invoice,
+} from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { openSqlite, type SqliteDatabase } from "@invoicing/service-kit/sqlite-database";
+import {
+  formatInvoiceNumber,
+  type CreateResult,
+  type InvoicePage,
+  type InvoiceStore,
+  type NewInvoice,
+} from "./invoice-store.js";
+import { decodePageToken, encodePageToken } from "./page-token.js";
+
+const schema = `
+CREATE TABLE IF NOT EXISTS number_series (
+  series_key TEXT PRIMARY KEY,
+  last INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS invoices (
+  invoice_id TEXT PRIMARY KEY,
+  payment_id TEXT NOT NULL UNIQUE,
+  number TEXT NOT NULL UNIQUE,
+  customer_id TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  issued_at INTEGER NOT NULL,
+  invoice_pb BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS invoices_by_customer ON invoices(customer_id, issued_at DESC, invoice_id DESC);
+`;
+
+type Row = { invoice_pb: Buffer };
+const decode = (row: Row | undefined) => row && fromBinary(InvoiceSchema, row.invoice_pb);
+
+export class SqliteInvoiceStore implements InvoiceStore {
+  readonly #db: SqliteDatabase;
+
+  constructor(path: string) {
+    this.#db = openSqlite(path, schema);
+  }
+
+  async createForPayment(input: NewInvoice): Promise<CreateResult> {
+    const { invoice, series, year } = input;
+    // BEGIN IMMEDIATE: the write lock is held from the first read, so between the lookup by
+    // payment id and the insert no other worker (thread or process) can number anything. The
+    // counter update and the invoice insert commit together or not at all: a crash before the
+    // commit leaves the counter where it was, so no number is skipped; the lock and the unique
+    // payment id mean no number is used twice and no payment gets two invoices.
+    const create = this.#db.transaction((): CreateResult => {
+      const existing = decode(
+        this.#db.prepare("SELECT invoice_pb FROM invoices WHERE payment_id = ?").get(invoice.paymentId) as Row,
+      );
+      if (existing) return { invoice: existing, created: false };
+      const key = `${series}-${year}`;
+      const { last } = this.#db
+        .prepare(
+          `INSERT INTO number_series (series_key, last) VALUES (?, 1)
+           ON CONFLICT(series_key) DO UPDATE SET last = last + 1 RETURNING last`,
+        )
+        .get(key) as { last: number };
+      const numbered: Invoice = { ...invoice, number: formatInvoiceNumber(series, year, last) };
+      this.#db
+        .prepare(
+          `INSERT INTO invoices (invoice_id, payment_id, number, customer_id, status, issued_at, invoice_pb)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          numbered.invoiceId,
+          numbered.paymentId,
+          numbered.number,
+          numbered.customer?.customerId ?? "",
+          numbered.status,
+          numbered.issuedAt ? Number(timestampMs(numbered.issuedAt)) : Date.now(),
+          toBinary(InvoiceSchema, numbered),
+        );
+      return { invoice: numbered, created: true };
+    });
+    return create.immediate();
+  }
+
+  async get(invoiceId: string): Promise<Invoice | undefined> {
+    return decode(this.#db.prepare("SELECT invoice_pb FROM invoices WHERE invoice_id = ?").get(invoiceId) as Row);
+  }
+
+  async getByPayment(paymentId: string): Promise<Invoice | undefined> {
+    return decode(this.#db.prepare("SELECT invoice_pb FROM invoices WHERE payment_id = ?").get(paymentId) as Row);
+  }
+
+  async listByCustomer(customerId: string, pageSize: number, pageToken: string | undefined): Promise<InvoicePage> {
+    const after = pageToken ? decodePageToken(pageToken) : undefined;
+    const rows = (
+      after
+        ? this.#db
+            .prepare(
+              `SELECT invoice_pb, issued_at, invoice_id FROM invoices
+               WHERE customer_id = ? AND (issued_at, invoice_id) < (?, ?)
+               ORDER BY issued_at DESC, invoice_id DESC LIMIT ?`,
+            )
+            .all(customerId, after.issuedAtMs, after.invoiceId, pageSize + 1)
+        : this.#db
+            .prepare(
+              `SELECT invoice_pb, issued_at, invoice_id FROM invoices WHERE customer_id = ?
+               ORDER BY issued_at DESC, invoice_id DESC LIMIT ?`,
+            )
+            .all(customerId, pageSize + 1)
+    ) as Array<Row & { issued_at: number; invoice_id: string }>;
+    const page = rows.slice(0, pageSize);
+    const last = page.at(-1);
+    return {
+      invoices: page.map((row) => fromBinary(InvoiceSchema, row.invoice_pb)),
+      nextPageToken:
+        rows.length > pageSize && last
+          ? encodePageToken({ issuedAtMs: last.issued_at, invoiceId: last.invoice_id })
+          : undefined,
+    };
+  }
+
+  async markReady(invoiceId: string, pdf: { size: bigint; sha256: string; readyAt: Date }): Promise<Invoice> {
+    const updated = this.#update(invoiceId, (invoice) => {
+      invoice.status = InvoiceStatus.READY;
+      invoice.pdfSize = pdf.size;
+      invoice.pdfSha256 = pdf.sha256;
+      invoice.readyAt = timestampFromDate(pdf.readyAt);
+      invoice.failureReason = "";
+    });
+    if (!updated) throw new Error(`invoice ${invoiceId} does not exist`);
+    return updated;
+  }
+
+  async markFailed(invoiceId: string, reason: string): Promise<Invoice | undefined> {
+    return this.#update(invoiceId, (invoice) => {
+      // A READY invoice stays READY: its PDF exists, whatever failed later.
+      if (invoice.status === InvoiceStatus.READY) return;
+      invoice.status = InvoiceStatus.FAILED;
+      invoice.failureReason = reason;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+
+  #update(invoiceId: string, change: (invoice: Invoice) => void): Invoice | undefined {
+    return this.#db
+      .transaction(() => {
+        const invoice = decode(
+          this.#db.prepare("SELECT invoice_pb FROM invoices WHERE invoice_id = ?").get(invoiceId) as Row,
+        );
+        if (!invoice) return undefined;
+        change(invoice);
+        this.#db
+          .prepare("UPDATE invoices SET status = ?, invoice_pb = ? WHERE invoice_id = ?")
+          .run(invoice.status, toBinary(InvoiceSchema, invoice), invoiceId);
+        return invoice;
+      })
+      .immediate();
+  }
+}

@@ -1,0 +1,121 @@
+import { create } from "@bufbuild/protobuf";
+import {
+  OrderSchema,
+  OrderStatus,
+  PaymentMethod,
+  type Order,
+} from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import type { OrderStore, OutboxEntry, PaymentRecord } from "./order-store.js";
+
+/** The behaviour every OrderStore adapter must show; run once per adapter. */
+export function orderStoreContract(name: string, open: () => Promise<OrderStore>): void {
+  describe(`OrderStore contract: ${name}`, () => {
+    let store: OrderStore;
+    before(async () => {
+      store = await open();
+    });
+    after(async () => {
+      await store.close();
+    });
+
+    const order = (): Order =>
+      create(OrderSchema, {
+        orderId: `ord_${randomUUID()}`,
+        customer: { customerId: "c1", name: "Ada", email: "ada@example.com" },
+        items: [{ description: "Widget", quantity: 2n, unitPrice: 500n, taxRateBps: 1900 }],
+        currency: "EUR",
+        locale: "de-DE",
+        status: OrderStatus.AWAITING_PAYMENT,
+        total: 1190n,
+      });
+    const payment = (orderId: string, paymentId = `pay_${randomUUID()}`): PaymentRecord => ({
+      paymentId,
+      orderId,
+      amount: 1190n,
+      method: PaymentMethod.CARD,
+      traceId: "0af7651916cd43dd8448eb211c80319c",
+      completedAt: new Date(1_764_000_000_000),
+    });
+    const event = (msgId: string): OutboxEntry => ({
+      msgId,
+      subject: "payments.completed.x",
+      payload: new Uint8Array([1, 2, 3]),
+      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    });
+
+    it("stores and reads an order", async () => {
+      const o = order();
+      await store.createOrder(o);
+      const read = await store.getOrder(o.orderId);
+      assert.equal(read?.orderId, o.orderId);
+      assert.equal(read?.total, 1190n);
+      assert.equal(read?.items[0]?.description, "Widget");
+      assert.equal(await store.getOrder("ord_missing"), undefined);
+    });
+
+    it("records a payment, marks the order paid and queues its event together", async () => {
+      const o = order();
+      await store.createOrder(o);
+      const p = payment(o.orderId);
+      const result = await store.completePayment(p, event(p.paymentId));
+      assert.equal(result.outcome, "recorded");
+      assert.equal((await store.getOrder(o.orderId))?.status, OrderStatus.PAID);
+      assert.deepEqual(await store.getPayment(p.paymentId), p);
+      const pending = await store.pendingOutbox(1000);
+      const queued = pending.find((e) => e.msgId === p.paymentId);
+      assert.deepEqual(queued, event(p.paymentId));
+    });
+
+    it("keeps the first result for a repeated payment id, queuing nothing more", async () => {
+      const o = order();
+      await store.createOrder(o);
+      const p = payment(o.orderId);
+      await store.completePayment(p, event(p.paymentId));
+      const again = await store.completePayment({ ...p, traceId: "ffffffffffffffffffffffffffffffff" }, event(p.paymentId));
+      assert.equal(again.outcome, "duplicate");
+      assert.equal(again.outcome === "duplicate" && again.payment.traceId, p.traceId);
+      const pending = await store.pendingOutbox(1000);
+      assert.equal(pending.filter((e) => e.msgId === p.paymentId).length, 1);
+    });
+
+    it("refuses a second payment for a paid order and a payment for no order", async () => {
+      const o = order();
+      await store.createOrder(o);
+      const first = payment(o.orderId);
+      await store.completePayment(first, event(first.paymentId));
+      const second = payment(o.orderId);
+      const result = await store.completePayment(second, event(second.paymentId));
+      assert.equal(result.outcome, "order-already-paid");
+      assert.equal(await store.getPayment(second.paymentId), undefined);
+      const orphan = payment("ord_missing");
+      assert.equal((await store.completePayment(orphan, event(orphan.paymentId))).outcome, "order-not-found");
+    });
+
+    it("lists pending events oldest first and forgets published ones", async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const o = order();
+        await store.createOrder(o);
+        const p = payment(o.orderId);
+        ids.push(p.paymentId);
+        await store.completePayment(p, event(p.paymentId));
+      }
+      const pending = (await store.pendingOutbox(1000)).map((e) => e.msgId).filter((id) => ids.includes(id));
+      assert.deepEqual(pending, ids);
+      await store.markPublished(ids.slice(0, 2));
+      const left = (await store.pendingOutbox(1000)).map((e) => e.msgId).filter((id) => ids.includes(id));
+      assert.deepEqual(left, ids.slice(2));
+    });
+
+    it("lets exactly one of many concurrent payments for one order win", async () => {
+      const o = order();
+      await store.createOrder(o);
+      const attempts = Array.from({ length: 8 }, () => payment(o.orderId));
+      const results = await Promise.all(attempts.map((p) => store.completePayment(p, event(p.paymentId))));
+      assert.equal(results.filter((r) => r.outcome === "recorded").length, 1);
+    });
+  });
+}

@@ -1,0 +1,7 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { orderStoreContract } from "./order-store.contract.js";
+import { SqliteOrderStore } from "./sqlite-order-store.js";
+
+orderStoreContract("sqlite", async () => new SqliteOrderStore(join(mkdtempSync(join(tmpdir(), "order-store-")), "order.sqlite")));

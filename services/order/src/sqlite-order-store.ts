@@ -1,0 +1,145 @@
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import {
+  OrderSchema,
+  OrderStatus,
+  type Order,
+} from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import { openSqlite, type SqliteDatabase } from "@invoicing/service-kit/sqlite-database";
+import type { CompletePaymentResult, OrderStore, OutboxEntry, PaymentRecord } from "./order-store.js";
+
+const schema = `
+CREATE TABLE IF NOT EXISTS orders (
+  order_id TEXT PRIMARY KEY,
+  status INTEGER NOT NULL,
+  order_pb BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS payments (
+  payment_id TEXT PRIMARY KEY,
+  order_id TEXT NOT NULL UNIQUE REFERENCES orders(order_id),
+  amount TEXT NOT NULL,
+  method INTEGER NOT NULL,
+  trace_id TEXT NOT NULL,
+  completed_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  msg_id TEXT NOT NULL UNIQUE,
+  subject TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  traceparent TEXT NOT NULL,
+  published_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(seq) WHERE published_at IS NULL;
+`;
+
+interface PaymentRow {
+  payment_id: string;
+  order_id: string;
+  amount: string;
+  method: number;
+  trace_id: string;
+  completed_at: number;
+}
+
+const toPayment = (row: PaymentRow): PaymentRecord => ({
+  paymentId: row.payment_id,
+  orderId: row.order_id,
+  amount: BigInt(row.amount),
+  method: row.method,
+  traceId: row.trace_id,
+  completedAt: new Date(row.completed_at),
+});
+
+export class SqliteOrderStore implements OrderStore {
+  readonly #db: SqliteDatabase;
+
+  constructor(path: string) {
+    this.#db = openSqlite(path, schema);
+  }
+
+  async createOrder(order: Order): Promise<void> {
+    this.#db
+      .prepare("INSERT INTO orders (order_id, status, order_pb) VALUES (?, ?, ?)")
+      .run(order.orderId, order.status, toBinary(OrderSchema, order));
+  }
+
+  async getOrder(orderId: string): Promise<Order | undefined> {
+    const row = this.#db.prepare("SELECT order_pb FROM orders WHERE order_id = ?").get(orderId) as
+      | { order_pb: Buffer }
+      | undefined;
+    return row && fromBinary(OrderSchema, row.order_pb);
+  }
+
+  async getPayment(paymentId: string): Promise<PaymentRecord | undefined> {
+    const row = this.#db.prepare("SELECT * FROM payments WHERE payment_id = ?").get(paymentId) as
+      | PaymentRow
+      | undefined;
+    return row && toPayment(row);
+  }
+
+  async completePayment(payment: PaymentRecord, event: OutboxEntry): Promise<CompletePaymentResult> {
+    // IMMEDIATE takes the write lock first, so the checks below cannot race another process.
+    const run = this.#db.transaction((): CompletePaymentResult => {
+      const seen = this.#db.prepare("SELECT * FROM payments WHERE payment_id = ?").get(payment.paymentId) as
+        | PaymentRow
+        | undefined;
+      if (seen) return { outcome: "duplicate", payment: toPayment(seen) };
+      const orderRow = this.#db.prepare("SELECT order_pb FROM orders WHERE order_id = ?").get(payment.orderId) as
+        | { order_pb: Buffer }
+        | undefined;
+      if (!orderRow) return { outcome: "order-not-found" };
+      const paid = this.#db.prepare("SELECT * FROM payments WHERE order_id = ?").get(payment.orderId) as
+        | PaymentRow
+        | undefined;
+      if (paid) return { outcome: "order-already-paid", payment: toPayment(paid) };
+      const order = fromBinary(OrderSchema, orderRow.order_pb);
+      order.status = OrderStatus.PAID;
+      this.#db
+        .prepare("UPDATE orders SET status = ?, order_pb = ? WHERE order_id = ?")
+        .run(order.status, toBinary(OrderSchema, order), order.orderId);
+      this.#db
+        .prepare(
+          "INSERT INTO payments (payment_id, order_id, amount, method, trace_id, completed_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .run(
+          payment.paymentId,
+          payment.orderId,
+          payment.amount.toString(),
+          payment.method,
+          payment.traceId,
+          payment.completedAt.getTime(),
+        );
+      this.#db
+        .prepare("INSERT INTO outbox (msg_id, subject, payload, traceparent) VALUES (?, ?, ?, ?)")
+        .run(event.msgId, event.subject, event.payload, event.traceparent);
+      return { outcome: "recorded", payment };
+    });
+    return run.immediate();
+  }
+
+  async pendingOutbox(limit: number): Promise<OutboxEntry[]> {
+    const rows = this.#db
+      .prepare(
+        "SELECT msg_id, subject, payload, traceparent FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?",
+      )
+      .all(limit) as Array<{ msg_id: string; subject: string; payload: Buffer; traceparent: string }>;
+    return rows.map((row) => ({
+      msgId: row.msg_id,
+      subject: row.subject,
+      payload: new Uint8Array(row.payload),
+      traceparent: row.traceparent,
+    }));
+  }
+
+  async markPublished(msgIds: readonly string[]): Promise<void> {
+    const mark = this.#db.prepare("UPDATE outbox SET published_at = ? WHERE msg_id = ?");
+    const now = Date.now();
+    this.#db.transaction(() => {
+      for (const id of msgIds) mark.run(now, id);
+    })();
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+}
