@@ -2,24 +2,14 @@ import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { RenderService } from "@invoicing/contracts/invoicing/render/v1/render_pb";
+import { pdfText } from "@invoicing/local-stack/pdf-text";
 import { createLogger } from "@invoicing/service-kit/logger";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { readConfig } from "./config.js";
 import { startRendererServer, type RendererServer } from "./renderer-server.js";
-
-function pdfText(pdf: Uint8Array): string {
-  const dir = mkdtempSync(join(tmpdir(), "render-test-"));
-  const file = join(dir, "out.pdf");
-  writeFileSync(file, pdf);
-  return execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
-}
 
 describe("renderer over gRPC with real Chromium", () => {
   let renderer: RendererServer;

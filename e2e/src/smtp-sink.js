@@ -1,0 +1,24 @@
+import { simpleParser } from "mailparser";
+import { SMTPServer } from "smtp-server";
+/** A real SMTP server on loopback that keeps every mail it accepts, parsed. */
+export async function startSmtpSink() {
+    const mails = [];
+    const server = new SMTPServer({
+        authOptional: true,
+        disabledCommands: ["STARTTLS", "AUTH"],
+        logger: false,
+        onData(stream, _session, callback) {
+            simpleParser(stream).then((mail) => {
+                mails.push(mail);
+                callback();
+            }, (error) => callback(error));
+        },
+    });
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.server.address();
+    return {
+        url: `smtp://127.0.0.1:${port}`,
+        mails,
+        close: () => new Promise((resolve) => server.close(() => resolve())),
+    };
+}

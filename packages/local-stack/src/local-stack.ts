@@ -1,0 +1,75 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { startNatsServer, type NatsServerProcess } from "./nats-server-process.js";
+import { startService, type ServiceName, type ServiceProcess } from "./service-process.js";
+
+export interface LocalStackOptions {
+  /** Everything the stack writes: stores, PDFs, outbox mails, NATS data, logs. */
+  dataDir: string;
+  /** Where mail goes; unset means .eml files under dataDir/outbox. */
+  smtpUrl?: string;
+  /** Extra environment for every service (tracing endpoints, tuning). */
+  env?: Record<string, string>;
+}
+
+export interface LocalStack {
+  nats: NatsServerProcess;
+  services: Record<ServiceName, ServiceProcess>;
+  orderUrl: string;
+  invoiceUrl: string;
+  rendererPort: number;
+  logDir: string;
+  stop(): Promise<void>;
+}
+
+const portOf = (service: ServiceProcess) => Number(service.ready["port"]);
+
+/**
+ * The whole system on one machine as separate processes: a private nats-server, then the
+ * renderer, invoice, order and notifier services on free loopback ports.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const logDir = join(options.dataDir, "logs");
+  mkdirSync(logDir, { recursive: true });
+  const nats = await startNatsServer(join(options.dataDir, "nats"));
+  const started: ServiceProcess[] = [];
+  const common = {
+    NATS_URL: nats.url,
+    DATA_DIR: options.dataDir,
+    ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
+    ...options.env,
+  };
+  const start = async (service: ServiceName, readyMessage: string, env: Record<string, string>) => {
+    const process = await startService({ service, readyMessage, env: { ...common, ...env }, logFile: join(logDir, `${service}.log`) });
+    started.push(process);
+    return process;
+  };
+  try {
+    const renderer = await start("renderer", "renderer listening", { RENDERER_PORT: "0" });
+    const invoice = await start("invoice", "invoice service listening", {
+      INVOICE_PORT: "0",
+      RENDERER_TARGET: `127.0.0.1:${portOf(renderer)}`,
+    });
+    const invoiceUrl = `http://127.0.0.1:${portOf(invoice)}`;
+    const [order, notifier] = await Promise.all([
+      start("order", "order service listening", { ORDER_PORT: "0" }),
+      start("notifier", "notifier consuming", { INVOICE_SERVICE_URL: invoiceUrl }),
+    ]);
+    return {
+      nats,
+      services: { renderer, invoice, order, notifier },
+      orderUrl: `http://127.0.0.1:${portOf(order)}`,
+      invoiceUrl,
+      rendererPort: portOf(renderer),
+      logDir,
+      async stop() {
+        await Promise.all(started.map((s) => s.stop()));
+        await nats.stop();
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((s) => s.stop("SIGKILL")));
+    await nats.stop("SIGKILL");
+    throw error;
+  }
+}

@@ -1,0 +1,51 @@
+import { envInt, envOptional, envPort, envString, type Env } from "@invoicing/service-kit/env-config";
+import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
+import { ConfigError } from "@invoicing/service-kit/env-config";
+import { join } from "node:path";
+import type { Seller } from "./invoice-template.js";
+
+export interface InvoiceConfig {
+  host: string;
+  port: number;
+  natsUrl: string;
+  dataDir: string;
+  mongodbUrl: string | undefined;
+  mongodbDatabase: string;
+  /** host:port, a comma-separated list, or a grpc-js target such as dns:///renderer:50053. */
+  rendererTarget: string;
+  renderDeadlineMs: number;
+  series: string;
+  /** Payments processed at once by this worker. */
+  maxInFlight: number;
+  maxDeliver: number;
+  ackWaitMs: number;
+  seller: Seller;
+  tracing: TracingConfig;
+}
+
+export function readConfig(env: Env = process.env): InvoiceConfig {
+  const series = envString(env, "INVOICE_SERIES", "INV");
+  if (!/^[A-Z][A-Z0-9]{0,9}$/.test(series)) {
+    throw new ConfigError("INVOICE_SERIES", `must be 1-10 capital letters or digits, got "${series}"`);
+  }
+  return {
+    host: envString(env, "INVOICE_HOST", "127.0.0.1"),
+    port: envPort(env, "INVOICE_PORT", 50052),
+    natsUrl: envString(env, "NATS_URL", "nats://127.0.0.1:4222"),
+    dataDir: envString(env, "DATA_DIR", join(process.cwd(), "data")),
+    mongodbUrl: envOptional(env, "MONGODB_URL"),
+    mongodbDatabase: envString(env, "MONGODB_DATABASE", "invoicing"),
+    rendererTarget: envString(env, "RENDERER_TARGET", "127.0.0.1:50053"),
+    renderDeadlineMs: envInt(env, "RENDER_DEADLINE_MS", 30_000, { min: 100, max: 600_000 }),
+    series,
+    maxInFlight: envInt(env, "INVOICE_MAX_IN_FLIGHT", 8, { min: 1, max: 1_000 }),
+    maxDeliver: envInt(env, "INVOICE_MAX_DELIVER", 10, { min: 1, max: 1_000 }),
+    ackWaitMs: envInt(env, "INVOICE_ACK_WAIT_MS", 30_000, { min: 1_000, max: 3_600_000 }),
+    seller: {
+      name: envString(env, "SELLER_NAME", "Example Invoicing GmbH"),
+      addressLines: envString(env, "SELLER_ADDRESS", "Musterstraße 1|10115 Berlin|DE").split("|"),
+      vatId: envString(env, "SELLER_VAT_ID", "DE000000000"),
+    },
+    tracing: readTracingConfig(env),
+  };
+}

@@ -1,0 +1,34 @@
+import { create, toBinary } from "@bufbuild/protobuf";
+import { timestampNow } from "@bufbuild/protobuf/wkt";
+import { InvoiceGeneratedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
+import type { Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { invoiceGeneratedSubject } from "@invoicing/service-kit/jetstream-topology";
+import { publishTraced } from "@invoicing/service-kit/message-tracing";
+import type { JetStreamClient } from "@nats-io/jetstream";
+import type { InvoiceGeneratedPublisher } from "./invoice-issuer.js";
+
+export class JetStreamInvoicePublisher implements InvoiceGeneratedPublisher {
+  constructor(private readonly js: JetStreamClient) {}
+
+  async publish(invoice: Invoice): Promise<void> {
+    const event = create(InvoiceGeneratedSchema, {
+      // Derived from the invoice, so a republish after a crash is the same event.
+      eventId: `invoice-generated:${invoice.invoiceId}`,
+      occurredAt: invoice.readyAt ?? timestampNow(),
+      traceId: invoice.traceId,
+      invoiceId: invoice.invoiceId,
+      invoiceNumber: invoice.number,
+      paymentId: invoice.paymentId,
+      orderId: invoice.orderId,
+      customer: invoice.customer,
+      total: invoice.totals?.gross ?? 0n,
+      currency: invoice.currency,
+      locale: invoice.locale,
+      pdfSize: invoice.pdfSize,
+      pdfSha256: invoice.pdfSha256,
+    });
+    await publishTraced(this.js, invoiceGeneratedSubject(invoice.invoiceId), toBinary(InvoiceGeneratedSchema, event), {
+      msgID: invoice.invoiceId,
+    });
+  }
+}

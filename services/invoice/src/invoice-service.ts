@@ -1,0 +1,99 @@
+import { create } from "@bufbuild/protobuf";
+import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
+import {
+  GetInvoicePdfResponseSchema,
+  GetInvoiceResponseSchema,
+  InvoiceService,
+  InvoiceStatus,
+  ListInvoicesResponseSchema,
+  WatchInvoiceResponseSchema,
+  type Invoice,
+} from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import type { InvoiceChanges } from "./invoice-changes.js";
+import type { InvoiceStore } from "./invoice-store.js";
+import { InvalidPageTokenError } from "./page-token.js";
+import type { PdfStore } from "./pdf-store.js";
+
+const PDF_CHUNK_BYTES = 64 * 1024;
+/** How often a watcher re-reads the store, for changes made by another replica. */
+const WATCH_REREAD_MS = 500;
+
+const isFinal = (invoice: Invoice) =>
+  invoice.status === InvoiceStatus.READY || invoice.status === InvoiceStatus.FAILED;
+
+export function invoiceRoutes(deps: { store: InvoiceStore; pdfs: PdfStore; changes: InvoiceChanges }) {
+  const { store, pdfs, changes } = deps;
+
+  const lookup = async (key: { invoiceId: string; paymentId: string }) =>
+    key.invoiceId ? store.get(key.invoiceId) : store.getByPayment(key.paymentId);
+
+  return (router: ConnectRouter) =>
+    router.service(InvoiceService, {
+      async getInvoice(req) {
+        requireOneKey(req);
+        const invoice = await lookup(req);
+        if (!invoice) throw notFound(req);
+        return create(GetInvoiceResponseSchema, { invoice });
+      },
+
+      async listInvoices(req) {
+        if (!req.customerId) throw invalid("customer_id: must be set");
+        if (req.pageSize < 0 || req.pageSize > 100) throw invalid("page_size: must be 0..100");
+        try {
+          const page = await store.listByCustomer(req.customerId, req.pageSize || 20, req.pageToken || undefined);
+          return create(ListInvoicesResponseSchema, {
+            invoices: page.invoices,
+            nextPageToken: page.nextPageToken ?? "",
+          });
+        } catch (error) {
+          if (error instanceof InvalidPageTokenError) throw invalid(error.message);
+          throw error;
+        }
+      },
+
+      async *getInvoicePdf(req) {
+        if (!req.invoiceId) throw invalid("invoice_id: must be set");
+        const invoice = await store.get(req.invoiceId);
+        if (!invoice) throw notFound(req);
+        if (invoice.status !== InvoiceStatus.READY) {
+          throw new ConnectError(
+            `invoice ${invoice.invoiceId} is ${InvoiceStatus[invoice.status]}, its PDF is not ready`,
+            Code.FailedPrecondition,
+          );
+        }
+        const chunks = await pdfs.read(invoice.invoiceId, PDF_CHUNK_BYTES);
+        if (!chunks) throw new ConnectError(`PDF of ${invoice.invoiceId} is missing`, Code.DataLoss);
+        for await (const chunk of chunks) yield create(GetInvoicePdfResponseSchema, { chunk });
+      },
+
+      async *watchInvoice(req, ctx) {
+        requireOneKey(req);
+        let last: Invoice | undefined;
+        while (!ctx.signal.aborted) {
+          const current = await lookup(req);
+          if (current && (!last || current.status !== last.status)) {
+            last = current;
+            yield create(WatchInvoiceResponseSchema, { invoice: current });
+            if (isFinal(current)) return;
+          }
+          await changes.next(
+            last ? { invoiceId: last.invoiceId } : { paymentId: req.paymentId },
+            WATCH_REREAD_MS,
+            ctx.signal,
+          );
+        }
+      },
+    });
+}
+
+function requireOneKey(req: { invoiceId: string; paymentId: string }): void {
+  if (!req.invoiceId && !req.paymentId) throw invalid("invoice_id: one of invoice_id or payment_id must be set");
+  if (req.invoiceId && req.paymentId) throw invalid("invoice_id: set only one of invoice_id or payment_id");
+}
+
+const invalid = (message: string) => new ConnectError(message, Code.InvalidArgument);
+const notFound = (key: { invoiceId: string; paymentId?: string }) =>
+  new ConnectError(
+    key.invoiceId ? `invoice ${key.invoiceId} not found` : `no invoice for payment ${key.paymentId}`,
+    Code.NotFound,
+  );

@@ -1,0 +1,81 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { InvoiceSchema, InvoiceStatus } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { computeTotals } from "@invoicing/money";
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { formatInvoiceNumber } from "./invoice-store.js";
+import { renderInvoiceHtml } from "./invoice-template.js";
+
+const seller = { name: "Seller & Sons", addressLines: ["1 Main St", "10115 Berlin"], vatId: "DE123456789" };
+
+function invoice(name: string, currency = "EUR", locale = "de-DE") {
+  const items = [
+    { description: "Widget <b>", quantity: 2n, unitPrice: 1999n, taxRateBps: 1900 },
+    { description: "Book", quantity: 1n, unitPrice: 1350n, taxRateBps: 700 },
+  ];
+  const t = computeTotals(items);
+  return create(InvoiceSchema, {
+    invoiceId: "inv_1",
+    number: "INV-2026-000007",
+    status: InvoiceStatus.PENDING,
+    paymentId: "pay_1",
+    orderId: "ord_1",
+    customer: {
+      customerId: "c1",
+      name,
+      email: "buyer@example.com",
+      vatId: "FR12345678901",
+      billingAddress: { line1: "2 Rue X", postalCode: "75001", city: "Paris", countryCode: "FR" },
+    },
+    items,
+    currency,
+    locale,
+    totals: { net: t.net, tax: t.tax, gross: t.gross, taxLines: t.taxLines },
+    traceId: "0af7651916cd43dd8448eb211c80319c",
+    issuedAt: timestampFromMs(Date.UTC(2026, 10, 25)),
+  });
+}
+
+const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
+
+describe("invoice template", () => {
+  it("escapes every buyer-supplied value", () => {
+    const html = renderInvoiceHtml(invoice(`<script>alert(1)</script> & "Co"`), seller);
+    assert.ok(!html.includes("<script>"), "no raw script tag");
+    assert.ok(html.includes("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Co&#34;"));
+    assert.ok(html.includes("Widget &lt;b&gt;"));
+    assert.ok(html.includes("Seller &amp; Sons"));
+  });
+
+  it("shows number, buyer, lines, tax per rate and totals in the invoice's locale", () => {
+    const html = plain(renderInvoiceHtml(invoice("Ada Lovelace"), seller));
+    for (const expected of [
+      "INV-2026-000007",
+      "Ada Lovelace",
+      "FR12345678901",
+      "75001 Paris",
+      "39,98 €", // 2 x 19.99
+      "7 %",
+      "19 %",
+      "0,95 €", // 13.50 @ 7 %
+      "7,60 €", // 39.98 @ 19 %
+      "62,03 €", // 53.48 + 0.95 + 7.60
+      "25. November 2026",
+    ]) {
+      assert.ok(html.includes(expected), `missing ${expected}`);
+    }
+  });
+
+  it("formats a zero-decimal currency without decimals", () => {
+    const html = plain(renderInvoiceHtml(invoice("Taro", "JPY", "ja-JP"), seller));
+    assert.ok(html.includes("￥3,998"), "2 x 1999 yen");
+  });
+});
+
+describe("invoice numbers", () => {
+  it("pads the counter to six digits", () => {
+    assert.equal(formatInvoiceNumber("INV", 2026, 42), "INV-2026-000042");
+    assert.equal(formatInvoiceNumber("CN", 2027, 1_234_567), "CN-2027-1234567");
+  });
+});

@@ -1,0 +1,15 @@
+import { loadConfigOrExit } from "@invoicing/service-kit/env-config";
+import { createLogger } from "@invoicing/service-kit/logger";
+import { onShutdown } from "@invoicing/service-kit/shutdown";
+import { startTracing } from "@invoicing/service-kit/tracing";
+import { readConfig } from "./config.js";
+import { startInvoiceWorker } from "./invoice-worker.js";
+
+const config = loadConfigOrExit(() => readConfig());
+const tracing = await startTracing("invoice", config.tracing);
+const logger = createLogger("invoice");
+const worker = await startInvoiceWorker(config, logger);
+onShutdown(logger, async () => {
+  await worker.stop();
+  await tracing.shutdown();
+});

@@ -1,0 +1,231 @@
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { timestampFromDate, timestampMs } from "@bufbuild/protobuf/wkt";
+import {
+  InvoiceSchema,
+  InvoiceStatus,
+  type Invoice,
+} from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import {
+  fromInt64,
+  isDuplicateKeyError,
+  toInt64,
+  transactionOptions,
+} from "@invoicing/service-kit/mongo-connection";
+import {
+  Binary,
+  type ClientSession,
+  type Collection,
+  type Db,
+  type Filter,
+  type Long,
+  type MongoClient,
+} from "mongodb";
+import {
+  formatInvoiceNumber,
+  type CreateResult,
+  type InvoicePage,
+  type InvoiceStore,
+  type NewInvoice,
+} from "./invoice-store.js";
+import { decodePageToken, encodePageToken } from "./page-token.js";
+
+interface InvoiceDoc {
+  invoice_id: string;
+  payment_id: string;
+  order_id: string;
+  customer_id: string;
+  number: string;
+  status: InvoiceStatus;
+  issued_at: Date;
+  trace_id: string;
+  pdf_sha256: string;
+  pdf_size: Long;
+  failure_reason: string;
+  /** The record itself; the fields above are copies for queries and for people reading the data. */
+  invoice_pb: Binary;
+}
+
+/** One counter per series and year, e.g. { _id: "INV-2026", last: 42 }. */
+interface SeriesDoc {
+  _id: string;
+  last: number;
+}
+
+const decode = (doc: InvoiceDoc | null): Invoice | undefined =>
+  doc ? fromBinary(InvoiceSchema, doc.invoice_pb.value()) : undefined;
+
+// Milliseconds, as the SQLite adapter and the page token keep them.
+const issuedAt = (invoice: Invoice): Date =>
+  new Date(invoice.issuedAt ? Number(timestampMs(invoice.issuedAt)) : Date.now());
+
+const invoiceFields = (invoice: Invoice) => ({
+  status: invoice.status,
+  pdf_sha256: invoice.pdfSha256,
+  pdf_size: toInt64(invoice.pdfSize),
+  failure_reason: invoice.failureReason,
+  invoice_pb: new Binary(toBinary(InvoiceSchema, invoice)),
+});
+
+export class MongoInvoiceStore implements InvoiceStore {
+  readonly #client: MongoClient;
+  readonly #invoices: Collection<InvoiceDoc>;
+  readonly #series: Collection<SeriesDoc>;
+
+  private constructor(client: MongoClient, db: Db) {
+    this.#client = client;
+    this.#invoices = db.collection<InvoiceDoc>("invoices");
+    this.#series = db.collection<SeriesDoc>("number_series");
+  }
+
+  /**
+   * Creates the indexes (a no-op when they exist with the same spec). This also creates the
+   * collection, which servers before 4.4 refuse to do inside a transaction; number_series is
+   * created by the first counter upsert, which runs outside one.
+   */
+  static async open(client: MongoClient, db: Db): Promise<MongoInvoiceStore> {
+    const store = new MongoInvoiceStore(client, db);
+    await store.#invoices.createIndexes([
+      { key: { invoice_id: 1 }, name: "invoice_id_unique", unique: true },
+      { key: { payment_id: 1 }, name: "payment_id_unique", unique: true },
+      { key: { number: 1 }, name: "number_unique", unique: true },
+      { key: { customer_id: 1, issued_at: -1, invoice_id: -1 }, name: "by_customer" },
+    ]);
+    return store;
+  }
+
+  async createForPayment(input: NewInvoice): Promise<CreateResult> {
+    const key = `${input.series}-${input.year}`;
+    // The counter document exists before the transaction: two transactions that both upsert a
+    // missing one could fail with a duplicate key instead of a retryable write conflict.
+    // Outside a transaction the server retries such an upsert itself (4.2+); a duplicate key
+    // left over means the document exists, which is all this wants.
+    await this.#series
+      .updateOne({ _id: key }, { $setOnInsert: { last: 0 } }, { upsert: true })
+      .catch((error: unknown) => {
+        if (!isDuplicateKeyError(error)) throw error;
+      });
+    const session = this.#client.startSession();
+    try {
+      // withTransaction reruns this callback on a transient error (a write conflict on the
+      // counter with another worker), so it keeps no state between runs and passes the
+      // session to every operation.
+      return await session.withTransaction((s) => this.#createIn(s, input, key), transactionOptions);
+    } catch (error) {
+      // A racing worker committed an invoice for this payment first. Throwing out of the
+      // callback aborted our transaction, so our counter increment is gone with it.
+      if (!isDuplicateKeyError(error)) throw error;
+      const winner = await this.getByPayment(input.invoice.paymentId);
+      if (winner) return { invoice: winner, created: false };
+      throw error;
+    } finally {
+      await session.endSession();
+    }
+  }
+
+  async #createIn(session: ClientSession, input: NewInvoice, key: string): Promise<CreateResult> {
+    const { invoice, series, year } = input;
+    const existing = decode(await this.#invoices.findOne({ payment_id: invoice.paymentId }, { session }));
+    if (existing) return { invoice: existing, created: false };
+
+    // No number is skipped: the increment and the invoice insert are one transaction, so they
+    // commit together or, on any error or crash before the commit, neither does. No number is
+    // repeated: the increment writes the counter document inside the transaction, so a second
+    // transaction incrementing it meanwhile fails with a write conflict and is rerun from the
+    // start, reading the committed value; the unique index on number backs this up.
+    const counter = await this.#series.findOneAndUpdate(
+      { _id: key },
+      { $inc: { last: 1 } },
+      { upsert: true, returnDocument: "after", session },
+    );
+    if (!counter) throw new Error(`number series ${key}: upsert returned no document`);
+    const numbered: Invoice = { ...invoice, number: formatInvoiceNumber(series, year, counter.last) };
+    await this.#invoices.insertOne(
+      {
+        invoice_id: numbered.invoiceId,
+        payment_id: numbered.paymentId,
+        order_id: numbered.orderId,
+        customer_id: numbered.customer?.customerId ?? "",
+        number: numbered.number,
+        issued_at: issuedAt(numbered),
+        trace_id: numbered.traceId,
+        ...invoiceFields(numbered),
+      },
+      { session },
+    );
+    return { invoice: numbered, created: true };
+  }
+
+  async get(invoiceId: string): Promise<Invoice | undefined> {
+    return decode(await this.#invoices.findOne({ invoice_id: invoiceId }));
+  }
+
+  async getByPayment(paymentId: string): Promise<Invoice | undefined> {
+    return decode(await this.#invoices.findOne({ payment_id: paymentId }));
+  }
+
+  /** Keyset pages on (issued_at, invoice_id) descending, the same tokens as the SQLite adapter. */
+  async listByCustomer(customerId: string, pageSize: number, pageToken: string | undefined): Promise<InvoicePage> {
+    const after = pageToken ? decodePageToken(pageToken) : undefined;
+    const filter: Filter<InvoiceDoc> = { customer_id: customerId };
+    if (after) {
+      const at = new Date(after.issuedAtMs);
+      filter.$or = [{ issued_at: { $lt: at } }, { issued_at: at, invoice_id: { $lt: after.invoiceId } }];
+    }
+    const docs = await this.#invoices
+      .find(filter)
+      .sort({ issued_at: -1, invoice_id: -1 })
+      .limit(pageSize + 1)
+      .toArray();
+    const page = docs.slice(0, pageSize);
+    const last = page.at(-1);
+    return {
+      invoices: page.map((doc) => fromBinary(InvoiceSchema, doc.invoice_pb.value())),
+      nextPageToken:
+        docs.length > pageSize && last
+          ? encodePageToken({ issuedAtMs: last.issued_at.getTime(), invoiceId: last.invoice_id })
+          : undefined,
+    };
+  }
+
+  async markReady(invoiceId: string, pdf: { size: bigint; sha256: string; readyAt: Date }): Promise<Invoice> {
+    const updated = await this.#update(invoiceId, (invoice) => {
+      invoice.status = InvoiceStatus.READY;
+      invoice.pdfSize = pdf.size;
+      invoice.pdfSha256 = pdf.sha256;
+      invoice.readyAt = timestampFromDate(pdf.readyAt);
+      invoice.failureReason = "";
+    });
+    if (!updated) throw new Error(`invoice ${invoiceId} does not exist`);
+    return updated;
+  }
+
+  async markFailed(invoiceId: string, reason: string): Promise<Invoice | undefined> {
+    return this.#update(invoiceId, (invoice) => {
+      // A READY invoice stays READY: its PDF exists, whatever failed later.
+      if (invoice.status === InvoiceStatus.READY) return;
+      invoice.status = InvoiceStatus.FAILED;
+      invoice.failureReason = reason;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#client.close();
+  }
+
+  /** Read, change, write back in one transaction, so a racing markReady and markFailed cannot interleave. */
+  async #update(invoiceId: string, change: (invoice: Invoice) => void): Promise<Invoice | undefined> {
+    const session = this.#client.startSession();
+    try {
+      return await session.withTransaction(async (s) => {
+        // Decoded afresh on every run of the callback, so a rerun starts from the stored state.
+        const invoice = decode(await this.#invoices.findOne({ invoice_id: invoiceId }, { session: s }));
+        if (!invoice) return undefined;
+        change(invoice);
+        await this.#invoices.updateOne({ invoice_id: invoiceId }, { $set: invoiceFields(invoice) }, { session: s });
+        return invoice;
+      }, transactionOptions);
+    } finally {
+      await session.endSession();
+    }
+  }
+}

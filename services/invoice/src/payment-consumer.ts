@@ -1,0 +1,84 @@
+import { fromBinary } from "@bufbuild/protobuf";
+import { PaymentCompletedSchema, type PaymentCompleted } from "@invoicing/contracts/invoicing/events/v1/events_pb";
+import {
+  PermanentFailure,
+  startConsumerLoop,
+  type DurableConsumerLoop,
+} from "@invoicing/service-kit/durable-consumer";
+import { ensureDurableConsumer, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
+import type { Logger } from "@invoicing/service-kit/logger";
+import type { JsMsg } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { InvoiceIssuer } from "./invoice-issuer.js";
+import { RenderError } from "./render-client.js";
+
+export const INVOICE_CONSUMER = "invoice-generator";
+
+export interface PaymentConsumerOptions {
+  maxInFlight: number;
+  maxDeliver: number;
+  ackWaitMs: number;
+}
+
+export function decodePaymentCompleted(data: Uint8Array): PaymentCompleted {
+  try {
+    return fromBinary(PaymentCompletedSchema, data);
+  } catch (error) {
+    throw new PermanentFailure(`undecodable PaymentCompleted: ${String(error)}`);
+  }
+}
+
+/** The durable, competing-workers consumer of payments.completed.* that issues invoices. */
+export async function startPaymentConsumer(
+  nc: NatsConnection,
+  issuer: InvoiceIssuer,
+  options: PaymentConsumerOptions,
+  logger: Logger,
+): Promise<DurableConsumerLoop> {
+  await ensureDurableConsumer(nc, {
+    stream: PAYMENTS_STREAM,
+    durable: INVOICE_CONSUMER,
+    filterSubject: "payments.completed.>",
+    ackWaitMs: options.ackWaitMs,
+    maxDeliver: options.maxDeliver,
+    backoffMs: [options.ackWaitMs, options.ackWaitMs * 2, options.ackWaitMs * 4],
+  });
+  return startConsumerLoop({
+    nc,
+    stream: PAYMENTS_STREAM,
+    durable: INVOICE_CONSUMER,
+    maxInFlight: options.maxInFlight,
+    maxDeliver: options.maxDeliver,
+    logger,
+    retryDelayMs: (attempt) => Math.min(30_000, 250 * 2 ** (attempt - 1)),
+    handle: async (msg) => {
+      const event = decodePaymentCompleted(msg.data);
+      try {
+        await whileWorking(msg, options.ackWaitMs, () => issuer.issue(event));
+      } catch (error) {
+        // The renderer refused the document itself: no retry will change its answer.
+        if (error instanceof RenderError && !error.transient) throw new PermanentFailure(error.message);
+        throw error;
+      }
+    },
+    onDeadLetter: async (msg, reason) => {
+      let paymentId: string | undefined;
+      try {
+        paymentId = fromBinary(PaymentCompletedSchema, msg.data).paymentId;
+      } catch {
+        return; // undecodable: no invoice can exist for it
+      }
+      if (paymentId) await issuer.fail(paymentId, reason);
+    },
+  });
+}
+
+/** Tells the server the message is still in work (a long render) so it is not redelivered. */
+async function whileWorking<T>(msg: JsMsg, ackWaitMs: number, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => msg.working(), Math.max(500, ackWaitMs / 3));
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,125 @@
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import * as grpc from "@grpc/grpc-js";
+import {
+  RenderPdfRequestSchema,
+  RenderPdfResponseSchema,
+  type RenderPdfResponse,
+} from "@invoicing/contracts/invoicing/render/v1/render_pb";
+import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+
+const RENDER_PDF = "/invoicing.render.v1.RenderService/RenderPdf";
+
+export class RenderError extends Error {
+  constructor(
+    readonly code: grpc.status,
+    message: string,
+  ) {
+    super(message);
+  }
+  /** Worth another attempt later: the pool is busy, restarting or unreachable. */
+  get transient(): boolean {
+    return [
+      grpc.status.UNAVAILABLE,
+      grpc.status.RESOURCE_EXHAUSTED,
+      grpc.status.DEADLINE_EXCEEDED,
+      grpc.status.ABORTED,
+      grpc.status.CANCELLED,
+    ].includes(this.code);
+  }
+}
+
+/** What the invoice issuer needs from the render pool. */
+export interface PdfRenderer {
+  renderPdf(html: string): Promise<RenderPdfResponse>;
+  close(): void;
+}
+
+/**
+ * `host:port`, a comma-separated list of them, or any grpc-js target (`dns:///renderer:50053`
+ * resolves every pod address of a headless Service). A plain list becomes an `ipv4:`/`ipv6:`
+ * target so round_robin spreads calls over all of them.
+ */
+export function toGrpcTarget(target: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target) && !/^[^:]+:\d+$/.test(target) && !target.includes(",")) {
+    return target; // already a scheme target such as dns:///renderer:50053
+  }
+  const addresses = target.split(",").map((a) => a.trim()).filter(Boolean);
+  if (addresses.length === 1) return `dns:///${addresses[0]}`;
+  const scheme = addresses.every((a) => a.startsWith("[")) ? "ipv6" : "ipv4";
+  return `${scheme}:${addresses.join(",")}`;
+}
+
+const serviceConfig = {
+  loadBalancingConfig: [{ round_robin: {} }],
+  methodConfig: [
+    {
+      name: [{ service: "invoicing.render.v1.RenderService" }],
+      // A busy or vanished replica is retried on the next one; the message's own redelivery
+      // covers anything longer.
+      retryPolicy: {
+        maxAttempts: 4,
+        initialBackoff: "0.1s",
+        maxBackoff: "1s",
+        backoffMultiplier: 2,
+        retryableStatusCodes: ["UNAVAILABLE", "RESOURCE_EXHAUSTED"],
+      },
+    },
+  ],
+};
+
+const tracer = trace.getTracer("invoicing.render-client");
+
+export class GrpcPdfRenderer implements PdfRenderer {
+  readonly #client: grpc.Client;
+  readonly #deadlineMs: number;
+
+  constructor(target: string, deadlineMs: number) {
+    this.#deadlineMs = deadlineMs;
+    this.#client = new grpc.Client(toGrpcTarget(target), grpc.credentials.createInsecure(), {
+      "grpc.service_config": JSON.stringify(serviceConfig),
+      "grpc.keepalive_time_ms": 20_000,
+      "grpc.keepalive_timeout_ms": 5_000,
+      "grpc.keepalive_permit_without_calls": 1,
+      "grpc.max_receive_message_length": 64 * 1024 * 1024,
+      "grpc.enable_retries": 1,
+    });
+  }
+
+  renderPdf(html: string): Promise<RenderPdfResponse> {
+    const span = tracer.startSpan("invoicing.render.v1.RenderService/RenderPdf", {
+      kind: SpanKind.CLIENT,
+      attributes: { "rpc.system": "grpc", "rpc.service": "invoicing.render.v1.RenderService", "rpc.method": "RenderPdf" },
+    });
+    const metadata = new grpc.Metadata();
+    propagation.inject(trace.setSpan(context.active(), span), metadata, {
+      set: (carrier, key, value) => carrier.set(key, value),
+    });
+    const request = create(RenderPdfRequestSchema, { html, page: { format: "A4" } });
+    return new Promise<RenderPdfResponse>((resolve, reject) => {
+      this.#client.makeUnaryRequest(
+        RENDER_PDF,
+        (message: typeof request) => Buffer.from(toBinary(RenderPdfRequestSchema, message)),
+        (bytes: Buffer) => fromBinary(RenderPdfResponseSchema, bytes),
+        request,
+        metadata,
+        { deadline: Date.now() + this.#deadlineMs },
+        (error, response) => {
+          if (error || !response) {
+            const code = error?.code ?? grpc.status.UNKNOWN;
+            span.setStatus({ code: SpanStatusCode.ERROR, message: error?.details });
+            span.end();
+            reject(new RenderError(code, `render failed: ${grpc.status[code]} ${error?.details ?? ""}`.trim()));
+            return;
+          }
+          span.setAttribute("render.millis", response.renderMillis);
+          span.end();
+          resolve(response);
+        },
+      );
+    });
+  }
+
+  close(): void {
+    this.#client.close();
+  }
+}

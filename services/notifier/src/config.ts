@@ -1,0 +1,36 @@
+import { envInt, envOptional, envString, envUrl, type Env } from "@invoicing/service-kit/env-config";
+import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
+import { join } from "node:path";
+
+export interface NotifierConfig {
+  natsUrl: string;
+  /** Where GetInvoicePdf is called: the invoice service's base URL. */
+  invoiceServiceUrl: string;
+  /** Mail goes here when set; otherwise .eml files under DATA_DIR/outbox. */
+  smtpUrl: URL | undefined;
+  mailFrom: string;
+  dataDir: string;
+  mongodbUrl: string | undefined;
+  mongodbDatabase: string;
+  maxInFlight: number;
+  maxDeliver: number;
+  ackWaitMs: number;
+  tracing: TracingConfig;
+}
+
+export function readConfig(env: Env = process.env): NotifierConfig {
+  const invoiceUrl = envUrl(env, "INVOICE_SERVICE_URL", ["http:", "https:"]);
+  return {
+    natsUrl: envString(env, "NATS_URL", "nats://127.0.0.1:4222"),
+    invoiceServiceUrl: invoiceUrl?.toString().replace(/\/$/, "") ?? "http://127.0.0.1:50052",
+    smtpUrl: envUrl(env, "SMTP_URL", ["smtp:", "smtps:"]),
+    mailFrom: envString(env, "MAIL_FROM", "Invoices <invoices@example.com>"),
+    dataDir: envString(env, "DATA_DIR", join(process.cwd(), "data")),
+    mongodbUrl: envOptional(env, "MONGODB_URL"),
+    mongodbDatabase: envString(env, "MONGODB_DATABASE", "invoicing"),
+    maxInFlight: envInt(env, "NOTIFIER_MAX_IN_FLIGHT", 8, { min: 1, max: 1_000 }),
+    maxDeliver: envInt(env, "NOTIFIER_MAX_DELIVER", 10, { min: 1, max: 1_000 }),
+    ackWaitMs: envInt(env, "NOTIFIER_ACK_WAIT_MS", 30_000, { min: 1_000, max: 3_600_000 }),
+    tracing: readTracingConfig(env),
+  };
+}

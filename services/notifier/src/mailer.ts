@@ -1,0 +1,77 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import nodemailer from "nodemailer";
+
+export interface InvoiceMail {
+  invoiceId: string;
+  invoiceNumber: string;
+  to: { name: string; address: string };
+  subject: string;
+  text: string;
+  pdf: Uint8Array;
+  traceId: string;
+}
+
+export interface Mailer {
+  readonly channel: string;
+  /** Sends; resolves with a reference to what was sent (Message-ID or file path). */
+  send(mail: InvoiceMail): Promise<string>;
+  close(): void;
+}
+
+function message(from: string, mail: InvoiceMail) {
+  return {
+    from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    // Stable per invoice, so a receiving system can drop a copy sent after a crash.
+    messageId: `<${mail.invoiceId}@invoicing.local>`,
+    headers: { "X-Invoice-Id": mail.invoiceId, "X-Trace-Id": mail.traceId },
+    attachments: [
+      { filename: `${mail.invoiceNumber}.pdf`, content: Buffer.from(mail.pdf), contentType: "application/pdf" },
+    ],
+  };
+}
+
+export class SmtpMailer implements Mailer {
+  readonly channel = "smtp";
+  readonly #transport: nodemailer.Transporter;
+
+  constructor(
+    url: URL,
+    private readonly from: string,
+  ) {
+    this.#transport = nodemailer.createTransport(url.toString());
+  }
+
+  async send(mail: InvoiceMail): Promise<string> {
+    const info = await this.#transport.sendMail(message(this.from, mail));
+    return String(info.messageId);
+  }
+
+  close(): void {
+    this.#transport.close();
+  }
+}
+
+/** The local default: each mail as an .eml file a person can open, in DATA_DIR/outbox. */
+export class OutboxFolderMailer implements Mailer {
+  readonly channel = "outbox-file";
+  readonly #transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+
+  constructor(
+    private readonly dir: string,
+    private readonly from: string,
+  ) {}
+
+  async send(mail: InvoiceMail): Promise<string> {
+    const info = await this.#transport.sendMail(message(this.from, mail));
+    await mkdir(this.dir, { recursive: true });
+    const path = join(this.dir, `${mail.invoiceNumber}.eml`);
+    await writeFile(path, info.message as Buffer);
+    return path;
+  }
+
+  close(): void {}
+}

@@ -1,0 +1,76 @@
+import { fromBinary } from "@bufbuild/protobuf";
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { InvoiceGeneratedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
+import { InvoiceService } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { PermanentFailure, startConsumerLoop } from "@invoicing/service-kit/durable-consumer";
+import {
+  DEAD_LETTER_STREAM,
+  ensureDurableConsumer,
+  ensureStreams,
+  INVOICES_STREAM,
+} from "@invoicing/service-kit/jetstream-topology";
+import type { Logger } from "@invoicing/service-kit/logger";
+import { connectNats } from "@invoicing/service-kit/nats-connection";
+import { clientTracing } from "@invoicing/service-kit/rpc-tracing";
+import type { NotifierConfig } from "./config.js";
+import { openDeliveryLog } from "./delivery-logs.js";
+import { InvoiceNotifier } from "./invoice-notifier.js";
+import { OutboxFolderMailer, SmtpMailer } from "./mailer.js";
+import { join } from "node:path";
+
+export const NOTIFIER_CONSUMER = "notifier";
+
+export interface NotifierWorker {
+  stop(): Promise<void>;
+}
+
+/** Wires the notifier: delivery log, mailer, invoice client and the InvoiceGenerated consumer. */
+export async function startNotifierWorker(config: NotifierConfig, logger: Logger): Promise<NotifierWorker> {
+  const log = await openDeliveryLog(config);
+  const mailer = config.smtpUrl
+    ? new SmtpMailer(config.smtpUrl, config.mailFrom)
+    : new OutboxFolderMailer(join(config.dataDir, "outbox"), config.mailFrom);
+  const invoices = createClient(
+    InvoiceService,
+    createGrpcTransport({ baseUrl: config.invoiceServiceUrl, interceptors: [clientTracing] }),
+  );
+  const notifier = new InvoiceNotifier({ invoices, mailer, log, logger });
+  const nc = await connectNats(config.natsUrl, "notifier", logger);
+  await ensureStreams(nc, [INVOICES_STREAM, DEAD_LETTER_STREAM]);
+  await ensureDurableConsumer(nc, {
+    stream: INVOICES_STREAM,
+    durable: NOTIFIER_CONSUMER,
+    filterSubject: "invoices.generated.>",
+    ackWaitMs: config.ackWaitMs,
+    maxDeliver: config.maxDeliver,
+    backoffMs: [config.ackWaitMs],
+  });
+  const loop = await startConsumerLoop({
+    nc,
+    stream: INVOICES_STREAM,
+    durable: NOTIFIER_CONSUMER,
+    maxInFlight: config.maxInFlight,
+    maxDeliver: config.maxDeliver,
+    logger,
+    retryDelayMs: (attempt) => Math.min(60_000, 500 * 2 ** (attempt - 1)),
+    handle: async (msg) => {
+      let event;
+      try {
+        event = fromBinary(InvoiceGeneratedSchema, msg.data);
+      } catch (error) {
+        throw new PermanentFailure(`undecodable InvoiceGenerated: ${String(error)}`);
+      }
+      await notifier.deliver(event);
+    },
+  });
+  logger.info({ channel: mailer.channel }, "notifier consuming");
+  return {
+    async stop() {
+      await loop.stop();
+      await nc.drain();
+      mailer.close();
+      await log.close();
+    },
+  };
+}

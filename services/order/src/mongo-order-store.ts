@@ -1,0 +1,214 @@
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import {
+  OrderSchema,
+  OrderStatus,
+  type Order,
+} from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import {
+  fromInt64,
+  isDuplicateKeyError,
+  toInt64,
+  transactionOptions,
+} from "@invoicing/service-kit/mongo-connection";
+import {
+  Binary,
+  ObjectId,
+  type ClientSession,
+  type Collection,
+  type Db,
+  type Long,
+  type MongoClient,
+} from "mongodb";
+import type { CompletePaymentResult, OrderStore, OutboxEntry, PaymentRecord } from "./order-store.js";
+
+interface OrderDoc {
+  order_id: string;
+  customer_id: string;
+  status: OrderStatus;
+  currency: string;
+  total: Long;
+  /** The record itself; the fields above are copies for queries and for people reading the data. */
+  order_pb: Binary;
+}
+
+interface PaymentDoc {
+  payment_id: string;
+  order_id: string;
+  amount: Long;
+  method: number;
+  trace_id: string;
+  completed_at: Date;
+}
+
+interface OutboxDoc {
+  /** Made by the writer; its time + counter gives the insertion order within a process. */
+  _id: ObjectId;
+  msg_id: string;
+  subject: string;
+  payload: Binary;
+  traceparent: string;
+  published_at: Date | null;
+}
+
+const toPayment = (doc: PaymentDoc): PaymentRecord => ({
+  paymentId: doc.payment_id,
+  orderId: doc.order_id,
+  amount: fromInt64(doc.amount),
+  method: doc.method,
+  traceId: doc.trace_id,
+  completedAt: doc.completed_at,
+});
+
+const orderDoc = (order: Order): OrderDoc => ({
+  order_id: order.orderId,
+  customer_id: order.customer?.customerId ?? "",
+  status: order.status,
+  currency: order.currency,
+  total: toInt64(order.total),
+  order_pb: new Binary(toBinary(OrderSchema, order)),
+});
+
+export class MongoOrderStore implements OrderStore {
+  readonly #client: MongoClient;
+  readonly #orders: Collection<OrderDoc>;
+  readonly #payments: Collection<PaymentDoc>;
+  readonly #outbox: Collection<OutboxDoc>;
+
+  private constructor(db: Db) {
+    this.#client = db.client;
+    this.#orders = db.collection<OrderDoc>("orders");
+    this.#payments = db.collection<PaymentDoc>("payments");
+    this.#outbox = db.collection<OutboxDoc>("outbox");
+  }
+
+  /**
+   * Creates the indexes (a no-op when they exist with the same spec). This also creates the
+   * collections, which servers before 4.4 refuse to do inside a transaction.
+   */
+  static async open(db: Db): Promise<MongoOrderStore> {
+    const store = new MongoOrderStore(db);
+    await store.#orders.createIndexes([
+      { key: { order_id: 1 }, name: "order_id_unique", unique: true },
+      { key: { customer_id: 1 }, name: "customer_id" },
+    ]);
+    await store.#payments.createIndexes([
+      { key: { payment_id: 1 }, name: "payment_id_unique", unique: true },
+      // An order is paid at most once, even if two payments race past the checks.
+      { key: { order_id: 1 }, name: "order_id_unique", unique: true },
+    ]);
+    await store.#outbox.createIndexes([
+      { key: { msg_id: 1 }, name: "msg_id_unique", unique: true },
+      { key: { published_at: 1, _id: 1 }, name: "pending" },
+    ]);
+    return store;
+  }
+
+  async createOrder(order: Order): Promise<void> {
+    await this.#orders.insertOne(orderDoc(order));
+  }
+
+  async getOrder(orderId: string): Promise<Order | undefined> {
+    const doc = await this.#orders.findOne({ order_id: orderId });
+    return doc ? fromBinary(OrderSchema, doc.order_pb.value()) : undefined;
+  }
+
+  async getPayment(paymentId: string): Promise<PaymentRecord | undefined> {
+    const doc = await this.#payments.findOne({ payment_id: paymentId });
+    return doc ? toPayment(doc) : undefined;
+  }
+
+  async completePayment(payment: PaymentRecord, event: OutboxEntry): Promise<CompletePaymentResult> {
+    const session = this.#client.startSession();
+    try {
+      // withTransaction reruns this callback on a transient error (a write conflict with a
+      // racing payment for the same order), so it keeps no state between runs and passes the
+      // session to every operation.
+      return await session.withTransaction((s) => this.#completeIn(s, payment, event), transactionOptions);
+    } catch (error) {
+      // A unique index caught a race the checks could not see: the transaction was aborted, so
+      // nothing of this call was written. Report the winner, as the checks would have.
+      if (!isDuplicateKeyError(error)) throw error;
+      const same = await this.getPayment(payment.paymentId);
+      if (same) return { outcome: "duplicate", payment: same };
+      const paid = await this.#payments.findOne({ order_id: payment.orderId });
+      if (paid) return { outcome: "order-already-paid", payment: toPayment(paid) };
+      throw error;
+    } finally {
+      await session.endSession();
+    }
+  }
+
+  async #completeIn(session: ClientSession, payment: PaymentRecord, event: OutboxEntry): Promise<CompletePaymentResult> {
+    const seen = await this.#payments.findOne({ payment_id: payment.paymentId }, { session });
+    if (seen) return { outcome: "duplicate", payment: toPayment(seen) };
+    const doc = await this.#orders.findOne({ order_id: payment.orderId }, { session });
+    if (!doc) return { outcome: "order-not-found" };
+    const paid = await this.#payments.findOne({ order_id: payment.orderId }, { session });
+    if (paid) return { outcome: "order-already-paid", payment: toPayment(paid) };
+
+    const order = fromBinary(OrderSchema, doc.order_pb.value());
+    order.status = OrderStatus.PAID;
+    await this.#orders.updateOne(
+      { order_id: order.orderId },
+      { $set: { status: order.status, order_pb: new Binary(toBinary(OrderSchema, order)) } },
+      { session },
+    );
+    await this.#payments.insertOne(
+      {
+        payment_id: payment.paymentId,
+        order_id: payment.orderId,
+        amount: toInt64(payment.amount),
+        method: payment.method,
+        trace_id: payment.traceId,
+        completed_at: payment.completedAt,
+      },
+      { session },
+    );
+    await this.#outbox.insertOne(
+      {
+        _id: new ObjectId(),
+        msg_id: event.msgId,
+        subject: event.subject,
+        payload: new Binary(event.payload),
+        traceparent: event.traceparent,
+        published_at: null,
+      },
+      { session },
+    );
+    return { outcome: "recorded", payment };
+  }
+
+  /**
+   * Oldest first by ObjectId: exact within one process, to the second across processes. The
+   * relay needs no stricter order: each event is published on its own subject and deduplicated
+   * by its msg id.
+   */
+  async pendingOutbox(limit: number): Promise<OutboxEntry[]> {
+    // MongoDB reads limit 0 as "no limit".
+    if (limit <= 0) return [];
+    const docs = await this.#outbox
+      .find({ published_at: null })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map((doc) => ({
+      msgId: doc.msg_id,
+      subject: doc.subject,
+      // A copy into a plain Uint8Array: the driver hands back a Buffer view of its own memory.
+      payload: new Uint8Array(doc.payload.value()),
+      traceparent: doc.traceparent,
+    }));
+  }
+
+  async markPublished(msgIds: readonly string[]): Promise<void> {
+    if (msgIds.length === 0) return;
+    await this.#outbox.updateMany(
+      { msg_id: { $in: [...msgIds] }, published_at: null },
+      { $set: { published_at: new Date() } },
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.#client.close();
+  }
+}

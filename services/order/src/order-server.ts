@@ -1,0 +1,40 @@
+import { startGrpcServer, type GrpcServer } from "@invoicing/service-kit/grpc-server";
+import { ServingStatus } from "@invoicing/service-kit/health";
+import { ensureStreams, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
+import type { Logger } from "@invoicing/service-kit/logger";
+import { connectNats } from "@invoicing/service-kit/nats-connection";
+import { jetstream } from "@nats-io/jetstream";
+import type { OrderConfig } from "./config.js";
+import { OutboxRelay } from "./outbox-relay.js";
+import { orderRoutes } from "./order-service.js";
+import { openOrderStore } from "./order-stores.js";
+
+export interface OrderServer {
+  server: GrpcServer;
+  stop(): Promise<void>;
+}
+
+/** Wires the order service: its store, the outbox relay to JetStream and the gRPC server. */
+export async function startOrderServer(config: OrderConfig, logger: Logger): Promise<OrderServer> {
+  const store = await openOrderStore(config);
+  const nc = await connectNats(config.natsUrl, "order", logger);
+  await ensureStreams(nc, [PAYMENTS_STREAM]);
+  const relay = new OutboxRelay(store, jetstream(nc), logger);
+  relay.start();
+  const server = await startGrpcServer({
+    routes: orderRoutes({ store, onOutboxWrite: () => relay.notify() }),
+    host: config.host,
+    port: config.port,
+  });
+  logger.info({ port: server.port }, "order service listening");
+  return {
+    server,
+    async stop() {
+      server.health.set(ServingStatus.NOT_SERVING);
+      await server.close();
+      await relay.stop();
+      await nc.drain();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import type {
+  CompletePaymentRequest,
+  CreateOrderRequest,
+} from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import { PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import { isCurrencyCode } from "@invoicing/money";
+
+// Request checks, each naming the field by its proto path so a caller can fix the request.
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const COUNTRY = /^[A-Z]{2}$/;
+const VAT_ID = /^[A-Z]{2}[A-Z0-9+*.]{2,13}$/;
+const ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const MAX_ITEMS = 500;
+
+function invalid(field: string, problem: string): ConnectError {
+  return new ConnectError(`${field}: ${problem}`, Code.InvalidArgument);
+}
+
+function requireText(value: string, field: string, max: number): void {
+  if (value.trim() === "") throw invalid(field, "must be set");
+  if (value.length > max) throw invalid(field, `must be at most ${max} characters`);
+}
+
+export function isValidLocale(locale: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(locale).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+export function validateCreateOrder(req: CreateOrderRequest): void {
+  const customer = req.customer;
+  if (!customer) throw invalid("customer", "must be set");
+  if (!ID.test(customer.customerId)) throw invalid("customer.customer_id", "must be 1-128 letters, digits or ._:-");
+  requireText(customer.name, "customer.name", 200);
+  if (!EMAIL.test(customer.email) || customer.email.length > 254) {
+    throw invalid("customer.email", `must be an email address, got "${customer.email}"`);
+  }
+  const address = customer.billingAddress;
+  if (!address) throw invalid("customer.billing_address", "must be set");
+  requireText(address.line1, "customer.billing_address.line1", 200);
+  requireText(address.postalCode, "customer.billing_address.postal_code", 20);
+  requireText(address.city, "customer.billing_address.city", 100);
+  if (!COUNTRY.test(address.countryCode)) {
+    throw invalid("customer.billing_address.country_code", "must be an ISO 3166-1 alpha-2 code such as DE");
+  }
+  if (customer.vatId !== "" && !VAT_ID.test(customer.vatId)) {
+    throw invalid("customer.vat_id", `must be a VAT id such as DE123456789, got "${customer.vatId}"`);
+  }
+  if (req.items.length === 0) throw invalid("items", "must hold at least one line item");
+  if (req.items.length > MAX_ITEMS) throw invalid("items", `must hold at most ${MAX_ITEMS} line items`);
+  req.items.forEach((item, i) => {
+    requireText(item.description, `items[${i}].description`, 500);
+    if (item.quantity < 1n || item.quantity > 1_000_000n) throw invalid(`items[${i}].quantity`, "must be 1..1000000");
+    if (item.unitPrice < 0n || item.unitPrice > 1_000_000_000_000n) {
+      throw invalid(`items[${i}].unit_price`, "must be 0..10^12 minor units");
+    }
+    if (item.taxRateBps < 0 || item.taxRateBps > 10_000) throw invalid(`items[${i}].tax_rate_bps`, "must be 0..10000");
+  });
+  if (!isCurrencyCode(req.currency)) throw invalid("currency", `must be an ISO 4217 code such as EUR, got "${req.currency}"`);
+  if (req.locale !== "" && !isValidLocale(req.locale)) {
+    throw invalid("locale", `must be a BCP 47 locale such as de-DE, got "${req.locale}"`);
+  }
+}
+
+export function validateCompletePayment(req: CompletePaymentRequest): void {
+  if (!req.orderId) throw invalid("order_id", "must be set");
+  if (!ID.test(req.paymentId)) throw invalid("payment_id", "must be 1-128 letters, digits or ._:-");
+  if (req.amount <= 0n) throw invalid("amount", "must be positive");
+  if (req.method === PaymentMethod.UNSPECIFIED || !(req.method in PaymentMethod)) {
+    throw invalid("method", "must be CARD, BANK_TRANSFER or WALLET");
+  }
+}
