@@ -25,6 +25,8 @@ export function mongoContract(
   // client would keep the test process alive.
   const clients: MongoClient[] = [];
   after(async () => {
+    // Never connected: the suite has failed already, with the reason; nothing to drop.
+    if (clients.length === 0) return;
     const { client, db } = await connectMongo(url, database);
     clients.push(client);
     try {

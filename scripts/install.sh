@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what this repository needs on a fresh Debian machine, skipping what is there:
+# Debian packages (nats-server, Chromium's headless shell, fonts, poppler for PDF text), pnpm,
+# the workspace dependencies and the code generated from proto/. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(nats-server chromium-headless-shell poppler-utils fonts-dejavu-core fonts-liberation fonts-noto-core)
+missing=()
+for pkg in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "install: apt packages ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v pnpm >/dev/null 2>&1; then
+  echo "install: pnpm"
+  # corepack's download fails its signature check on these machines; npm's registry works.
+  npm install -g pnpm@10 >/dev/null
+fi
+
+pnpm install --frozen-lockfile --reporter=silent
+if [ -d packages/contracts/gen ]; then
+  node scripts/check-generated.mjs
+else
+  pnpm -s generate
+fi
