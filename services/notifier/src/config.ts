@@ -1,8 +1,11 @@
-import { envInt, envOptional, envString, envUrl, type Env } from "@invoicing/service-kit/env-config";
+import { envInt, envOptional, envPort, envString, envUrl, type Env } from "@invoicing/service-kit/env-config";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 import { join } from "node:path";
 
 export interface NotifierConfig {
+  /** grpc.health.v1 only: the notifier serves no API, but probes need an answer. */
+  host: string;
+  port: number;
   natsUrl: string;
   /** Where GetInvoicePdf is called: the invoice service's base URL. */
   invoiceServiceUrl: string;
@@ -21,6 +24,8 @@ export interface NotifierConfig {
 export function readConfig(env: Env = process.env): NotifierConfig {
   const invoiceUrl = envUrl(env, "INVOICE_SERVICE_URL", ["http:", "https:"]);
   return {
+    host: envString(env, "NOTIFIER_HOST", "127.0.0.1"),
+    port: envPort(env, "NOTIFIER_PORT", 50054),
     natsUrl: envString(env, "NATS_URL", "nats://127.0.0.1:4222"),
     invoiceServiceUrl: invoiceUrl?.toString().replace(/\/$/, "") ?? "http://127.0.0.1:50052",
     smtpUrl: envUrl(env, "SMTP_URL", ["smtp:", "smtps:"]),

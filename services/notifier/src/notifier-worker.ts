@@ -11,6 +11,8 @@ import {
   INVOICES_STREAM,
 } from "@invoicing/service-kit/jetstream-topology";
 import type { Logger } from "@invoicing/service-kit/logger";
+import { startGrpcServer } from "@invoicing/service-kit/grpc-server";
+import { ServingStatus } from "@invoicing/service-kit/health";
 import { connectNats } from "@invoicing/service-kit/nats-connection";
 import { clientTracing } from "@invoicing/service-kit/rpc-tracing";
 import type { NotifierConfig } from "./config.js";
@@ -64,10 +66,13 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
       await notifier.deliver(event);
     },
   });
-  logger.info({ channel: mailer.channel }, "notifier consuming");
+  const health = await startGrpcServer({ routes: () => {}, host: config.host, port: config.port });
+  logger.info({ channel: mailer.channel, port: health.port }, "notifier consuming");
   return {
     async stop() {
+      health.health.set(ServingStatus.NOT_SERVING);
       await loop.stop();
+      await health.close();
       await nc.drain();
       mailer.close();
       await log.close();

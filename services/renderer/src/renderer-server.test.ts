@@ -1,6 +1,7 @@
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { Health, HealthCheckResponse_ServingStatus } from "@invoicing/contracts/grpc/health/v1/health_pb";
 import { RenderService } from "@invoicing/contracts/invoicing/render/v1/render_pb";
 import { pdfText } from "@invoicing/local-stack/pdf-text";
 import { createLogger } from "@invoicing/service-kit/logger";
@@ -34,6 +35,12 @@ describe("renderer over gRPC with real Chromium", () => {
   after(async () => {
     await renderer.stop();
     probe.close();
+  });
+
+  it("answers grpc.health.v1 SERVING", async () => {
+    const health = createClient(Health, createGrpcTransport({ baseUrl: `http://127.0.0.1:${renderer.server.port}` }));
+    const { status } = await health.check({ service: "" });
+    assert.equal(status, HealthCheckResponse_ServingStatus.SERVING);
   });
 
   it("renders HTML to a PDF with its text and page count", async () => {
