@@ -1,10 +1,11 @@
 import { fromBinary } from "@bufbuild/protobuf";
-import { PaymentCompletedSchema, type PaymentCompleted } from "@invoicing/contracts/invoicing/events/v1/events_pb";
+import { PaymentCompletedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import {
   PermanentFailure,
   startConsumerLoop,
   type DurableConsumerLoop,
 } from "@invoicing/service-kit/durable-consumer";
+import { decodeEvent } from "@invoicing/service-kit/event-decoding";
 import { ensureDurableConsumer, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
 import type { Logger } from "@invoicing/service-kit/logger";
 import type { JsMsg } from "@nats-io/jetstream";
@@ -18,14 +19,6 @@ export interface PaymentConsumerOptions {
   maxInFlight: number;
   maxDeliver: number;
   ackWaitMs: number;
-}
-
-export function decodePaymentCompleted(data: Uint8Array): PaymentCompleted {
-  try {
-    return fromBinary(PaymentCompletedSchema, data);
-  } catch (error) {
-    throw new PermanentFailure(`undecodable PaymentCompleted: ${String(error)}`);
-  }
 }
 
 /** The durable, competing-workers consumer of payments.completed.* that issues invoices. */
@@ -52,7 +45,7 @@ export async function startPaymentConsumer(
     logger,
     retryDelayMs: (attempt) => Math.min(30_000, 250 * 2 ** (attempt - 1)),
     handle: async (msg) => {
-      const event = decodePaymentCompleted(msg.data);
+      const event = decodeEvent(PaymentCompletedSchema, msg.data);
       try {
         await whileWorking(msg, options.ackWaitMs, () => issuer.issue(event));
       } catch (error) {

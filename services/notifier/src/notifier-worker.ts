@@ -1,9 +1,9 @@
-import { fromBinary } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { InvoiceGeneratedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import { InvoiceService } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { PermanentFailure, startConsumerLoop } from "@invoicing/service-kit/durable-consumer";
+import { startConsumerLoop } from "@invoicing/service-kit/durable-consumer";
+import { decodeEvent } from "@invoicing/service-kit/event-decoding";
 import {
   DEAD_LETTER_STREAM,
   ensureDurableConsumer,
@@ -57,13 +57,7 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     logger,
     retryDelayMs: (attempt) => Math.min(60_000, 500 * 2 ** (attempt - 1)),
     handle: async (msg) => {
-      let event;
-      try {
-        event = fromBinary(InvoiceGeneratedSchema, msg.data);
-      } catch (error) {
-        throw new PermanentFailure(`undecodable InvoiceGenerated: ${String(error)}`);
-      }
-      await notifier.deliver(event);
+      await notifier.deliver(decodeEvent(InvoiceGeneratedSchema, msg.data));
     },
   });
   const health = await startGrpcServer({ routes: () => {}, host: config.host, port: config.port });
