@@ -19,7 +19,10 @@ export interface ConsumerLoopOptions {
   stream: string;
   durable: string;
   maxInFlight: number;
+  /** Attempts before a message is dead-lettered. */
   maxDeliver: number;
+  /** The consumer's ack wait: `working()` is sent well within it while a handler runs. */
+  ackWaitMs: number;
   logger: Logger;
   /** Delay before the next attempt after a transient failure on attempt `n` (1-based). */
   retryDelayMs: (attempt: number) => number;
@@ -41,8 +44,29 @@ export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<D
   const messages = await consumer.consume({ max_messages: options.maxInFlight });
   const inFlight = new Set<Promise<void>>();
 
-  const process = async (msg: JsMsg) => {
+  const deadLetter = async (msg: JsMsg, why: string) => {
     const attempt = msg.info.deliveryCount;
+    try {
+      await publishDeadLetter(options, msg, why);
+      await options.onDeadLetter?.(msg, why);
+      logger.error({ subject: msg.subject, attempt, reason: why }, "message dead-lettered");
+      // No reason on the wire: nats-server 2.9 ignores "+TERM <reason>" and redelivers.
+      msg.term();
+    } catch (deadLetterError) {
+      // Not recorded anywhere yet, so it must not be dropped: let the server redeliver.
+      logger.error({ err: deadLetterError, subject: msg.subject }, "dead-lettering failed");
+      msg.nak(options.retryDelayMs(attempt));
+    }
+  };
+
+  const handleOne = async (msg: JsMsg) => {
+    const attempt = msg.info.deliveryCount;
+    if (attempt > options.maxDeliver) {
+      // The last attempt ended without a verdict (its process died): record it now.
+      await deadLetter(msg, `gave up after ${options.maxDeliver} attempts`);
+      return;
+    }
+    const keepAlive = setInterval(() => msg.working(), Math.max(250, options.ackWaitMs / 3));
     try {
       await consumeTraced(msg, durable, () => options.handle(msg));
       msg.ack();
@@ -55,33 +79,35 @@ export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<D
         msg.nak(delay);
         return;
       }
-      const why = permanent ? reason : `gave up after ${attempt} attempts: ${reason}`;
-      try {
-        await publishDeadLetter(options, msg, why);
-        await options.onDeadLetter?.(msg, why);
-        logger.error({ subject: msg.subject, attempt, reason: why }, "message dead-lettered");
-        msg.term(why);
-      } catch (deadLetterError) {
-        // Not recorded anywhere yet, so it must not be dropped: let the server redeliver.
-        logger.error({ err: deadLetterError, subject: msg.subject }, "dead-lettering failed");
-        msg.nak(options.retryDelayMs(attempt));
-      }
+      await deadLetter(msg, permanent ? reason : `gave up after ${attempt} attempts: ${reason}`);
+    } finally {
+      clearInterval(keepAlive);
     }
   };
 
+  let stopping = false;
   const loop = (async () => {
     for await (const msg of messages) {
-      const work = process(msg).catch((error: unknown) => {
+      const work = handleOne(msg).catch((error: unknown) => {
         logger.error({ err: error, subject: msg.subject }, "consumer handler crashed");
       });
       inFlight.add(work);
       void work.finally(() => inFlight.delete(work));
       while (inFlight.size >= options.maxInFlight) await Promise.race(inFlight);
     }
+    if (!stopping) throw new Error("the consume loop ended by itself");
   })();
+  // A consumer that stops pulling while the process looks healthy would strand every message:
+  // exit instead, and let the supervisor start a fresh process.
+  loop.catch((error: unknown) => {
+    if (stopping) return;
+    logger.fatal({ err: error, stream, durable }, "consumer loop failed");
+    process.exit(1);
+  });
 
   return {
     async stop() {
+      stopping = true;
       await messages.close();
       await loop.catch(() => undefined);
       await Promise.all(inFlight);

@@ -55,12 +55,13 @@ export function healthRoutes(state: HealthState) {
         return create(HealthListResponseSchema, { statuses });
       },
       async *watch(req, ctx) {
-        let last: ServingStatus | undefined;
         const current = () => state.get(req.service) ?? ServingStatus.SERVICE_UNKNOWN;
-        last = current();
+        // Subscribed before the first answer, so a change right after it is not missed.
+        const changes = state.changes(ctx.signal);
+        let last = current();
         yield create(HealthCheckResponseSchema, { status: last });
         try {
-          for await (const _ of state.changes(ctx.signal)) {
+          for await (const _ of changes) {
             const now = current();
             if (now === last) continue;
             last = now;

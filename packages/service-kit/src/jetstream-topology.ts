@@ -65,10 +65,13 @@ export interface DurableConsumerOptions {
   filterSubject: string;
   /** How long the server waits for an ack (or `working()`) before redelivering. */
   ackWaitMs: number;
+  /** Attempts the consumer loop makes before it dead-letters (see durable-consumer.ts). */
   maxDeliver: number;
   /** Redelivery delays after an ack timeout, one per attempt; the last repeats. */
   backoffMs: readonly number[];
 }
+
+const SPARE_DELIVERIES = 5;
 
 export async function ensureDurableConsumer(nc: NatsConnection, options: DurableConsumerOptions) {
   const jsm = await jetstreamManager(nc);
@@ -78,7 +81,10 @@ export async function ensureDurableConsumer(nc: NatsConnection, options: Durable
     deliver_policy: DeliverPolicy.All,
     filter_subject: options.filterSubject,
     ack_wait: msToNanos(options.ackWaitMs),
-    max_deliver: options.maxDeliver,
+    // Above the loop's own limit: the loop counts attempts and dead-letters, and the spare
+    // deliveries let it record a message whose last attempt died with its process, rather
+    // than the server dropping it. (2.9 refuses unlimited deliveries with a backoff list.)
+    max_deliver: options.maxDeliver + SPARE_DELIVERIES,
     backoff: options.backoffMs.map(msToNanos),
     max_ack_pending: 1_000,
   };

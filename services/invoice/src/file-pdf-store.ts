@@ -27,7 +27,7 @@ export class FilePdfStore implements PdfStore {
   async close(): Promise<void> {}
 
   #path(invoiceId: string): string {
-    if (!/^[A-Za-z0-9_-]+$/.test(invoiceId)) throw new Error(`not an invoice id: ${invoiceId}`);
+    if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(invoiceId)) throw new Error(`not a PDF key: ${invoiceId}`);
     return join(this.dir, `${invoiceId}.pdf`);
   }
 }

@@ -13,7 +13,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { InvoiceChanges } from "./invoice-changes.js";
 import type { InvoiceStore } from "./invoice-store.js";
 import { renderInvoiceHtml, type Seller } from "./invoice-template.js";
-import type { PdfStore } from "./pdf-store.js";
+import { pdfKey, type PdfStore } from "./pdf-store.js";
 import { validatePaymentCompleted } from "./payment-event-validation.js";
 import type { PdfRenderer } from "./render-client.js";
 
@@ -61,10 +61,12 @@ export class InvoiceIssuer {
 
     const html = renderInvoiceHtml(invoice, this.deps.seller);
     const rendered = await this.deps.renderer.renderPdf(html);
-    await this.deps.pdfs.put(invoice.invoiceId, rendered.pdf);
+    const sha256 = createHash("sha256").update(rendered.pdf).digest("hex");
+    await this.deps.pdfs.put(pdfKey(invoice.invoiceId, sha256), rendered.pdf);
+    // If another worker finished this invoice meanwhile, its PDF stands and ours is unused.
     const ready = await store.markReady(invoice.invoiceId, {
       size: BigInt(rendered.pdf.byteLength),
-      sha256: createHash("sha256").update(rendered.pdf).digest("hex"),
+      sha256,
       readyAt: new Date(),
     });
     this.deps.changes.publish(ready);

@@ -12,7 +12,7 @@ import {
 import type { InvoiceChanges } from "./invoice-changes.js";
 import type { InvoiceStore } from "./invoice-store.js";
 import { InvalidPageTokenError } from "./page-token.js";
-import type { PdfStore } from "./pdf-store.js";
+import { pdfKey, type PdfStore } from "./pdf-store.js";
 
 const PDF_CHUNK_BYTES = 64 * 1024;
 /** How often a watcher re-reads the store, for changes made by another replica. */
@@ -61,7 +61,7 @@ export function invoiceRoutes(deps: { store: InvoiceStore; pdfs: PdfStore; chang
             Code.FailedPrecondition,
           );
         }
-        const chunks = await pdfs.read(invoice.invoiceId, PDF_CHUNK_BYTES);
+        const chunks = await pdfs.read(pdfKey(invoice.invoiceId, invoice.pdfSha256), PDF_CHUNK_BYTES);
         if (!chunks) throw new ConnectError(`PDF of ${invoice.invoiceId} is missing`, Code.DataLoss);
         for await (const chunk of chunks) yield create(GetInvoicePdfResponseSchema, { chunk });
       },

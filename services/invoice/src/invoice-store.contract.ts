@@ -100,6 +100,10 @@ export function invoiceStoreContract(name: string, open: () => Promise<InvoiceSt
       // A READY invoice is never downgraded.
       await store.markFailed(invoice.invoiceId, "late failure");
       assert.equal((await store.get(invoice.invoiceId))?.status, InvoiceStatus.READY);
+      // A second READY (a worker that lost a race) keeps the first PDF's hash.
+      const again = await store.markReady(invoice.invoiceId, { size: 99n, sha256: "cd".repeat(32), readyAt: new Date() });
+      assert.equal(again.pdfSha256, "ab".repeat(32));
+      assert.equal((await store.get(invoice.invoiceId))?.pdfSize, 1234n);
       const other = await store.createForPayment({ invoice: draft(), series: s, year: 2026 });
       await store.markFailed(other.invoice.invoiceId, "renderer unavailable");
       const failed = await store.get(other.invoice.invoiceId);

@@ -37,6 +37,7 @@ export interface InvoiceStore {
   getByPayment(paymentId: string): Promise<Invoice | undefined>;
   /** Newest first. */
   listByCustomer(customerId: string, pageSize: number, pageToken: string | undefined): Promise<InvoicePage>;
+  /** Sets READY with the PDF's size and hash, unless already READY: then the first PDF stands. */
   markReady(invoiceId: string, pdf: { size: bigint; sha256: string; readyAt: Date }): Promise<Invoice>;
   markFailed(invoiceId: string, reason: string): Promise<Invoice | undefined>;
   close(): Promise<void>;

@@ -189,6 +189,7 @@ export class MongoInvoiceStore implements InvoiceStore {
 
   async markReady(invoiceId: string, pdf: { size: bigint; sha256: string; readyAt: Date }): Promise<Invoice> {
     const updated = await this.#update(invoiceId, (invoice) => {
+      if (invoice.status === InvoiceStatus.READY) return;
       invoice.status = InvoiceStatus.READY;
       invoice.pdfSize = pdf.size;
       invoice.pdfSha256 = pdf.sha256;

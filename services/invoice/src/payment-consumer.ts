@@ -8,7 +8,6 @@ import {
 import { decodeEvent } from "@invoicing/service-kit/event-decoding";
 import { ensureDurableConsumer, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
 import type { Logger } from "@invoicing/service-kit/logger";
-import type { JsMsg } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { InvoiceIssuer } from "./invoice-issuer.js";
 import { RenderError } from "./render-client.js";
@@ -42,15 +41,16 @@ export async function startPaymentConsumer(
     durable: INVOICE_CONSUMER,
     maxInFlight: options.maxInFlight,
     maxDeliver: options.maxDeliver,
+    ackWaitMs: options.ackWaitMs,
     logger,
     retryDelayMs: (attempt) => Math.min(30_000, 250 * 2 ** (attempt - 1)),
     handle: async (msg) => {
       const event = decodeEvent(PaymentCompletedSchema, msg.data);
       try {
-        await whileWorking(msg, options.ackWaitMs, () => issuer.issue(event));
+        await issuer.issue(event);
       } catch (error) {
         // The renderer refused the document itself: no retry will change its answer.
-        if (error instanceof RenderError && !error.transient) throw new PermanentFailure(error.message);
+        if (error instanceof RenderError && error.permanent) throw new PermanentFailure(error.message);
         throw error;
       }
     },
@@ -64,14 +64,4 @@ export async function startPaymentConsumer(
       if (paymentId) await issuer.fail(paymentId, reason);
     },
   });
-}
-
-/** Tells the server the message is still in work (a long render) so it is not redelivered. */
-async function whileWorking<T>(msg: JsMsg, ackWaitMs: number, work: () => Promise<T>): Promise<T> {
-  const timer = setInterval(() => msg.working(), Math.max(500, ackWaitMs / 3));
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
 }

@@ -16,15 +16,12 @@ export class RenderError extends Error {
   ) {
     super(message);
   }
-  /** Worth another attempt later: the pool is busy, restarting or unreachable. */
-  get transient(): boolean {
-    return [
-      grpc.status.UNAVAILABLE,
-      grpc.status.RESOURCE_EXHAUSTED,
-      grpc.status.DEADLINE_EXCEEDED,
-      grpc.status.ABORTED,
-      grpc.status.CANCELLED,
-    ].includes(this.code);
+  /**
+   * The renderer refused the document itself. Everything else (busy, restarting, a pod gone
+   * mid-call, which grpc-js may report as INTERNAL or UNKNOWN) is worth another attempt.
+   */
+  get permanent(): boolean {
+    return this.code === grpc.status.INVALID_ARGUMENT || this.code === grpc.status.FAILED_PRECONDITION;
   }
 }
 

@@ -120,6 +120,7 @@ export class SqliteInvoiceStore implements InvoiceStore {
 
   async markReady(invoiceId: string, pdf: { size: bigint; sha256: string; readyAt: Date }): Promise<Invoice> {
     const updated = this.#update(invoiceId, (invoice) => {
+      if (invoice.status === InvoiceStatus.READY) return;
       invoice.status = InvoiceStatus.READY;
       invoice.pdfSize = pdf.size;
       invoice.pdfSha256 = pdf.sha256;

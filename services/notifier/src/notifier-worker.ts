@@ -54,6 +54,7 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     durable: NOTIFIER_CONSUMER,
     maxInFlight: config.maxInFlight,
     maxDeliver: config.maxDeliver,
+    ackWaitMs: config.ackWaitMs,
     logger,
     retryDelayMs: (attempt) => Math.min(60_000, 500 * 2 ** (attempt - 1)),
     handle: async (msg) => {

@@ -52,7 +52,7 @@ export class PagePool {
   #browser: Browser | undefined;
   #context: BrowserContext | undefined;
   #idle: Page[] = [];
-  #waiting: Array<(page: Page) => void> = [];
+  #waiting: Array<{ resolve: (page: Page) => void; reject: (error: Error) => void }> = [];
   #inFlight = 0;
   #closed = false;
   #restarting: Promise<void> | undefined;
@@ -81,9 +81,16 @@ export class PagePool {
 
   async start(): Promise<void> {
     const browser = await this.#launch();
-    const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
-    await context.route("**/*", (route) => route.abort("blockedbyclient"));
-    const pages = await Promise.all(Array.from({ length: this.#size }, () => context.newPage()));
+    let context: BrowserContext;
+    let pages: Page[];
+    try {
+      context = await browser.newContext({ javaScriptEnabled: false, offline: true });
+      await context.route("**/*", (route) => route.abort("blockedbyclient"));
+      pages = await Promise.all(Array.from({ length: this.#size }, () => context.newPage()));
+    } catch (error) {
+      await browser.close().catch(() => undefined);
+      throw error;
+    }
     this.#browser = browser;
     this.#context = context;
     browser.on("disconnected", () => {
@@ -110,7 +117,9 @@ export class PagePool {
         queueMillis: Math.round(startedAt - queuedAt),
       };
     } catch (error) {
-      if (page.isClosed()) healthy = false;
+      // A crashed renderer process leaves the page open but useless: never reuse a page
+      // whose render failed.
+      healthy = false;
       throw error;
     } finally {
       this.#inFlight--;
@@ -122,9 +131,9 @@ export class PagePool {
   /** Stops taking work, lets renders in flight finish, closes the browser. */
   async close(): Promise<void> {
     this.#closed = true;
-    while (this.#inFlight > 0 || this.#waiting.length > 0) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    for (const waiter of this.#waiting.splice(0)) waiter.reject(new PoolClosedError());
+    while (this.#inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await this.#restarting;
     await this.#browser?.close().catch(() => undefined);
   }
 
@@ -157,22 +166,23 @@ export class PagePool {
     if (this.#waiting.length >= this.#queueLimit) {
       return Promise.reject(new QueueFullError(this.#waiting.length));
     }
-    return new Promise((resolve) => this.#waiting.push(resolve));
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
   }
 
   #release(page: Page): void {
     const next = this.#waiting.shift();
-    if (next) next(page);
+    if (next) next.resolve(page);
     else this.#idle.push(page);
   }
 
   async #replacePage(page: Page): Promise<void> {
+    const context = page.context();
     await page.close().catch(() => undefined);
-    if (this.#closed) return;
-    await this.#restarting;
+    // A page of a browser that has since been replaced is not replaced: the restart already
+    // made a full set of pages.
+    if (this.#closed || this.#restarting || context !== this.#context) return;
     try {
-      if (!this.#context) throw new Error("no browser context");
-      this.#release(await this.#context.newPage());
+      this.#release(await context.newPage());
     } catch (error) {
       this.#events.onError?.(error);
       // The context is gone with its browser; the restart hands out fresh pages.
