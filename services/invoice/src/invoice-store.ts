@@ -1,4 +1,5 @@
 import type { Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import type { StoredPdf } from "./invoice-status.js";
 
 // Invoices and their number series, behind a port: SQLite embedded, MongoDB in production.
 // The proto Invoice is the record; adapters index the fields they query by.
@@ -38,7 +39,7 @@ export interface InvoiceStore {
   /** Newest first. */
   listByCustomer(customerId: string, pageSize: number, pageToken: string | undefined): Promise<InvoicePage>;
   /** Sets READY with the PDF's size and hash, unless already READY: then the first PDF stands. */
-  markReady(invoiceId: string, pdf: { size: bigint; sha256: string; readyAt: Date }): Promise<Invoice>;
+  markReady(invoiceId: string, pdf: StoredPdf): Promise<Invoice>;
   markFailed(invoiceId: string, reason: string): Promise<Invoice | undefined>;
   close(): Promise<void>;
 }

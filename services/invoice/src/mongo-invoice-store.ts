@@ -1,5 +1,5 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { timestampFromDate, timestampMs } from "@bufbuild/protobuf/wkt";
+import { timestampMs } from "@bufbuild/protobuf/wkt";
 import {
   InvoiceSchema,
   InvoiceStatus,
@@ -27,6 +27,7 @@ import {
   type InvoiceStore,
   type NewInvoice,
 } from "./invoice-store.js";
+import { applyFailed, applyReady, type StoredPdf } from "./invoice-status.js";
 import { decodePageToken, encodePageToken } from "./page-token.js";
 
 interface InvoiceDoc {
@@ -187,26 +188,14 @@ export class MongoInvoiceStore implements InvoiceStore {
     };
   }
 
-  async markReady(invoiceId: string, pdf: { size: bigint; sha256: string; readyAt: Date }): Promise<Invoice> {
-    const updated = await this.#update(invoiceId, (invoice) => {
-      if (invoice.status === InvoiceStatus.READY) return;
-      invoice.status = InvoiceStatus.READY;
-      invoice.pdfSize = pdf.size;
-      invoice.pdfSha256 = pdf.sha256;
-      invoice.readyAt = timestampFromDate(pdf.readyAt);
-      invoice.failureReason = "";
-    });
+  async markReady(invoiceId: string, pdf: StoredPdf): Promise<Invoice> {
+    const updated = await this.#update(invoiceId, (invoice) => applyReady(invoice, pdf));
     if (!updated) throw new Error(`invoice ${invoiceId} does not exist`);
     return updated;
   }
 
   async markFailed(invoiceId: string, reason: string): Promise<Invoice | undefined> {
-    return this.#update(invoiceId, (invoice) => {
-      // A READY invoice stays READY: its PDF exists, whatever failed later.
-      if (invoice.status === InvoiceStatus.READY) return;
-      invoice.status = InvoiceStatus.FAILED;
-      invoice.failureReason = reason;
-    });
+    return this.#update(invoiceId, (invoice) => applyFailed(invoice, reason));
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,7 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { timestampFromDate, timestampMs } from "@bufbuild/protobuf/wkt";
+import { timestampMs } from "@bufbuild/protobuf/wkt";
 import {
   InvoiceSchema,
-  InvoiceStatus,
   type Invoice,
 } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { openSqlite, type SqliteDatabase } from "@invoicing/service-kit/sqlite-database";
@@ -13,6 +12,7 @@ import {
   type InvoiceStore,
   type NewInvoice,
 } from "./invoice-store.js";
+import { applyFailed, applyReady, type StoredPdf } from "./invoice-status.js";
 import { decodePageToken, encodePageToken } from "./page-token.js";
 
 const schema = `
@@ -118,26 +118,14 @@ export class SqliteInvoiceStore implements InvoiceStore {
     };
   }
 
-  async markReady(invoiceId: string, pdf: { size: bigint; sha256: string; readyAt: Date }): Promise<Invoice> {
-    const updated = this.#update(invoiceId, (invoice) => {
-      if (invoice.status === InvoiceStatus.READY) return;
-      invoice.status = InvoiceStatus.READY;
-      invoice.pdfSize = pdf.size;
-      invoice.pdfSha256 = pdf.sha256;
-      invoice.readyAt = timestampFromDate(pdf.readyAt);
-      invoice.failureReason = "";
-    });
+  async markReady(invoiceId: string, pdf: StoredPdf): Promise<Invoice> {
+    const updated = this.#update(invoiceId, (invoice) => applyReady(invoice, pdf));
     if (!updated) throw new Error(`invoice ${invoiceId} does not exist`);
     return updated;
   }
 
   async markFailed(invoiceId: string, reason: string): Promise<Invoice | undefined> {
-    return this.#update(invoiceId, (invoice) => {
-      // A READY invoice stays READY: its PDF exists, whatever failed later.
-      if (invoice.status === InvoiceStatus.READY) return;
-      invoice.status = InvoiceStatus.FAILED;
-      invoice.failureReason = reason;
-    });
+    return this.#update(invoiceId, (invoice) => applyFailed(invoice, reason));
   }
 
   async close(): Promise<void> {

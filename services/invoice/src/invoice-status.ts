@@ -1,0 +1,27 @@
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+
+// The status rules every store adapter applies inside its read-change-write transaction.
+// READY is final: once a PDF is recorded, a later READY (a worker that lost a race) or
+// FAILED (a late dead letter) changes nothing.
+
+export interface StoredPdf {
+  size: bigint;
+  sha256: string;
+  readyAt: Date;
+}
+
+export function applyReady(invoice: Invoice, pdf: StoredPdf): void {
+  if (invoice.status === InvoiceStatus.READY) return;
+  invoice.status = InvoiceStatus.READY;
+  invoice.pdfSize = pdf.size;
+  invoice.pdfSha256 = pdf.sha256;
+  invoice.readyAt = timestampFromDate(pdf.readyAt);
+  invoice.failureReason = "";
+}
+
+export function applyFailed(invoice: Invoice, reason: string): void {
+  if (invoice.status === InvoiceStatus.READY) return;
+  invoice.status = InvoiceStatus.FAILED;
+  invoice.failureReason = reason;
+}
