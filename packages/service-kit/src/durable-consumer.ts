@@ -1,7 +1,7 @@
 import { jetstream, type JsMsg } from "@nats-io/jetstream";
 import { headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
-import { deadLetterSubject } from "./jetstream-topology.js";
+import { deadLetterSubject, ensureDurableConsumer } from "./jetstream-topology.js";
 import { consumeTraced } from "./message-tracing.js";
 
 /** A message that can never succeed (undecodable, invalid): dead-lettered, never retried. */
@@ -18,6 +18,9 @@ export interface ConsumerLoopOptions {
   nc: NatsConnection;
   stream: string;
   durable: string;
+  filterSubject: string;
+  /** Server redelivery delays after an ack timeout; the last repeats. */
+  backoffMs: readonly number[];
   maxInFlight: number;
   /** Attempts before a message is dead-lettered. */
   maxDeliver: number;
@@ -33,12 +36,22 @@ export interface ConsumerLoopOptions {
 }
 
 /**
- * Pulls from a durable consumer with at most `maxInFlight` messages in work. Ack after
+ * Ensures the durable consumer, then pulls from it with at most `maxInFlight` messages in work. Ack after
  * success; nak with delay on a transient failure; dead-letter and term on a permanent one or
  * on the last attempt. One bad message never stops the loop.
  */
 export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<DurableConsumerLoop> {
   const { nc, stream, durable, logger } = options;
+  // Created (or brought in line) here, from the same limits the loop enforces, so the
+  // server's ack wait and delivery count can never disagree with the loop's.
+  await ensureDurableConsumer(nc, {
+    stream,
+    durable,
+    filterSubject: options.filterSubject,
+    ackWaitMs: options.ackWaitMs,
+    maxDeliver: options.maxDeliver,
+    backoffMs: options.backoffMs,
+  });
   const js = jetstream(nc);
   const consumer = await js.consumers.get(stream, durable);
   const messages = await consumer.consume({ max_messages: options.maxInFlight });

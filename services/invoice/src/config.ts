@@ -1,16 +1,11 @@
-import { envInt, envOptional, envPort, envString, type Env } from "@invoicing/service-kit/env-config";
+import { ConfigError, envInt, envPort, envString, type Env } from "@invoicing/service-kit/env-config";
+import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
-import { ConfigError } from "@invoicing/service-kit/env-config";
-import { join } from "node:path";
 import type { Seller } from "./invoice-template.js";
 
-export interface InvoiceConfig {
+export interface InvoiceConfig extends PlatformConfig {
   host: string;
   port: number;
-  natsUrl: string;
-  dataDir: string;
-  mongodbUrl: string | undefined;
-  mongodbDatabase: string;
   /** host:port, a comma-separated list, or a grpc-js target such as dns:///renderer:50053. */
   rendererTarget: string;
   renderDeadlineMs: number;
@@ -29,12 +24,9 @@ export function readConfig(env: Env = process.env): InvoiceConfig {
     throw new ConfigError("INVOICE_SERIES", `must be 1-10 capital letters or digits, got "${series}"`);
   }
   return {
+    ...readPlatformConfig(env),
     host: envString(env, "INVOICE_HOST", "127.0.0.1"),
     port: envPort(env, "INVOICE_PORT", 50052),
-    natsUrl: envString(env, "NATS_URL", "nats://127.0.0.1:4222"),
-    dataDir: envString(env, "DATA_DIR", join(process.cwd(), "data")),
-    mongodbUrl: envOptional(env, "MONGODB_URL"),
-    mongodbDatabase: envString(env, "MONGODB_DATABASE", "invoicing"),
     rendererTarget: envString(env, "RENDERER_TARGET", "127.0.0.1:50053"),
     renderDeadlineMs: envInt(env, "RENDER_DEADLINE_MS", 30_000, { min: 100, max: 600_000 }),
     series,

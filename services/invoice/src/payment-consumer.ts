@@ -6,7 +6,7 @@ import {
   type DurableConsumerLoop,
 } from "@invoicing/service-kit/durable-consumer";
 import { decodeEvent } from "@invoicing/service-kit/event-decoding";
-import { ensureDurableConsumer, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
+import { PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
 import type { Logger } from "@invoicing/service-kit/logger";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { InvoiceIssuer } from "./invoice-issuer.js";
@@ -27,18 +27,12 @@ export async function startPaymentConsumer(
   options: PaymentConsumerOptions,
   logger: Logger,
 ): Promise<DurableConsumerLoop> {
-  await ensureDurableConsumer(nc, {
-    stream: PAYMENTS_STREAM,
-    durable: INVOICE_CONSUMER,
-    filterSubject: "payments.completed.>",
-    ackWaitMs: options.ackWaitMs,
-    maxDeliver: options.maxDeliver,
-    backoffMs: [options.ackWaitMs, options.ackWaitMs * 2, options.ackWaitMs * 4],
-  });
   return startConsumerLoop({
     nc,
     stream: PAYMENTS_STREAM,
     durable: INVOICE_CONSUMER,
+    filterSubject: "payments.completed.>",
+    backoffMs: [options.ackWaitMs, options.ackWaitMs * 2, options.ackWaitMs * 4],
     maxInFlight: options.maxInFlight,
     maxDeliver: options.maxDeliver,
     ackWaitMs: options.ackWaitMs,

@@ -1,20 +1,16 @@
-import { envInt, envOptional, envPort, envString, envUrl, type Env } from "@invoicing/service-kit/env-config";
+import { envInt, envPort, envString, envUrl, type Env } from "@invoicing/service-kit/env-config";
+import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
-import { join } from "node:path";
 
-export interface NotifierConfig {
+export interface NotifierConfig extends PlatformConfig {
   /** grpc.health.v1 only: the notifier serves no API, but probes need an answer. */
   host: string;
   port: number;
-  natsUrl: string;
   /** Where GetInvoicePdf is called: the invoice service's base URL. */
   invoiceServiceUrl: string;
   /** Mail goes here when set; otherwise .eml files under DATA_DIR/outbox. */
   smtpUrl: URL | undefined;
   mailFrom: string;
-  dataDir: string;
-  mongodbUrl: string | undefined;
-  mongodbDatabase: string;
   maxInFlight: number;
   maxDeliver: number;
   ackWaitMs: number;
@@ -24,15 +20,12 @@ export interface NotifierConfig {
 export function readConfig(env: Env = process.env): NotifierConfig {
   const invoiceUrl = envUrl(env, "INVOICE_SERVICE_URL", ["http:", "https:"]);
   return {
+    ...readPlatformConfig(env),
     host: envString(env, "NOTIFIER_HOST", "127.0.0.1"),
     port: envPort(env, "NOTIFIER_PORT", 50054),
-    natsUrl: envString(env, "NATS_URL", "nats://127.0.0.1:4222"),
     invoiceServiceUrl: invoiceUrl?.toString().replace(/\/$/, "") ?? "http://127.0.0.1:50052",
     smtpUrl: envUrl(env, "SMTP_URL", ["smtp:", "smtps:"]),
     mailFrom: envString(env, "MAIL_FROM", "Invoices <invoices@example.com>"),
-    dataDir: envString(env, "DATA_DIR", join(process.cwd(), "data")),
-    mongodbUrl: envOptional(env, "MONGODB_URL"),
-    mongodbDatabase: envString(env, "MONGODB_DATABASE", "invoicing"),
     maxInFlight: envInt(env, "NOTIFIER_MAX_IN_FLIGHT", 8, { min: 1, max: 1_000 }),
     maxDeliver: envInt(env, "NOTIFIER_MAX_DELIVER", 10, { min: 1, max: 1_000 }),
     ackWaitMs: envInt(env, "NOTIFIER_ACK_WAIT_MS", 30_000, { min: 1_000, max: 3_600_000 }),

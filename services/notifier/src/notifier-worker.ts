@@ -6,7 +6,6 @@ import { startConsumerLoop } from "@invoicing/service-kit/durable-consumer";
 import { decodeEvent } from "@invoicing/service-kit/event-decoding";
 import {
   DEAD_LETTER_STREAM,
-  ensureDurableConsumer,
   ensureStreams,
   INVOICES_STREAM,
 } from "@invoicing/service-kit/jetstream-topology";
@@ -40,18 +39,12 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
   const notifier = new InvoiceNotifier({ invoices, mailer, log, logger });
   const nc = await connectNats(config.natsUrl, "notifier", logger);
   await ensureStreams(nc, [INVOICES_STREAM, DEAD_LETTER_STREAM]);
-  await ensureDurableConsumer(nc, {
-    stream: INVOICES_STREAM,
-    durable: NOTIFIER_CONSUMER,
-    filterSubject: "invoices.generated.>",
-    ackWaitMs: config.ackWaitMs,
-    maxDeliver: config.maxDeliver,
-    backoffMs: [config.ackWaitMs],
-  });
   const loop = await startConsumerLoop({
     nc,
     stream: INVOICES_STREAM,
     durable: NOTIFIER_CONSUMER,
+    filterSubject: "invoices.generated.>",
+    backoffMs: [config.ackWaitMs],
     maxInFlight: config.maxInFlight,
     maxDeliver: config.maxDeliver,
     ackWaitMs: config.ackWaitMs,
