@@ -19,7 +19,7 @@ export interface ConsumerLoopOptions {
   stream: string;
   durable: string;
   filterSubject: string;
-  /** Server redelivery delays after an ack timeout; the last repeats. */
+  /** Server redelivery delays after ack timeouts; applied only where safe (see backoffIsSafe). */
   backoffMs: readonly number[];
   maxInFlight: number;
   /** Attempts before a message is dead-lettered. */
@@ -132,7 +132,9 @@ async function publishDeadLetter(options: ConsumerLoopOptions, msg: JsMsg, reaso
   const hdrs = natsHeaders();
   if (msg.headers) {
     for (const key of msg.headers.keys()) {
-      if (key.toLowerCase() === "nats-msg-id") continue;
+      // Nats-* headers are instructions to the server (Nats-Msg-Id, Nats-Expected-Stream...):
+      // applied to the dead-letter publish they could have it dropped or refused.
+      if (key.toLowerCase().startsWith("nats-")) continue;
       for (const value of msg.headers.values(key)) hdrs.append(key, value);
     }
   }

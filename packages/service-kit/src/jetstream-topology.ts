@@ -21,6 +21,7 @@ export const INVOICES_STREAM = "INVOICES";
 export const DEAD_LETTER_STREAM = "DEAD_LETTERS";
 
 export const paymentCompletedSubject = (orderId: string) => `payments.completed.${orderId}`;
+export const paymentRefundedSubject = (orderId: string) => `payments.refunded.${orderId}`;
 export const invoiceGeneratedSubject = (invoiceId: string) => `invoices.generated.${invoiceId}`;
 export const deadLetterSubject = (stream: string, consumer: string) =>
   `deadletter.${stream}.${consumer}`;
@@ -67,11 +68,23 @@ export interface DurableConsumerOptions {
   ackWaitMs: number;
   /** Attempts the consumer loop makes before it dead-letters (see durable-consumer.ts). */
   maxDeliver: number;
-  /** Redelivery delays after an ack timeout, one per attempt; the last repeats. */
+  /** Redelivery delays after ack timeouts, one per attempt, the last repeating; see backoffIsSafe. */
   backoffMs: readonly number[];
 }
 
 const SPARE_DELIVERIES = 5;
+
+/**
+ * nats-server before 2.10.23 (Debian ships 2.9) re-arms a consumer's redelivery timer to the
+ * longest backoff step of any pending message (nats-server#6085), so a message stranded by a
+ * killed worker waited for that step instead of the ack wait: the chaos run saw 17 s where
+ * 5 s was configured. On such servers the consumer gets no backoff list and redelivers after
+ * the ack wait; retries after a failure grow anyway, through the loop's nak(delay).
+ */
+export function backoffIsSafe(serverVersion: string | undefined): boolean {
+  const [major = 0, minor = 0, patch = 0] = (serverVersion ?? "").split(/[.-]/).map(Number);
+  return major > 2 || (major === 2 && (minor > 10 || (minor === 10 && patch >= 23)));
+}
 
 export async function ensureDurableConsumer(nc: NatsConnection, options: DurableConsumerOptions) {
   const jsm = await jetstreamManager(nc);
@@ -80,12 +93,14 @@ export async function ensureDurableConsumer(nc: NatsConnection, options: Durable
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     filter_subject: options.filterSubject,
+    // The redelivery delay after an ack timeout, i.e. after the worker holding the message
+    // died; with a backoff list only where the server applies it per message.
     ack_wait: msToNanos(options.ackWaitMs),
+    ...(backoffIsSafe(nc.info?.version) ? { backoff: options.backoffMs.map(msToNanos) } : {}),
     // Above the loop's own limit: the loop counts attempts and dead-letters, and the spare
     // deliveries let it record a message whose last attempt died with its process, rather
-    // than the server dropping it. (2.9 refuses unlimited deliveries with a backoff list.)
+    // than the server dropping it.
     max_deliver: options.maxDeliver + SPARE_DELIVERIES,
-    backoff: options.backoffMs.map(msToNanos),
     max_ack_pending: 1_000,
   };
   try {

@@ -8,13 +8,19 @@ export type SqliteDatabase = Database.Database;
  * Opens (creating) an embedded database file. WAL lets readers run beside the one writer, and
  * the busy timeout lets several processes (competing workers) share the file safely.
  */
-export function openSqlite(path: string, schema: string): SqliteDatabase {
+export function openSqlite(
+  path: string,
+  schema: string,
+  /** Brings a file written by an earlier version up to `schema`; runs before it. */
+  migrate?: (db: SqliteDatabase) => void,
+): SqliteDatabase {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
   db.pragma("busy_timeout = 10000");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
+  migrate?.(db);
   db.exec(schema);
   return db;
 }
