@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { computeTotals, taxFor } from "./totals.js";
+import { computeTotals, taxFor, refundTotals } from "./totals.js";
 
 describe("taxFor", () => {
   it("rounds half away from zero", () => {
@@ -61,5 +61,30 @@ describe("computeTotals", () => {
 
   it("gives zero totals for no lines", () => {
     assert.deepEqual(computeTotals([]), { net: 0n, tax: 0n, gross: 0n, taxLines: [] });
+  });
+});
+
+describe("refundTotals", () => {
+  const line = (quantity: bigint, unitPrice: bigint, taxRateBps: number) => ({ quantity, unitPrice, taxRateBps });
+
+  it("prices a first refund like an invoice of its lines", () => {
+    const refund = [line(2n, 1999n, 700), line(1n, 4990n, 1900)];
+    assert.deepEqual(refundTotals([], refund), computeTotals(refund));
+  });
+
+  it("makes refunds in parts add up to exactly the invoice, where rounding each part would not", () => {
+    // 3 x 0.35 at 19 %: each unit's tax is 0.0665 -> 0.07, three units 0.1995 -> 0.20.
+    const unit = line(1n, 35n, 1900);
+    const invoice = computeTotals([line(3n, 35n, 1900)]);
+    assert.equal(computeTotals([unit]).tax * 3n, 21n, "rounded per part: a cent too much");
+    const parts = [0, 1, 2].map((i) => refundTotals(Array.from({ length: i }, () => unit), [unit]));
+    assert.equal(parts.reduce((sum, t) => sum + t.tax, 0n), invoice.tax);
+    assert.equal(parts.reduce((sum, t) => sum + t.gross, 0n), invoice.gross);
+    for (const part of parts) assert.ok(part.tax === 6n || part.tax === 7n, `each part near its own tax, got ${part.tax}`);
+  });
+
+  it("keeps rates apart: earlier refunds at another rate change nothing", () => {
+    const refund = [line(1n, 1000n, 1900)];
+    assert.deepEqual(refundTotals([line(5n, 333n, 700)], refund), computeTotals(refund));
   });
 });

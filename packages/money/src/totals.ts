@@ -37,17 +37,38 @@ export function taxFor(amount: bigint, rateBps: number): bigint {
   return scaled >= 0n ? (scaled + half) / BPS_PER_UNIT : (scaled - half) / BPS_PER_UNIT;
 }
 
-export function computeTotals(lines: readonly PricedLine[]): Totals {
-  const netByRate = new Map<number, bigint>();
-  for (const line of lines) {
-    netByRate.set(line.taxRateBps, (netByRate.get(line.taxRateBps) ?? 0n) + lineNet(line));
-  }
-  const taxLines = [...netByRate.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([rateBps, net]) => ({ rateBps, net, tax: taxFor(net, rateBps) }));
+function netByRate(lines: readonly PricedLine[]): Map<number, bigint> {
+  const sums = new Map<number, bigint>();
+  for (const line of lines) sums.set(line.taxRateBps, (sums.get(line.taxRateBps) ?? 0n) + lineNet(line));
+  return sums;
+}
+
+function totalsOf(taxLines: TaxAtRate[]): Totals {
+  taxLines.sort((a, b) => a.rateBps - b.rateBps);
   const net = taxLines.reduce((sum, line) => sum + line.net, 0n);
   const tax = taxLines.reduce((sum, line) => sum + line.tax, 0n);
   return { net, tax, gross: net + tax, taxLines };
+}
+
+export function computeTotals(lines: readonly PricedLine[]): Totals {
+  return totalsOf([...netByRate(lines)].map(([rateBps, net]) => ({ rateBps, net, tax: taxFor(net, rateBps) })));
+}
+
+/**
+ * Totals of a refund (a credit note) given what earlier refunds of the same invoice took
+ * back. Tax at each rate is the tax of everything refunded so far minus the tax of what was
+ * refunded before, both rounded as the invoice rounds. Refunds of the whole invoice, in any
+ * number of parts, then add up to exactly the invoice's tax and total: rounding each part
+ * on its own could pay back a cent more or less than was charged.
+ */
+export function refundTotals(before: readonly PricedLine[], refund: readonly PricedLine[]): Totals {
+  const netBefore = netByRate(before);
+  return totalsOf(
+    [...netByRate(refund)].map(([rateBps, net]) => {
+      const earlier = netBefore.get(rateBps) ?? 0n;
+      return { rateBps, net, tax: taxFor(earlier + net, rateBps) - taxFor(earlier, rateBps) };
+    }),
+  );
 }
 
 /** "19 %" style label for a rate in basis points, locale-formatted ("7,5 %" in de-DE). */

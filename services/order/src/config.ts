@@ -5,6 +5,8 @@ import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tr
 export interface OrderConfig extends PlatformConfig {
   host: string;
   port: number;
+  /** Prometheus metrics, plain HTTP; 0 picks a free port (logged). */
+  metricsPort: number;
   tracing: TracingConfig;
 }
 
@@ -13,6 +15,7 @@ export function readConfig(env: Env = process.env): OrderConfig {
     ...readPlatformConfig(env),
     host: envString(env, "ORDER_HOST", "127.0.0.1"),
     port: envPort(env, "ORDER_PORT", 50051),
+    metricsPort: envPort(env, "METRICS_PORT", 0),
     tracing: readTracingConfig(env),
   };
 }

@@ -19,7 +19,15 @@ import {
   type Long,
   type MongoClient,
 } from "mongodb";
-import type { CompletePaymentResult, OrderStore, OutboxEntry, PaymentRecord } from "./order-store.js";
+import type {
+  CompletePaymentResult,
+  OrderStore,
+  OutboxEntry,
+  PaymentRecord,
+  RecordRefundResult,
+  RefundContext,
+  RefundRecord,
+} from "./order-store.js";
 
 interface OrderDoc {
   order_id: string;
@@ -33,12 +41,36 @@ interface OrderDoc {
 
 interface PaymentDoc {
   payment_id: string;
+  /** Bumped by every refund, so racing refunds of one payment conflict (see recordRefund). */
+  refund_count?: number;
   order_id: string;
   amount: Long;
   method: number;
   trace_id: string;
   completed_at: Date;
 }
+
+interface RefundDoc {
+  refund_id: string;
+  payment_id: string;
+  order_id: string;
+  lines: Array<{ item_index: number; quantity: Long }>;
+  amount: Long;
+  reason: string;
+  trace_id: string;
+  refunded_at: Date;
+}
+
+const toRefund = (doc: RefundDoc): RefundRecord => ({
+  refundId: doc.refund_id,
+  paymentId: doc.payment_id,
+  orderId: doc.order_id,
+  lines: doc.lines.map((line) => ({ itemIndex: line.item_index, quantity: fromInt64(line.quantity) })),
+  amount: fromInt64(doc.amount),
+  reason: doc.reason,
+  traceId: doc.trace_id,
+  refundedAt: doc.refunded_at,
+});
 
 interface OutboxDoc {
   /** Made by the writer; its time + counter gives the insertion order within a process. */
@@ -73,12 +105,14 @@ export class MongoOrderStore implements OrderStore {
   readonly #orders: Collection<OrderDoc>;
   readonly #payments: Collection<PaymentDoc>;
   readonly #outbox: Collection<OutboxDoc>;
+  readonly #refunds: Collection<RefundDoc>;
 
   private constructor(db: Db) {
     this.#client = db.client;
     this.#orders = db.collection<OrderDoc>("orders");
     this.#payments = db.collection<PaymentDoc>("payments");
     this.#outbox = db.collection<OutboxDoc>("outbox");
+    this.#refunds = db.collection<RefundDoc>("refunds");
   }
 
   /**
@@ -95,6 +129,10 @@ export class MongoOrderStore implements OrderStore {
       { key: { payment_id: 1 }, name: "payment_id_unique", unique: true },
       // An order is paid at most once, even if two payments race past the checks.
       { key: { order_id: 1 }, name: "order_id_unique", unique: true },
+    ]);
+    await store.#refunds.createIndexes([
+      { key: { refund_id: 1 }, name: "refund_id_unique", unique: true },
+      { key: { payment_id: 1, refunded_at: 1 }, name: "payment_id" },
     ]);
     await store.#outbox.createIndexes([
       { key: { msg_id: 1 }, name: "msg_id_unique", unique: true },
@@ -164,6 +202,74 @@ export class MongoOrderStore implements OrderStore {
       },
       { session },
     );
+    await this.#queue(session, event);
+    return { outcome: "recorded", payment };
+  }
+
+  async getRefund(refundId: string): Promise<RefundRecord | undefined> {
+    const doc = await this.#refunds.findOne({ refund_id: refundId });
+    return doc ? toRefund(doc) : undefined;
+  }
+
+  async recordRefund(
+    refundId: string,
+    paymentId: string,
+    decide: (context: RefundContext) => { refund: RefundRecord; event: OutboxEntry },
+  ): Promise<RecordRefundResult> {
+    const session = this.#client.startSession();
+    try {
+      // Two racing refunds of one payment both read the payment document and both write it
+      // (the touch below), so MongoDB aborts one with a write conflict and withTransaction
+      // reruns it: its decision then sees the other refund. `decide` is pure, so a rerun is safe.
+      return await session.withTransaction((s) => this.#refundIn(s, refundId, paymentId, decide), transactionOptions);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const same = await this.getRefund(refundId);
+      if (same) return { outcome: "duplicate", refund: same };
+      throw error;
+    } finally {
+      await session.endSession();
+    }
+  }
+
+  async #refundIn(
+    session: ClientSession,
+    refundId: string,
+    paymentId: string,
+    decide: (context: RefundContext) => { refund: RefundRecord; event: OutboxEntry },
+  ): Promise<RecordRefundResult> {
+    const seen = await this.#refunds.findOne({ refund_id: refundId }, { session });
+    if (seen) return { outcome: "duplicate", refund: toRefund(seen) };
+    const payment = await this.#payments.findOne({ payment_id: paymentId }, { session });
+    if (!payment) return { outcome: "payment-not-found" };
+    const found = await this.#orders.findOne({ order_id: payment.order_id }, { session });
+    if (!found) throw new Error(`order ${payment.order_id} of payment ${paymentId} is missing`);
+    // Serialises refunds of one payment (see recordRefund).
+    await this.#payments.updateOne({ payment_id: paymentId }, { $inc: { refund_count: 1 } }, { session });
+    const earlier = await this.#refunds.find({ payment_id: paymentId }, { session }).sort({ refunded_at: 1 }).toArray();
+    const { refund, event } = decide({
+      order: fromBinary(OrderSchema, found.order_pb.value()),
+      payment: toPayment(payment),
+      earlier: earlier.map(toRefund),
+    });
+    await this.#refunds.insertOne(
+      {
+        refund_id: refund.refundId,
+        payment_id: refund.paymentId,
+        order_id: refund.orderId,
+        lines: refund.lines.map((line) => ({ item_index: line.itemIndex, quantity: toInt64(line.quantity) })),
+        amount: toInt64(refund.amount),
+        reason: refund.reason,
+        trace_id: refund.traceId,
+        refunded_at: refund.refundedAt,
+      },
+      { session },
+    );
+    await this.#queue(session, event);
+    return { outcome: "recorded", refund };
+  }
+
+  async #queue(session: ClientSession, event: OutboxEntry): Promise<void> {
     await this.#outbox.insertOne(
       {
         _id: new ObjectId(),
@@ -175,7 +281,6 @@ export class MongoOrderStore implements OrderStore {
       },
       { session },
     );
-    return { outcome: "recorded", payment };
   }
 
   /**
@@ -198,6 +303,10 @@ export class MongoOrderStore implements OrderStore {
       payload: new Uint8Array(doc.payload.value()),
       traceparent: doc.traceparent,
     }));
+  }
+
+  async countPendingOutbox(): Promise<number> {
+    return this.#outbox.countDocuments({ published_at: null });
   }
 
   async markPublished(msgIds: readonly string[]): Promise<void> {

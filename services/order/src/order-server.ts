@@ -1,5 +1,7 @@
 import { startGrpcServer, type GrpcServer } from "@invoicing/service-kit/grpc-server";
 import { ServingStatus } from "@invoicing/service-kit/health";
+import { startMetricsServer } from "@invoicing/service-kit/metrics-server";
+import { Gauge } from "prom-client";
 import { ensureStreams, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
 import type { Logger } from "@invoicing/service-kit/logger";
 import { connectNats } from "@invoicing/service-kit/nats-connection";
@@ -19,19 +21,29 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
   const store = await openOrderStore(config);
   const nc = await connectNats(config.natsUrl, "order", logger);
   await ensureStreams(nc, [PAYMENTS_STREAM]);
-  const relay = new OutboxRelay(store, jetstream(nc), logger);
+  const relay = new OutboxRelay(store, jetstream(nc), logger, nc);
   relay.start();
+  const metrics = await startMetricsServer({ service: "order", host: config.host, port: config.metricsPort });
+  new Gauge({
+    name: "order_outbox_pending",
+    help: "Payment and refund events written but not yet published to JetStream.",
+    registers: [metrics.registry],
+    async collect() {
+      this.set(await store.countPendingOutbox());
+    },
+  });
   const server = await startGrpcServer({
     routes: orderRoutes({ store, onOutboxWrite: () => relay.notify() }),
     host: config.host,
     port: config.port,
   });
-  logger.info({ port: server.port }, "order service listening");
+  logger.info({ port: server.port, metrics_port: metrics.port }, "order service listening");
   return {
     server,
     async stop() {
       server.health.set(ServingStatus.NOT_SERVING);
       await server.close();
+      await metrics.close();
       await relay.stop();
       await nc.drain();
       await store.close();

@@ -1,7 +1,10 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate, timestampNow } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
-import { PaymentCompletedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
+import {
+  PaymentCompletedSchema,
+  PaymentRefundedSchema,
+} from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import {
   CompletePaymentResponseSchema,
   CreateOrderResponseSchema,
@@ -10,14 +13,17 @@ import {
   OrderSchema,
   OrderService,
   OrderStatus,
+  RefundPaymentResponseSchema,
+  type Order,
 } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { computeTotals } from "@invoicing/money";
-import { paymentCompletedSubject } from "@invoicing/service-kit/jetstream-topology";
+import { paymentCompletedSubject, paymentRefundedSubject } from "@invoicing/service-kit/jetstream-topology";
 import { currentTraceparent } from "@invoicing/service-kit/message-tracing";
 import { trace } from "@opentelemetry/api";
 import { randomUUID } from "node:crypto";
-import type { OrderStore, PaymentRecord } from "./order-store.js";
-import { validateCompletePayment, validateCreateOrder } from "./order-validation.js";
+import type { OrderStore, PaymentRecord, RefundRecord } from "./order-store.js";
+import { validateCompletePayment, validateCreateOrder, validateRefundPayment } from "./order-validation.js";
+import { planRefund, refundedItems } from "./refund-plan.js";
 
 export function orderRoutes(deps: { store: OrderStore; onOutboxWrite: () => void }) {
   const { store } = deps;
@@ -67,7 +73,7 @@ export function orderRoutes(deps: { store: OrderStore; onOutboxWrite: () => void
         if (req.amount !== order.total) {
           throw new ConnectError(`amount: must equal the order total ${order.total}, got ${req.amount}`, Code.InvalidArgument);
         }
-        const traceId = trace.getActiveSpan()?.spanContext().traceId ?? randomUUID().replaceAll("-", "");
+        const traceId = activeTraceId();
         const completedAt = new Date();
         const payment: PaymentRecord = {
           paymentId: req.paymentId,
@@ -107,7 +113,77 @@ export function orderRoutes(deps: { store: OrderStore; onOutboxWrite: () => void
             throw new ConnectError(`order ${req.orderId} not found`, Code.NotFound);
         }
       },
+
+      // Like CompletePayment: one atomic write of the refund and its outbox event. The credit
+      // note follows asynchronously, after the payment's invoice.
+      async refundPayment(req) {
+        validateRefundPayment(req);
+        const traceId = activeTraceId();
+        const traceparent = currentTraceparent();
+        const result = await store.recordRefund(req.refundId, req.paymentId, ({ order, payment, earlier }) => {
+          const plan = planRefund({ order, payment, earlier }, req.lines);
+          const refund: RefundRecord = {
+            refundId: req.refundId,
+            paymentId: payment.paymentId,
+            orderId: order.orderId,
+            lines: plan.lines,
+            amount: plan.amount,
+            reason: req.reason,
+            traceId,
+            refundedAt: new Date(),
+          };
+          const event = create(PaymentRefundedSchema, {
+            eventId: `payment-refunded:${req.refundId}`,
+            occurredAt: timestampFromDate(refund.refundedAt),
+            traceId,
+            refundId: refund.refundId,
+            paymentId: refund.paymentId,
+            orderId: refund.orderId,
+            items: plan.items,
+            amount: plan.amount,
+            currency: order.currency,
+            reason: refund.reason,
+            totals: plan.totals,
+          });
+          return {
+            refund,
+            event: {
+              // Prefixed: payment ids and refund ids share the PAYMENTS stream's dedupe window.
+              msgId: `refund:${refund.refundId}`,
+              subject: paymentRefundedSubject(order.orderId),
+              payload: toBinary(PaymentRefundedSchema, event),
+              traceparent,
+            },
+          };
+        });
+        switch (result.outcome) {
+          case "payment-not-found":
+            throw new ConnectError(`payment ${req.paymentId} not found`, Code.NotFound);
+          case "duplicate":
+            if (result.refund.paymentId !== req.paymentId) {
+              throw new ConnectError(
+                `refund_id: ${req.refundId} was already used for payment ${result.refund.paymentId}`,
+                Code.AlreadyExists,
+              );
+            }
+            return refundResponse(result.refund, await store.getOrder(result.refund.orderId));
+          case "recorded":
+            deps.onOutboxWrite();
+            return refundResponse(result.refund, await store.getOrder(result.refund.orderId));
+        }
+      },
     });
+
+  function refundResponse(refund: RefundRecord, order: Order | undefined) {
+    return create(RefundPaymentResponseSchema, {
+      refundId: refund.refundId,
+      paymentId: refund.paymentId,
+      orderId: refund.orderId,
+      amount: refund.amount,
+      items: order ? refundedItems(order, refund.lines) : [],
+      traceId: refund.traceId,
+    });
+  }
 
   function replay(payment: PaymentRecord, orderId: string) {
     if (payment.orderId !== orderId) {
@@ -118,4 +194,8 @@ export function orderRoutes(deps: { store: OrderStore; onOutboxWrite: () => void
     }
     return pendingResponse(payment);
   }
+}
+
+function activeTraceId(): string {
+  return trace.getActiveSpan()?.spanContext().traceId ?? randomUUID().replaceAll("-", "");
 }

@@ -8,7 +8,7 @@ import {
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import type { OrderStore, OutboxEntry, PaymentRecord } from "./order-store.js";
+import type { OrderStore, OutboxEntry, PaymentRecord, RefundContext, RefundRecord } from "./order-store.js";
 
 /** The behaviour every OrderStore adapter must show; run once per adapter. */
 export function orderStoreContract(name: string, open: () => Promise<OrderStore>): void {
@@ -105,7 +105,9 @@ export function orderStoreContract(name: string, open: () => Promise<OrderStore>
       }
       const pending = (await store.pendingOutbox(1000)).map((e) => e.msgId).filter((id) => ids.includes(id));
       assert.deepEqual(pending, ids);
+      const pendingBefore = await store.countPendingOutbox();
       await store.markPublished(ids.slice(0, 2));
+      assert.equal(await store.countPendingOutbox(), pendingBefore - 2);
       const left = (await store.pendingOutbox(1000)).map((e) => e.msgId).filter((id) => ids.includes(id));
       assert.deepEqual(left, ids.slice(2));
     });
@@ -116,6 +118,70 @@ export function orderStoreContract(name: string, open: () => Promise<OrderStore>
       const attempts = Array.from({ length: 8 }, () => payment(o.orderId));
       const results = await Promise.all(attempts.map((p) => store.completePayment(p, event(p.paymentId))));
       assert.equal(results.filter((r) => r.outcome === "recorded").length, 1);
+    });
+
+    describe("refunds", () => {
+      const paidOrder = async () => {
+        const o = order();
+        await store.createOrder(o);
+        const p = payment(o.orderId);
+        await store.completePayment(p, event(p.paymentId));
+        return p;
+      };
+      // One unit per call, refunded against whatever earlier refunds left.
+      const oneUnit = (refundId: string) => (context: RefundContext) => {
+        const taken = context.earlier.reduce((sum, r) => sum + r.lines[0]!.quantity, 0n);
+        if (taken >= context.order.items[0]!.quantity) throw new Error("nothing left");
+        const refund: RefundRecord = {
+          refundId,
+          paymentId: context.payment.paymentId,
+          orderId: context.order.orderId,
+          lines: [{ itemIndex: 0, quantity: 1n }],
+          amount: 595n,
+          reason: "broken",
+          traceId: "0af7651916cd43dd8448eb211c80319c",
+          refundedAt: new Date(),
+        };
+        return { refund, event: event(`refund:${refundId}`) };
+      };
+
+      it("records a refund with its event, once per refund id", async () => {
+        const p = await paidOrder();
+        const refundId = `ref_${randomUUID()}`;
+        const first = await store.recordRefund(refundId, p.paymentId, oneUnit(refundId));
+        assert.equal(first.outcome, "recorded");
+        const again = await store.recordRefund(refundId, p.paymentId, () => assert.fail("decided twice"));
+        assert.equal(again.outcome, "duplicate");
+        const read = await store.getRefund(refundId);
+        assert.deepEqual(read?.lines, [{ itemIndex: 0, quantity: 1n }]);
+        assert.equal(read?.amount, 595n);
+        assert.equal(read?.paymentId, p.paymentId);
+        const pending = (await store.pendingOutbox(10_000)).filter((e) => e.msgId === `refund:${refundId}`);
+        assert.equal(pending.length, 1);
+        assert.equal((await store.recordRefund("ref_x", "pay_missing", oneUnit("ref_x"))).outcome, "payment-not-found");
+      });
+
+      it("writes nothing when the decision refuses", async () => {
+        const p = await paidOrder();
+        await assert.rejects(
+          store.recordRefund("ref_refused", p.paymentId, () => {
+            throw new Error("refused");
+          }),
+          /refused/,
+        );
+        assert.equal(await store.getRefund("ref_refused"), undefined);
+      });
+
+      it("shows every decision the refunds recorded before it, even when they race", async () => {
+        const p = await paidOrder();
+        // The order has 2 units: of 6 racing one-unit refunds exactly 2 may be recorded.
+        const ids = Array.from({ length: 6 }, () => `ref_${randomUUID()}`);
+        const results = await Promise.allSettled(ids.map((id) => store.recordRefund(id, p.paymentId, oneUnit(id))));
+        const recorded = results.filter((r) => r.status === "fulfilled" && r.value.outcome === "recorded");
+        assert.equal(recorded.length, 2);
+        const rest = results.filter((r) => r.status === "rejected");
+        assert.equal(rest.length, 4);
+      });
     });
   });
 }

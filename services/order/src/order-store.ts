@@ -23,6 +23,34 @@ export interface OutboxEntry {
   traceparent: string;
 }
 
+/** One refund of a payment: which order lines, how many of each, and the gross amount. */
+export interface RefundRecord {
+  refundId: string;
+  paymentId: string;
+  orderId: string;
+  /** Index into the order's items and the quantity taken back, in request order. */
+  lines: Array<{ itemIndex: number; quantity: bigint }>;
+  /** Gross (net + tax) of the refunded lines, in minor units. */
+  amount: bigint;
+  reason: string;
+  traceId: string;
+  refundedAt: Date;
+}
+
+/** What the store hands a refund decision, read inside the transaction that records it. */
+export interface RefundContext {
+  order: Order;
+  payment: PaymentRecord;
+  /** Every refund of this payment recorded so far. */
+  earlier: RefundRecord[];
+}
+
+export type RecordRefundResult =
+  | { outcome: "recorded"; refund: RefundRecord }
+  /** This refund id was recorded before: the first result stands. */
+  | { outcome: "duplicate"; refund: RefundRecord }
+  | { outcome: "payment-not-found" };
+
 export type CompletePaymentResult =
   | { outcome: "recorded"; payment: PaymentRecord }
   /** This payment id was recorded before: the first result stands. */
@@ -40,8 +68,22 @@ export interface OrderStore {
    * Either all of it happens or none; a second call with the same payment id changes nothing.
    */
   completePayment(payment: PaymentRecord, event: OutboxEntry): Promise<CompletePaymentResult>;
+  getRefund(refundId: string): Promise<RefundRecord | undefined>;
+  /**
+   * Atomically: reads the payment, its order and its earlier refunds, lets `decide` turn them
+   * into the refund and its event (or throw, which writes nothing), then records both. The
+   * decision sees every earlier refund because it runs under the same lock or transaction
+   * as the write, so two racing refunds cannot together take back more than was paid.
+   */
+  recordRefund(
+    refundId: string,
+    paymentId: string,
+    decide: (context: RefundContext) => { refund: RefundRecord; event: OutboxEntry },
+  ): Promise<RecordRefundResult>;
   /** Oldest first. */
   pendingOutbox(limit: number): Promise<OutboxEntry[]>;
+  /** Events not yet published: growing means NATS is unreachable or the relay is stuck. */
+  countPendingOutbox(): Promise<number>;
   markPublished(msgIds: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import type {
   CompletePaymentRequest,
   CreateOrderRequest,
+  RefundPaymentRequest,
 } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { isCurrencyCode } from "@invoicing/money";
@@ -73,4 +74,18 @@ export function validateCompletePayment(req: CompletePaymentRequest): void {
   if (req.method === PaymentMethod.UNSPECIFIED || !(req.method in PaymentMethod)) {
     throw invalid("method", "must be CARD, BANK_TRANSFER or WALLET");
   }
+}
+
+export function validateRefundPayment(req: RefundPaymentRequest): void {
+  if (!ID.test(req.paymentId)) throw invalid("payment_id", "must be 1-128 letters, digits or ._:-");
+  if (!ID.test(req.refundId)) throw invalid("refund_id", "must be 1-128 letters, digits or ._:-");
+  if (req.reason.length > 500) throw invalid("reason", "must be at most 500 characters");
+  if (req.lines.length > MAX_ITEMS) throw invalid("lines", `must hold at most ${MAX_ITEMS} lines`);
+  const seen = new Set<number>();
+  req.lines.forEach((line, i) => {
+    if (line.itemIndex < 0) throw invalid(`lines[${i}].item_index`, "must be 0 or more");
+    if (seen.has(line.itemIndex)) throw invalid(`lines[${i}].item_index`, `item ${line.itemIndex} is listed twice`);
+    seen.add(line.itemIndex);
+    if (line.quantity < 1n) throw invalid(`lines[${i}].quantity`, "must be 1 or more");
+  });
 }

@@ -1,6 +1,7 @@
 import { contextFromTraceparent, publishTraced } from "@invoicing/service-kit/message-tracing";
 import type { Logger } from "@invoicing/service-kit/logger";
 import type { JetStreamClient } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { OrderStore } from "./order-store.js";
 
 const BATCH = 100;
@@ -19,15 +20,27 @@ export class OutboxRelay {
   #notified = false;
   #stopped = false;
   #loop: Promise<void> | undefined;
+  /** Called when the connection drops: fails the batch in flight (see #publishBatch). */
+  readonly #onDisconnect = new Set<() => void>();
 
   constructor(
     private readonly store: OrderStore,
     private readonly js: JetStreamClient,
     private readonly logger: Logger,
+    private readonly connection?: Pick<NatsConnection, "status">,
   ) {}
 
   start(): void {
     this.#loop = this.#run();
+    if (this.connection) void this.#watch(this.connection);
+  }
+
+  async #watch(connection: Pick<NatsConnection, "status">): Promise<void> {
+    for await (const status of connection.status()) {
+      if (status.type === "disconnect") for (const fail of this.#onDisconnect) fail();
+      // Back: publish what waited rather than sleep out the retry backoff.
+      if (status.type === "reconnect") this.notify();
+    }
   }
 
   /** A row was written: publish now rather than at the next poll. */
@@ -63,16 +76,28 @@ export class OutboxRelay {
     const entries = await this.store.pendingOutbox(BATCH);
     if (entries.length === 0) return 0;
     const done: string[] = [];
+    // nats.js drops what it had buffered when the connection breaks, and a publish waiting for
+    // its ack then waits out its whole timeout. Give up at the disconnect instead: the row stays
+    // pending, and its Nats-Msg-Id makes the republish harmless if the first one landed.
+    let fail = () => {};
+    const lost = new Promise<never>((_, reject) => {
+      fail = () => reject(new Error("NATS connection lost during publish"));
+    });
+    lost.catch(() => undefined);
+    this.#onDisconnect.add(fail);
     try {
       // In order, one at a time per relay: publishes to one subject keep their order.
       for (const entry of entries) {
-        await publishTraced(this.js, entry.subject, entry.payload, {
+        const published = publishTraced(this.js, entry.subject, entry.payload, {
           msgID: entry.msgId,
           parent: contextFromTraceparent(entry.traceparent),
         });
+        published.catch(() => undefined);
+        await Promise.race([published, lost]);
         done.push(entry.msgId);
       }
     } finally {
+      this.#onDisconnect.delete(fail);
       if (done.length > 0) await this.store.markPublished(done);
     }
     return entries.length;

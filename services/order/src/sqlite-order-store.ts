@@ -5,7 +5,15 @@ import {
   type Order,
 } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { openSqlite, type SqliteDatabase } from "@invoicing/service-kit/sqlite-database";
-import type { CompletePaymentResult, OrderStore, OutboxEntry, PaymentRecord } from "./order-store.js";
+import type {
+  CompletePaymentResult,
+  OrderStore,
+  OutboxEntry,
+  PaymentRecord,
+  RecordRefundResult,
+  RefundContext,
+  RefundRecord,
+} from "./order-store.js";
 
 const schema = `
 CREATE TABLE IF NOT EXISTS orders (
@@ -21,6 +29,17 @@ CREATE TABLE IF NOT EXISTS payments (
   trace_id TEXT NOT NULL,
   completed_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS refunds (
+  refund_id TEXT PRIMARY KEY,
+  payment_id TEXT NOT NULL REFERENCES payments(payment_id),
+  order_id TEXT NOT NULL,
+  lines TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  trace_id TEXT NOT NULL,
+  refunded_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS refunds_by_payment ON refunds(payment_id, refunded_at);
 CREATE TABLE IF NOT EXISTS outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   msg_id TEXT NOT NULL UNIQUE,
@@ -40,6 +59,32 @@ interface PaymentRow {
   trace_id: string;
   completed_at: number;
 }
+
+interface RefundRow {
+  refund_id: string;
+  payment_id: string;
+  order_id: string;
+  /** JSON [[itemIndex, "quantity"], ...]: quantities are int64, kept as strings. */
+  lines: string;
+  amount: string;
+  reason: string;
+  trace_id: string;
+  refunded_at: number;
+}
+
+const toRefund = (row: RefundRow): RefundRecord => ({
+  refundId: row.refund_id,
+  paymentId: row.payment_id,
+  orderId: row.order_id,
+  lines: (JSON.parse(row.lines) as Array<[number, string]>).map(([itemIndex, quantity]) => ({
+    itemIndex,
+    quantity: BigInt(quantity),
+  })),
+  amount: BigInt(row.amount),
+  reason: row.reason,
+  traceId: row.trace_id,
+  refundedAt: new Date(row.refunded_at),
+});
 
 const toPayment = (row: PaymentRow): PaymentRecord => ({
   paymentId: row.payment_id,
@@ -109,10 +154,58 @@ export class SqliteOrderStore implements OrderStore {
           payment.traceId,
           payment.completedAt.getTime(),
         );
-      this.#db
-        .prepare("INSERT INTO outbox (msg_id, subject, payload, traceparent) VALUES (?, ?, ?, ?)")
-        .run(event.msgId, event.subject, event.payload, event.traceparent);
+      this.#queue(event);
       return { outcome: "recorded", payment };
+    });
+    return run.immediate();
+  }
+
+  async getRefund(refundId: string): Promise<RefundRecord | undefined> {
+    const row = this.#db.prepare("SELECT * FROM refunds WHERE refund_id = ?").get(refundId) as RefundRow | undefined;
+    return row && toRefund(row);
+  }
+
+  async recordRefund(
+    refundId: string,
+    paymentId: string,
+    decide: (context: RefundContext) => { refund: RefundRecord; event: OutboxEntry },
+  ): Promise<RecordRefundResult> {
+    // IMMEDIATE: the earlier refunds that `decide` checks against cannot change before commit.
+    const run = this.#db.transaction((): RecordRefundResult => {
+      const seen = this.#db.prepare("SELECT * FROM refunds WHERE refund_id = ?").get(refundId) as RefundRow | undefined;
+      if (seen) return { outcome: "duplicate", refund: toRefund(seen) };
+      const paymentRow = this.#db.prepare("SELECT * FROM payments WHERE payment_id = ?").get(paymentId) as
+        | PaymentRow
+        | undefined;
+      if (!paymentRow) return { outcome: "payment-not-found" };
+      const orderRow = this.#db.prepare("SELECT order_pb FROM orders WHERE order_id = ?").get(paymentRow.order_id) as {
+        order_pb: Buffer;
+      };
+      const earlier = (
+        this.#db.prepare("SELECT * FROM refunds WHERE payment_id = ? ORDER BY refunded_at").all(paymentId) as RefundRow[]
+      ).map(toRefund);
+      const { refund, event } = decide({
+        order: fromBinary(OrderSchema, orderRow.order_pb),
+        payment: toPayment(paymentRow),
+        earlier,
+      });
+      this.#db
+        .prepare(
+          `INSERT INTO refunds (refund_id, payment_id, order_id, lines, amount, reason, trace_id, refunded_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          refund.refundId,
+          refund.paymentId,
+          refund.orderId,
+          JSON.stringify(refund.lines.map((line) => [line.itemIndex, line.quantity.toString()])),
+          refund.amount.toString(),
+          refund.reason,
+          refund.traceId,
+          refund.refundedAt.getTime(),
+        );
+      this.#queue(event);
+      return { outcome: "recorded", refund };
     });
     return run.immediate();
   }
@@ -131,12 +224,23 @@ export class SqliteOrderStore implements OrderStore {
     }));
   }
 
+  async countPendingOutbox(): Promise<number> {
+    return (this.#db.prepare("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL").get() as { n: number }).n;
+  }
+
   async markPublished(msgIds: readonly string[]): Promise<void> {
     const mark = this.#db.prepare("UPDATE outbox SET published_at = ? WHERE msg_id = ?");
     const now = Date.now();
     this.#db.transaction(() => {
       for (const id of msgIds) mark.run(now, id);
     })();
+  }
+
+  /** Only inside the transaction that writes the event's cause. */
+  #queue(event: OutboxEntry): void {
+    this.#db
+      .prepare("INSERT INTO outbox (msg_id, subject, payload, traceparent) VALUES (?, ?, ?, ?)")
+      .run(event.msgId, event.subject, event.payload, event.traceparent);
   }
 
   async close(): Promise<void> {
