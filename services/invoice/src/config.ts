@@ -6,32 +6,55 @@ import type { Seller } from "./invoice-template.js";
 export interface InvoiceConfig extends PlatformConfig {
   host: string;
   port: number;
+  /** Prometheus metrics, plain HTTP; 0 picks a free port (logged). */
+  metricsPort: number;
   /** host:port, a comma-separated list, or a grpc-js target such as dns:///renderer:50053. */
   rendererTarget: string;
   renderDeadlineMs: number;
   series: string;
+  /** The credit notes' own series: CN-2026-000001. */
+  creditNoteSeries: string;
   /** Payments processed at once by this worker. */
   maxInFlight: number;
   maxDeliver: number;
+  /**
+   * Attempts for a refund event. Most are a refund waiting for its invoice (it may be behind
+   * a backlog of renders), so the default spans about an hour of 30 s waits, not 90 s.
+   */
+  creditNoteMaxDeliver: number;
   ackWaitMs: number;
   seller: Seller;
   tracing: TracingConfig;
 }
 
-export function readConfig(env: Env = process.env): InvoiceConfig {
-  const series = envString(env, "INVOICE_SERIES", "INV");
+function readSeries(env: Env, name: string, fallback: string): string {
+  const series = envString(env, name, fallback);
   if (!/^[A-Z][A-Z0-9]{0,9}$/.test(series)) {
-    throw new ConfigError("INVOICE_SERIES", `must be 1-10 capital letters or digits, got "${series}"`);
+    throw new ConfigError(name, `must be 1-10 capital letters or digits, got "${series}"`);
+  }
+  return series;
+}
+
+export function readConfig(env: Env = process.env): InvoiceConfig {
+  const series = readSeries(env, "INVOICE_SERIES", "INV");
+  const creditNoteSeries = readSeries(env, "CREDIT_NOTE_SERIES", "CN");
+  // One counter table serves both: the same prefix would number invoices and credit notes
+  // from one sequence, and neither series would be gap-free on its own.
+  if (creditNoteSeries === series) {
+    throw new ConfigError("CREDIT_NOTE_SERIES", `must differ from INVOICE_SERIES ("${series}")`);
   }
   return {
     ...readPlatformConfig(env),
     host: envString(env, "INVOICE_HOST", "127.0.0.1"),
     port: envPort(env, "INVOICE_PORT", 50052),
+    metricsPort: envPort(env, "METRICS_PORT", 0),
     rendererTarget: envString(env, "RENDERER_TARGET", "127.0.0.1:50053"),
     renderDeadlineMs: envInt(env, "RENDER_DEADLINE_MS", 30_000, { min: 100, max: 600_000 }),
     series,
+    creditNoteSeries,
     maxInFlight: envInt(env, "INVOICE_MAX_IN_FLIGHT", 8, { min: 1, max: 1_000 }),
     maxDeliver: envInt(env, "INVOICE_MAX_DELIVER", 10, { min: 1, max: 1_000 }),
+    creditNoteMaxDeliver: envInt(env, "CREDIT_NOTE_MAX_DELIVER", 130, { min: 1, max: 10_000 }),
     ackWaitMs: envInt(env, "INVOICE_ACK_WAIT_MS", 30_000, { min: 1_000, max: 3_600_000 }),
     seller: {
       name: envString(env, "SELLER_NAME", "Example Invoicing GmbH"),

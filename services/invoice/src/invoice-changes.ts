@@ -1,5 +1,6 @@
 import type { Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { EventEmitter } from "node:events";
+import { sourceOf } from "./invoice-store.js";
 
 /**
  * In-process notice of invoice changes, so WatchInvoice answers at once when this process made
@@ -10,12 +11,14 @@ export class InvoiceChanges {
 
   publish(invoice: Invoice): void {
     this.#emitter.emit(invoice.invoiceId, invoice);
-    this.#emitter.emit(`payment:${invoice.paymentId}`, invoice);
+    this.#emitter.emit(sourceOf(invoice), invoice);
   }
 
-  /** Resolves at the next change of the invoice (or of the payment's invoice), or after `ms`. */
-  next(key: { invoiceId?: string; paymentId?: string }, ms: number, signal: AbortSignal): Promise<void> {
-    const event = key.invoiceId ? key.invoiceId : `payment:${key.paymentId}`;
+  /**
+   * Resolves at the next change of the document with this id (or of the document of this
+   * source, from `documentSource`), or after `ms`.
+   */
+  next(event: string, ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

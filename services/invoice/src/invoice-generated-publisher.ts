@@ -5,7 +5,7 @@ import type { Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_
 import { invoiceGeneratedSubject } from "@invoicing/service-kit/jetstream-topology";
 import { publishTraced } from "@invoicing/service-kit/message-tracing";
 import type { JetStreamClient } from "@nats-io/jetstream";
-import type { InvoiceGeneratedPublisher } from "./invoice-issuer.js";
+import type { InvoiceGeneratedPublisher } from "./document-finisher.js";
 
 export class JetStreamInvoicePublisher implements InvoiceGeneratedPublisher {
   constructor(private readonly js: JetStreamClient) {}
@@ -26,6 +26,7 @@ export class JetStreamInvoicePublisher implements InvoiceGeneratedPublisher {
       locale: invoice.locale,
       pdfSize: invoice.pdfSize,
       pdfSha256: invoice.pdfSha256,
+      kind: invoice.kind,
     });
     await publishTraced(this.js, invoiceGeneratedSubject(invoice.invoiceId), toBinary(InvoiceGeneratedSchema, event), {
       msgID: invoice.invoiceId,

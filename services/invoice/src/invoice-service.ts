@@ -10,7 +10,7 @@ import {
   type Invoice,
 } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import type { InvoiceChanges } from "./invoice-changes.js";
-import type { InvoiceStore } from "./invoice-store.js";
+import { documentSource, type InvoiceStore } from "./invoice-store.js";
 import { InvalidPageTokenError } from "./page-token.js";
 import { pdfKey, type PdfStore } from "./pdf-store.js";
 
@@ -24,8 +24,8 @@ const isFinal = (invoice: Invoice) =>
 export function invoiceRoutes(deps: { store: InvoiceStore; pdfs: PdfStore; changes: InvoiceChanges }) {
   const { store, pdfs, changes } = deps;
 
-  const lookup = async (key: { invoiceId: string; paymentId: string }) =>
-    key.invoiceId ? store.get(key.invoiceId) : store.getByPayment(key.paymentId);
+  const lookup = async (key: DocumentKey) =>
+    key.invoiceId ? store.get(key.invoiceId) : store.getBySource(sourceFor(key));
 
   return (router: ConnectRouter) =>
     router.service(InvoiceService, {
@@ -76,24 +76,35 @@ export function invoiceRoutes(deps: { store: InvoiceStore; pdfs: PdfStore; chang
             yield create(WatchInvoiceResponseSchema, { invoice: current });
             if (isFinal(current)) return;
           }
-          await changes.next(
-            last ? { invoiceId: last.invoiceId } : { paymentId: req.paymentId },
-            WATCH_REREAD_MS,
-            ctx.signal,
-          );
+          await changes.next(last ? last.invoiceId : sourceFor(req), WATCH_REREAD_MS, ctx.signal);
         }
       },
     });
 }
 
-function requireOneKey(req: { invoiceId: string; paymentId: string }): void {
-  if (!req.invoiceId && !req.paymentId) throw invalid("invoice_id: one of invoice_id or payment_id must be set");
-  if (req.invoiceId && req.paymentId) throw invalid("invoice_id: set only one of invoice_id or payment_id");
+/** A document is asked for by its id, by the payment of its invoice, or by the refund of its credit note. */
+interface DocumentKey {
+  invoiceId: string;
+  paymentId: string;
+  refundId: string;
+}
+
+const sourceFor = (key: DocumentKey) =>
+  key.paymentId ? documentSource.invoice(key.paymentId) : documentSource.creditNote(key.refundId);
+
+function requireOneKey(req: DocumentKey): void {
+  const set = [req.invoiceId, req.paymentId, req.refundId].filter(Boolean).length;
+  if (set === 0) throw invalid("invoice_id: one of invoice_id, payment_id or refund_id must be set");
+  if (set > 1) throw invalid("invoice_id: set only one of invoice_id, payment_id or refund_id");
 }
 
 const invalid = (message: string) => new ConnectError(message, Code.InvalidArgument);
-const notFound = (key: { invoiceId: string; paymentId?: string }) =>
+const notFound = (key: { invoiceId: string; paymentId?: string; refundId?: string }) =>
   new ConnectError(
-    key.invoiceId ? `invoice ${key.invoiceId} not found` : `no invoice for payment ${key.paymentId}`,
+    key.invoiceId
+      ? `invoice ${key.invoiceId} not found`
+      : key.paymentId
+        ? `no invoice for payment ${key.paymentId}`
+        : `no credit note for refund ${key.refundId}`,
     Code.NotFound,
   );

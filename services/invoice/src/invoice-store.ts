@@ -1,20 +1,34 @@
-import type { Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { DocumentKind, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import type { StoredPdf } from "./invoice-status.js";
 
-// Invoices and their number series, behind a port: SQLite embedded, MongoDB in production.
-// The proto Invoice is the record; adapters index the fields they query by.
+// Invoices, credit notes and their number series, behind a port: SQLite embedded, MongoDB in
+// production. The proto Invoice is the record of both kinds; adapters index the fields they
+// query by. Each document has one source, unique: the payment an invoice is issued for, or
+// the refund a credit note is issued for.
+
+/** The unique key of the event a document answers: one invoice per payment, one credit note per refund. */
+export const documentSource = {
+  invoice: (paymentId: string) => `payment:${paymentId}`,
+  creditNote: (refundId: string) => `refund:${refundId}`,
+};
+
+export function sourceOf(document: Invoice): string {
+  return document.kind === DocumentKind.CREDIT_NOTE
+    ? documentSource.creditNote(document.refundId)
+    : documentSource.invoice(document.paymentId);
+}
 
 export interface NewInvoice {
   /** Everything but the number, which the store assigns. Status must be PENDING. */
   invoice: Invoice;
-  /** The series prefix and year the number is drawn from: "INV", 2026 -> INV-2026-000042. */
+  /** The series prefix and year the number is drawn from: "INV", 2026 -> INV-2026-000042; "CN" for credit notes. */
   series: string;
   year: number;
 }
 
 export interface CreateResult {
   invoice: Invoice;
-  /** False when the payment already had an invoice: nothing was written, no number used. */
+  /** False when the source already had its document: nothing was written, no number used. */
   created: boolean;
 }
 
@@ -26,16 +40,18 @@ export interface InvoicePage {
 
 export interface InvoiceStore {
   /**
-   * The one place a number is assigned. In a single transaction: if the payment already has
-   * an invoice, return it; otherwise take the next counter of (series, year) and insert the
-   * invoice with that number. The payment id is unique, so of two racing calls for one payment
-   * exactly one commits; the loser's counter increment rolls back with it. No number is
-   * skipped (the increment and the insert commit together) or repeated (the counter row is
-   * written under the transaction's lock, and numbers are unique too).
+   * The one place a number is assigned. In a single transaction: if the document's source
+   * (see sourceOf) already has a document, return it; otherwise take the next counter of
+   * (series, year) and insert the document with that number. The source is unique, so of two
+   * racing calls for one payment (or refund) exactly one commits; the loser's counter
+   * increment rolls back with it. No number is skipped (the increment and the insert commit
+   * together) or repeated (the counter row is written under the transaction's lock, and
+   * numbers are unique too).
    */
-  createForPayment(input: NewInvoice): Promise<CreateResult>;
+  createNumbered(input: NewInvoice): Promise<CreateResult>;
   get(invoiceId: string): Promise<Invoice | undefined>;
-  getByPayment(paymentId: string): Promise<Invoice | undefined>;
+  /** By a key from `documentSource`. */
+  getBySource(source: string): Promise<Invoice | undefined>;
   /** Newest first. */
   listByCustomer(customerId: string, pageSize: number, pageToken: string | undefined): Promise<InvoicePage>;
   /** Sets READY with the PDF's size and hash, unless already READY: then the first PDF stands. */

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { InvoiceSchema, InvoiceStatus } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { DocumentKind, InvoiceSchema, InvoiceStatus } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { computeTotals } from "@invoicing/money";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -65,6 +65,24 @@ describe("invoice template", () => {
     ]) {
       assert.ok(html.includes(expected), `missing ${expected}`);
     }
+  });
+
+  it("titles a credit note as one, names the invoice it corrects and escapes the reason", () => {
+    const note = invoice("Ada");
+    Object.assign(note, {
+      kind: DocumentKind.CREDIT_NOTE,
+      number: "CN-2026-000003",
+      refundId: "ref_9",
+      refundReason: "<i>broken</i>",
+      creditedInvoiceNumber: "INV-2026-000007",
+    });
+    const html = plain(renderInvoiceHtml(note, seller));
+    for (const expected of ["Credit note CN-2026-000003", "Corrects invoice: <strong>INV-2026-000007</strong>", "ref_9", "&lt;i&gt;broken&lt;/i&gt;", "Total credited"]) {
+      assert.ok(html.includes(expected), `missing ${expected}`);
+    }
+    assert.ok(!html.includes("Thank you"), "no thanks on a credit note");
+    const invoiceHtml = plain(renderInvoiceHtml(invoice("Ada"), seller));
+    assert.ok(invoiceHtml.includes("Invoice INV-2026-000007") && !invoiceHtml.includes("Credit note"));
   });
 
   it("formats a zero-decimal currency without decimals", () => {

@@ -1,5 +1,5 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import type { Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { DocumentKind, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import type { PostalAddress } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { formatMoney, formatRate, lineNet } from "@invoicing/money";
 import ejs from "ejs";
@@ -18,6 +18,11 @@ const template = ejs.compile(readFileSync(templatePath, "utf8"), { filename: tem
 
 const labels = {
   invoice: "Invoice",
+  creditNote: "Credit note",
+  corrects: "Corrects invoice",
+  refund: "Refund",
+  reason: "Reason",
+  credited: "Total credited",
   issued: "Issued",
   order: "Order",
   billTo: "Bill to",
@@ -43,7 +48,11 @@ export function addressLines(address: PostalAddress | undefined): string[] {
   );
 }
 
-/** The invoice as a self-contained HTML document (no external resources) for the renderer. */
+/**
+ * The invoice or credit note as a self-contained HTML document (no external resources) for
+ * the renderer. A credit note lists what is taken back, with positive amounts, under its
+ * own title and number, and names the invoice it corrects.
+ */
 export function renderInvoiceHtml(invoice: Invoice, seller: Seller): string {
   const money = (minor: bigint) => formatMoney(minor, invoice.currency, invoice.locale);
   const totals = invoice.totals;
@@ -52,6 +61,11 @@ export function renderInvoiceHtml(invoice: Invoice, seller: Seller): string {
   return template({
     lang: invoice.locale,
     labels,
+    title: invoice.kind === DocumentKind.CREDIT_NOTE ? labels.creditNote : labels.invoice,
+    creditNote:
+      invoice.kind === DocumentKind.CREDIT_NOTE
+        ? { invoiceNumber: invoice.creditedInvoiceNumber, refundId: invoice.refundId, reason: invoice.refundReason }
+        : undefined,
     number: invoice.number,
     issuedOn: new Intl.DateTimeFormat(invoice.locale, { dateStyle: "long", timeZone: "UTC" }).format(issued),
     orderId: invoice.orderId,

@@ -1,6 +1,7 @@
 import type { DurableConsumerLoop } from "@invoicing/service-kit/durable-consumer";
 import { startGrpcServer, type GrpcServer } from "@invoicing/service-kit/grpc-server";
 import { ServingStatus } from "@invoicing/service-kit/health";
+import { startMetricsServer, type MetricsServer } from "@invoicing/service-kit/metrics-server";
 import {
   DEAD_LETTER_STREAM,
   ensureStreams,
@@ -13,14 +14,18 @@ import { jetstream } from "@nats-io/jetstream";
 import type { InvoiceConfig } from "./config.js";
 import { JetStreamInvoicePublisher } from "./invoice-generated-publisher.js";
 import { InvoiceChanges } from "./invoice-changes.js";
+import { CreditNoteIssuer } from "./credit-note-issuer.js";
+import { startCreditNoteConsumer, startInvoiceConsumer } from "./document-consumers.js";
+import { DocumentFinisher } from "./document-finisher.js";
 import { InvoiceIssuer } from "./invoice-issuer.js";
+import { InvoiceMetrics } from "./invoice-metrics.js";
 import { invoiceRoutes } from "./invoice-service.js";
 import { openInvoiceStores } from "./invoice-stores.js";
-import { startPaymentConsumer } from "./payment-consumer.js";
 import { GrpcPdfRenderer } from "./render-client.js";
 
 export interface InvoiceWorker {
   server: GrpcServer;
+  metrics: MetricsServer;
   stop(): Promise<void>;
 }
 
@@ -31,30 +36,44 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
   await ensureStreams(nc, [PAYMENTS_STREAM, INVOICES_STREAM, DEAD_LETTER_STREAM]);
   const renderer = new GrpcPdfRenderer(config.rendererTarget, config.renderDeadlineMs);
   const changes = new InvoiceChanges();
-  const issuer = new InvoiceIssuer({
+  const metricsServer = await startMetricsServer({ service: "invoice", host: config.host, port: config.metricsPort });
+  const finisher = new DocumentFinisher({
     store: stores.invoices,
     pdfs: stores.pdfs,
     renderer,
     publisher: new JetStreamInvoicePublisher(jetstream(nc)),
     changes,
     seller: config.seller,
-    series: config.series,
     logger,
+    metrics: new InvoiceMetrics(metricsServer.registry),
   });
   const server = await startGrpcServer({
     routes: invoiceRoutes({ store: stores.invoices, pdfs: stores.pdfs, changes }),
     host: config.host,
     port: config.port,
   });
-  let consumer: DurableConsumerLoop | undefined = await startPaymentConsumer(nc, issuer, config, logger);
-  logger.info({ port: server.port, renderer: config.rendererTarget }, "invoice service listening");
+  let consumers: DurableConsumerLoop[] = [
+    await startInvoiceConsumer(nc, new InvoiceIssuer(finisher, config.series), config, logger),
+    await startCreditNoteConsumer(
+      nc,
+      new CreditNoteIssuer(finisher, stores.invoices, config.creditNoteSeries),
+      { ...config, maxDeliver: config.creditNoteMaxDeliver },
+      logger,
+    ),
+  ];
+  logger.info(
+    { port: server.port, metrics_port: metricsServer.port, renderer: config.rendererTarget },
+    "invoice service listening",
+  );
   return {
     server,
+    metrics: metricsServer,
     async stop() {
       server.health.set(ServingStatus.NOT_SERVING);
-      await consumer?.stop();
-      consumer = undefined;
+      await Promise.all(consumers.map((consumer) => consumer.stop()));
+      consumers = [];
       await server.close();
+      await metricsServer.close();
       renderer.close();
       await nc.drain();
       await stores.close();

@@ -22,6 +22,7 @@ import {
 } from "mongodb";
 import {
   formatInvoiceNumber,
+  sourceOf,
   type CreateResult,
   type InvoicePage,
   type InvoiceStore,
@@ -32,6 +33,8 @@ import { decodePageToken, encodePageToken } from "./page-token.js";
 
 interface InvoiceDoc {
   invoice_id: string;
+  /** Unique: "payment:<id>" for an invoice, "refund:<id>" for a credit note (see sourceOf). */
+  source_key: string;
   payment_id: string;
   order_id: string;
   customer_id: string;
@@ -85,16 +88,22 @@ export class MongoInvoiceStore implements InvoiceStore {
    */
   static async open(client: MongoClient, db: Db): Promise<MongoInvoiceStore> {
     const store = new MongoInvoiceStore(client, db);
+    // Before credit notes, invoices were unique by payment: key those by their payment now.
+    await store.#invoices.dropIndex("payment_id_unique").catch(() => undefined);
+    await store.#invoices.updateMany({ source_key: { $exists: false } }, [
+      { $set: { source_key: { $concat: ["payment:", "$payment_id"] } } },
+    ]);
     await store.#invoices.createIndexes([
       { key: { invoice_id: 1 }, name: "invoice_id_unique", unique: true },
-      { key: { payment_id: 1 }, name: "payment_id_unique", unique: true },
+      { key: { source_key: 1 }, name: "source_key_unique", unique: true },
+      { key: { payment_id: 1 }, name: "payment_id" },
       { key: { number: 1 }, name: "number_unique", unique: true },
       { key: { customer_id: 1, issued_at: -1, invoice_id: -1 }, name: "by_customer" },
     ]);
     return store;
   }
 
-  async createForPayment(input: NewInvoice): Promise<CreateResult> {
+  async createNumbered(input: NewInvoice): Promise<CreateResult> {
     const key = `${input.series}-${input.year}`;
     // The counter document exists before the transaction: two transactions that both upsert a
     // missing one could fail with a duplicate key instead of a retryable write conflict.
@@ -112,10 +121,10 @@ export class MongoInvoiceStore implements InvoiceStore {
       // session to every operation.
       return await session.withTransaction((s) => this.#createIn(s, input, key), transactionOptions);
     } catch (error) {
-      // A racing worker committed an invoice for this payment first. Throwing out of the
+      // A racing worker committed a document for this source first. Throwing out of the
       // callback aborted our transaction, so our counter increment is gone with it.
       if (!isDuplicateKeyError(error)) throw error;
-      const winner = await this.getByPayment(input.invoice.paymentId);
+      const winner = await this.getBySource(sourceOf(input.invoice));
       if (winner) return { invoice: winner, created: false };
       throw error;
     } finally {
@@ -125,7 +134,8 @@ export class MongoInvoiceStore implements InvoiceStore {
 
   async #createIn(session: ClientSession, input: NewInvoice, key: string): Promise<CreateResult> {
     const { invoice, series, year } = input;
-    const existing = decode(await this.#invoices.findOne({ payment_id: invoice.paymentId }, { session }));
+    const source = sourceOf(invoice);
+    const existing = decode(await this.#invoices.findOne({ source_key: source }, { session }));
     if (existing) return { invoice: existing, created: false };
 
     // No number is skipped: the increment and the invoice insert are one transaction, so they
@@ -143,6 +153,7 @@ export class MongoInvoiceStore implements InvoiceStore {
     await this.#invoices.insertOne(
       {
         invoice_id: numbered.invoiceId,
+        source_key: source,
         payment_id: numbered.paymentId,
         order_id: numbered.orderId,
         customer_id: numbered.customer?.customerId ?? "",
@@ -160,8 +171,8 @@ export class MongoInvoiceStore implements InvoiceStore {
     return decode(await this.#invoices.findOne({ invoice_id: invoiceId }));
   }
 
-  async getByPayment(paymentId: string): Promise<Invoice | undefined> {
-    return decode(await this.#invoices.findOne({ payment_id: paymentId }));
+  async getBySource(source: string): Promise<Invoice | undefined> {
+    return decode(await this.#invoices.findOne({ source_key: source }));
   }
 
   /** Keyset pages on (issued_at, invoice_id) descending, the same tokens as the SQLite adapter. */

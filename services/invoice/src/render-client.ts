@@ -79,6 +79,11 @@ export class GrpcPdfRenderer implements PdfRenderer {
       "grpc.keepalive_permit_without_calls": 1,
       "grpc.max_receive_message_length": 64 * 1024 * 1024,
       "grpc.enable_retries": 1,
+      // A renderer that comes back (a restarted pod, a fixed outage) is found within 2 s. The
+      // default backoff grows to 120 s, and meanwhile every call fails at once: the consumer's
+      // own retries ran out on it and a replayed dead letter was dead-lettered again.
+      "grpc.initial_reconnect_backoff_ms": 250,
+      "grpc.max_reconnect_backoff_ms": 2_000,
     });
   }
 
@@ -88,6 +93,11 @@ export class GrpcPdfRenderer implements PdfRenderer {
       attributes: { "rpc.system": "grpc", "rpc.service": "invoicing.render.v1.RenderService", "rpc.method": "RenderPdf" },
     });
     const metadata = new grpc.Metadata();
+    // Wait for a renderer, within the deadline, rather than fail at once while none is
+    // connected: a pool between pods (a rollout, a crashed replica coming back, the end of an
+    // outage) delays renders instead of spending the message's attempts in a few seconds.
+    // grpc-js reads this from the call's metadata, not from the service config.
+    metadata.setOptions({ waitForReady: true });
     propagation.inject(trace.setSpan(context.active(), span), metadata, {
       set: (carrier, key, value) => carrier.set(key, value),
     });

@@ -7,6 +7,7 @@ import {
 import { openSqlite, type SqliteDatabase } from "@invoicing/service-kit/sqlite-database";
 import {
   formatInvoiceNumber,
+  sourceOf,
   type CreateResult,
   type InvoicePage,
   type InvoiceStore,
@@ -22,15 +23,41 @@ CREATE TABLE IF NOT EXISTS number_series (
 );
 CREATE TABLE IF NOT EXISTS invoices (
   invoice_id TEXT PRIMARY KEY,
-  payment_id TEXT NOT NULL UNIQUE,
+  source_key TEXT NOT NULL UNIQUE,
+  payment_id TEXT NOT NULL,
   number TEXT NOT NULL UNIQUE,
   customer_id TEXT NOT NULL,
   status INTEGER NOT NULL,
   issued_at INTEGER NOT NULL,
   invoice_pb BLOB NOT NULL
 );
+CREATE INDEX IF NOT EXISTS invoices_by_payment ON invoices(payment_id);
 CREATE INDEX IF NOT EXISTS invoices_by_customer ON invoices(customer_id, issued_at DESC, invoice_id DESC);
 `;
+
+// Stores written before credit notes keyed invoices by a unique payment_id: rebuild the table
+// with the source key, since SQLite cannot drop a UNIQUE constraint in place.
+const migrateToSourceKeys = (db: SqliteDatabase) => {
+  const migrated = () => {
+    const columns = db.prepare("SELECT name FROM pragma_table_info('invoices')").all() as Array<{ name: string }>;
+    return columns.length === 0 || columns.some((c) => c.name === "source_key");
+  };
+  if (migrated()) return;
+  db.transaction(() => {
+    // Asked again under the write lock: another worker opening the same file may have
+    // migrated it since.
+    if (migrated()) return;
+    db.exec(`
+      ALTER TABLE invoices RENAME TO invoices_before_sources;
+      DROP INDEX IF EXISTS invoices_by_customer;
+      ${schema}
+      INSERT INTO invoices (invoice_id, source_key, payment_id, number, customer_id, status, issued_at, invoice_pb)
+        SELECT invoice_id, 'payment:' || payment_id, payment_id, number, customer_id, status, issued_at, invoice_pb
+        FROM invoices_before_sources;
+      DROP TABLE invoices_before_sources;
+    `);
+  }).immediate();
+};
 
 type Row = { invoice_pb: Buffer };
 const decode = (row: Row | undefined) => row && fromBinary(InvoiceSchema, row.invoice_pb);
@@ -39,20 +66,19 @@ export class SqliteInvoiceStore implements InvoiceStore {
   readonly #db: SqliteDatabase;
 
   constructor(path: string) {
-    this.#db = openSqlite(path, schema);
+    this.#db = openSqlite(path, schema, migrateToSourceKeys);
   }
 
-  async createForPayment(input: NewInvoice): Promise<CreateResult> {
+  async createNumbered(input: NewInvoice): Promise<CreateResult> {
     const { invoice, series, year } = input;
     // BEGIN IMMEDIATE: the write lock is held from the first read, so between the lookup by
-    // payment id and the insert no other worker (thread or process) can number anything. The
+    // source and the insert no other worker (thread or process) can number anything. The
     // counter update and the invoice insert commit together or not at all: a crash before the
     // commit leaves the counter where it was, so no number is skipped; the lock and the unique
-    // payment id mean no number is used twice and no payment gets two invoices.
+    // source mean no number is used twice and no payment (or refund) gets two documents.
+    const source = sourceOf(invoice);
     const create = this.#db.transaction((): CreateResult => {
-      const existing = decode(
-        this.#db.prepare("SELECT invoice_pb FROM invoices WHERE payment_id = ?").get(invoice.paymentId) as Row,
-      );
+      const existing = decode(this.#db.prepare("SELECT invoice_pb FROM invoices WHERE source_key = ?").get(source) as Row);
       if (existing) return { invoice: existing, created: false };
       const key = `${series}-${year}`;
       const { last } = this.#db
@@ -64,11 +90,12 @@ export class SqliteInvoiceStore implements InvoiceStore {
       const numbered: Invoice = { ...invoice, number: formatInvoiceNumber(series, year, last) };
       this.#db
         .prepare(
-          `INSERT INTO invoices (invoice_id, payment_id, number, customer_id, status, issued_at, invoice_pb)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO invoices (invoice_id, source_key, payment_id, number, customer_id, status, issued_at, invoice_pb)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           numbered.invoiceId,
+          source,
           numbered.paymentId,
           numbered.number,
           numbered.customer?.customerId ?? "",
@@ -85,8 +112,8 @@ export class SqliteInvoiceStore implements InvoiceStore {
     return decode(this.#db.prepare("SELECT invoice_pb FROM invoices WHERE invoice_id = ?").get(invoiceId) as Row);
   }
 
-  async getByPayment(paymentId: string): Promise<Invoice | undefined> {
-    return decode(this.#db.prepare("SELECT invoice_pb FROM invoices WHERE payment_id = ?").get(paymentId) as Row);
+  async getBySource(source: string): Promise<Invoice | undefined> {
+    return decode(this.#db.prepare("SELECT invoice_pb FROM invoices WHERE source_key = ?").get(source) as Row);
   }
 
   async listByCustomer(customerId: string, pageSize: number, pageToken: string | undefined): Promise<InvoicePage> {

@@ -1,0 +1,76 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { PaymentRefunded } from "@invoicing/contracts/invoicing/events/v1/events_pb";
+import {
+  DocumentKind,
+  InvoiceSchema,
+  InvoiceStatus,
+  type Invoice,
+} from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { PermanentFailure } from "@invoicing/service-kit/durable-consumer";
+import type { DocumentFinisher } from "./document-finisher.js";
+import { newDocumentId } from "./invoice-issuer.js";
+import { documentSource, type InvoiceStore } from "./invoice-store.js";
+import { validatePaymentRefunded } from "./refund-event-validation.js";
+
+/**
+ * The refund arrived before the invoice it corrects exists (events of one order are not
+ * ordered across subjects). Transient: the consumer naks with a delay and tries again.
+ */
+export class InvoiceNotYetIssued extends Error {
+  override name = "InvoiceNotYetIssued";
+}
+
+/** Turns one PaymentRefunded into one READY credit note that references the payment's invoice. */
+export class CreditNoteIssuer {
+  constructor(
+    private readonly finisher: DocumentFinisher,
+    private readonly store: InvoiceStore,
+    private readonly series: string,
+  ) {}
+
+  async issue(event: PaymentRefunded): Promise<Invoice> {
+    const problem = validatePaymentRefunded(event);
+    if (problem) throw new PermanentFailure(`invalid PaymentRefunded: ${problem}`);
+    // The invoice's number, not its PDF, is what the credit note needs: it may still be
+    // rendering. Nothing is numbered until it exists, so the credit note always comes after.
+    const invoice = await this.store.getBySource(documentSource.invoice(event.paymentId));
+    if (!invoice) {
+      throw new InvoiceNotYetIssued(`refund ${event.refundId}: payment ${event.paymentId} has no invoice yet`);
+    }
+    if (invoice.currency !== event.currency) {
+      throw new PermanentFailure(
+        `invalid PaymentRefunded: currency ${event.currency} differs from invoice ${invoice.number}'s ${invoice.currency}`,
+      );
+    }
+    const issuedAt = timestampDate(event.occurredAt!);
+    return this.finisher.finish({
+      series: this.series,
+      year: issuedAt.getUTCFullYear(),
+      invoice: create(InvoiceSchema, {
+        invoiceId: newDocumentId(),
+        kind: DocumentKind.CREDIT_NOTE,
+        status: InvoiceStatus.PENDING,
+        paymentId: event.paymentId,
+        orderId: event.orderId,
+        customer: invoice.customer,
+        items: event.items,
+        currency: invoice.currency,
+        locale: invoice.locale,
+        // As the order service priced the refund, so every credit note of an invoice adds up.
+        totals: event.totals,
+        traceId: event.traceId,
+        issuedAt: timestampFromDate(issuedAt),
+        refundId: event.refundId,
+        refundReason: event.reason,
+        creditedInvoiceId: invoice.invoiceId,
+        creditedInvoiceNumber: invoice.number,
+      }),
+    });
+  }
+
+  /** Marks the refund's credit note FAILED (when its event is dead-lettered). */
+  async fail(refundId: string, reason: string): Promise<void> {
+    await this.finisher.fail(documentSource.creditNote(refundId), reason);
+  }
+}

@@ -1,0 +1,108 @@
+import { fromBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import {
+  PaymentCompletedSchema,
+  PaymentRefundedSchema,
+} from "@invoicing/contracts/invoicing/events/v1/events_pb";
+import {
+  PermanentFailure,
+  startConsumerLoop,
+  type DurableConsumerLoop,
+} from "@invoicing/service-kit/durable-consumer";
+import { decodeEvent } from "@invoicing/service-kit/event-decoding";
+import { PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
+import type { Logger } from "@invoicing/service-kit/logger";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { CreditNoteIssuer } from "./credit-note-issuer.js";
+import type { InvoiceIssuer } from "./invoice-issuer.js";
+import { RenderError } from "./render-client.js";
+
+// The invoice service's two durable, competing-workers consumers on the PAYMENTS stream:
+// payments.completed.* issues invoices, payments.refunded.* credit notes. Separate durables,
+// so a refund waiting for its invoice never holds up the invoices behind it.
+
+export const INVOICE_CONSUMER = "invoice-generator";
+export const CREDIT_NOTE_CONSUMER = "credit-note-issuer";
+
+export interface DocumentConsumerOptions {
+  maxInFlight: number;
+  maxDeliver: number;
+  ackWaitMs: number;
+}
+
+export function startInvoiceConsumer(
+  nc: NatsConnection,
+  issuer: InvoiceIssuer,
+  options: DocumentConsumerOptions,
+  logger: Logger,
+): Promise<DurableConsumerLoop> {
+  return startDocumentConsumer(nc, options, logger, {
+    durable: INVOICE_CONSUMER,
+    filterSubject: "payments.completed.>",
+    schema: PaymentCompletedSchema,
+    issue: (event) => issuer.issue(event),
+    fail: (event, reason) => issuer.fail(event.paymentId, reason),
+  });
+}
+
+export function startCreditNoteConsumer(
+  nc: NatsConnection,
+  issuer: CreditNoteIssuer,
+  options: DocumentConsumerOptions,
+  logger: Logger,
+): Promise<DurableConsumerLoop> {
+  return startDocumentConsumer(nc, options, logger, {
+    durable: CREDIT_NOTE_CONSUMER,
+    filterSubject: "payments.refunded.>",
+    schema: PaymentRefundedSchema,
+    issue: (event) => issuer.issue(event),
+    fail: (event, reason) => issuer.fail(event.refundId, reason),
+  });
+}
+
+interface DocumentEvents<Desc extends DescMessage> {
+  durable: string;
+  filterSubject: string;
+  schema: Desc;
+  issue: (event: MessageShape<Desc>) => Promise<unknown>;
+  /** Marks the event's document FAILED once the event is dead-lettered. */
+  fail: (event: MessageShape<Desc>, reason: string) => Promise<void>;
+}
+
+function startDocumentConsumer<Desc extends DescMessage>(
+  nc: NatsConnection,
+  options: DocumentConsumerOptions,
+  logger: Logger,
+  events: DocumentEvents<Desc>,
+): Promise<DurableConsumerLoop> {
+  return startConsumerLoop({
+    nc,
+    stream: PAYMENTS_STREAM,
+    durable: events.durable,
+    filterSubject: events.filterSubject,
+    backoffMs: [options.ackWaitMs, options.ackWaitMs * 2, options.ackWaitMs * 4],
+    maxInFlight: options.maxInFlight,
+    maxDeliver: options.maxDeliver,
+    ackWaitMs: options.ackWaitMs,
+    logger,
+    retryDelayMs: (attempt) => Math.min(30_000, 250 * 2 ** (attempt - 1)),
+    handle: async (msg) => {
+      const event = decodeEvent(events.schema, msg.data);
+      try {
+        await events.issue(event);
+      } catch (error) {
+        // The renderer refused the document itself: no retry will change its answer.
+        if (error instanceof RenderError && error.permanent) throw new PermanentFailure(error.message);
+        throw error;
+      }
+    },
+    onDeadLetter: async (msg, reason) => {
+      let event: MessageShape<Desc>;
+      try {
+        event = fromBinary(events.schema, msg.data);
+      } catch {
+        return; // undecodable: no document can exist for it
+      }
+      await events.fail(event, reason);
+    },
+  });
+}

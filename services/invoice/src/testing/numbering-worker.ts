@@ -1,0 +1,21 @@
+// A competing invoice worker reduced to its numbering step, for numbering-race.test.ts: it
+// opens the shared store file itself and numbers the payments given on stdin, as fast as it
+// can, printing one JSON line per result.
+import { create } from "@bufbuild/protobuf";
+import { InvoiceSchema, InvoiceStatus } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { randomUUID } from "node:crypto";
+import { SqliteInvoiceStore } from "../sqlite-invoice-store.js";
+
+const [path, series] = process.argv.slice(2) as [string, string];
+const paymentIds = JSON.parse(await new Response(process.stdin as unknown as ReadableStream).text()) as string[];
+const store = new SqliteInvoiceStore(path);
+process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+for (const paymentId of paymentIds) {
+  const { invoice, created } = await store.createNumbered({
+    invoice: create(InvoiceSchema, { invoiceId: `inv_${randomUUID()}`, paymentId, status: InvoiceStatus.PENDING }),
+    series,
+    year: 2026,
+  });
+  process.stdout.write(`${JSON.stringify({ paymentId, invoiceId: invoice.invoiceId, number: invoice.number, created })}\n`);
+}
+await store.close();
