@@ -1,5 +1,5 @@
 import type { InvoiceGenerated } from "@invoicing/contracts/invoicing/events/v1/events_pb";
-import type { InvoiceService } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { DocumentKind, type InvoiceService } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import type { Client } from "@connectrpc/connect";
 import { formatMoney } from "@invoicing/money";
 import { PermanentFailure } from "@invoicing/service-kit/durable-consumer";
@@ -53,8 +53,7 @@ export class InvoiceNotifier {
             invoiceId: event.invoiceId,
             invoiceNumber: event.invoiceNumber,
             to: { name: event.customer?.name ?? "", address: email },
-            subject: `Invoice ${event.invoiceNumber}`,
-            text: `Hello ${event.customer?.name ?? ""},\n\nplease find attached invoice ${event.invoiceNumber} over ${total}.\n`,
+            ...mailText(event, total),
             pdf,
             traceId: event.traceId,
           });
@@ -72,4 +71,19 @@ export class InvoiceNotifier {
     for await (const part of this.deps.invoices.getInvoicePdf({ invoiceId })) chunks.push(part.chunk);
     return Buffer.concat(chunks);
   }
+}
+
+/** A credit note is announced as one: the customer sees money coming back, not a bill. */
+function mailText(event: InvoiceGenerated, total: string): { subject: string; text: string } {
+  const hello = `Hello ${event.customer?.name ?? ""},\n\n`;
+  if (event.kind === DocumentKind.CREDIT_NOTE) {
+    return {
+      subject: `Credit note ${event.invoiceNumber}`,
+      text: `${hello}please find attached credit note ${event.invoiceNumber}: ${total} will be refunded to you.\n`,
+    };
+  }
+  return {
+    subject: `Invoice ${event.invoiceNumber}`,
+    text: `${hello}please find attached invoice ${event.invoiceNumber} over ${total}.\n`,
+  };
 }

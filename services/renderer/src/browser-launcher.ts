@@ -1,9 +1,17 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
+import type { LaunchedBrowser } from "./page-pool.js";
+import { childPids } from "./process-memory.js";
 
 // Debian's packages, never a downloaded browser build. The headless shell prints the same
-// PDFs as full Chromium at a fraction of the start-up and per-page cost.
-const candidates = ["/usr/bin/chromium-headless-shell", "/usr/bin/chromium"];
+// PDFs as full Chromium at a fraction of the start-up and per-page cost. Its binary is
+// started directly rather than through /usr/bin's `sh` wrapper, which stays alive as the
+// browser's parent: a crash would then kill the browser but not the process we watch.
+const candidates = [
+  "/usr/lib/chromium/chromium-headless-shell",
+  "/usr/bin/chromium-headless-shell",
+  "/usr/bin/chromium",
+];
 
 export function findChromium(explicit: string | undefined): string {
   if (explicit) {
@@ -19,7 +27,24 @@ export function findChromium(explicit: string | undefined): string {
   return found;
 }
 
-export function launchChromium(executablePath: string): Promise<Browser> {
+let launching: Promise<unknown> = Promise.resolve();
+
+/**
+ * Launches one browser at a time per process: Playwright does not say which process it
+ * started, so the new child of this process running `executablePath` is taken to be it.
+ */
+export function launchChromium(executablePath: string): Promise<LaunchedBrowser> {
+  const launched = launching.then(async () => {
+    const before = childPids(process.pid, executablePath);
+    const browser = await startChromium(executablePath);
+    const started = [...childPids(process.pid, executablePath)].filter((pid) => !before.has(pid));
+    return { browser, pid: started.length === 1 ? started[0] : undefined };
+  });
+  launching = launched.catch(() => undefined);
+  return launched;
+}
+
+function startChromium(executablePath: string): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,

@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { processTreeRss } from "./process-memory.js";
 
 export class QueueFullError extends Error {
   constructor(readonly depth: number) {
@@ -35,39 +36,75 @@ export interface PoolEvents {
   /** The browser died and is being replaced: the server is NOT_SERVING meanwhile. */
   onBrowserDown?: () => void;
   onBrowserUp?: () => void;
+  /** A fresh browser took over from a healthy one that had done enough (see RecyclePolicy). */
+  onRecycled?: (reason: string) => void;
   onError?: (error: unknown) => void;
+}
+
+/** When a healthy browser is swapped for a fresh one, before it grows or leaks. */
+export interface RecyclePolicy {
+  /** Renders per browser; 0 never. */
+  afterRenders: number;
+  /** Resident memory of the browser's process tree; 0 never. Checked every `memoryCheckEvery` renders. */
+  maxBrowserBytes: number;
+  memoryCheckEvery: number;
+}
+
+export interface LaunchedBrowser {
+  browser: Browser;
+  /** The browser's main process, to measure its memory; undefined when unknown. */
+  pid: number | undefined;
+}
+
+/** One browser with its context and pages; the pool retires a generation without failing its renders. */
+interface Generation {
+  launched: LaunchedBrowser;
+  context: BrowserContext;
+  renders: number;
+  busy: number;
+  retiring: boolean;
 }
 
 /**
  * A fixed set of Chromium pages reused across requests, each rendering one document at a time.
  * Pages run with JavaScript off and every request except data: URLs aborted, so a document
  * can neither run script nor reach the network or the file system.
+ *
+ * The browser is recycled after a number of renders or past a memory bound: a fresh one is
+ * launched beside it and takes new work, and the old one closes when its last render is done,
+ * so no request fails for it. A browser that dies is replaced too, with health NOT_SERVING
+ * meanwhile.
  */
 export class PagePool {
-  readonly #launch: () => Promise<Browser>;
+  readonly #launch: () => Promise<LaunchedBrowser>;
   readonly #size: number;
   readonly #queueLimit: number;
   readonly #timeoutMs: number;
+  readonly #recycle: RecyclePolicy;
   readonly #events: PoolEvents;
-  #browser: Browser | undefined;
-  #context: BrowserContext | undefined;
+  readonly #generationOf = new WeakMap<Page, Generation>();
+  #current: Generation | undefined;
   #idle: Page[] = [];
   #waiting: Array<{ resolve: (page: Page) => void; reject: (error: Error) => void }> = [];
   #inFlight = 0;
   #closed = false;
   #restarting: Promise<void> | undefined;
+  #recycling: Promise<void> | undefined;
+  #retired = new Set<Generation>();
 
   constructor(options: {
-    launch: () => Promise<Browser>;
+    launch: () => Promise<LaunchedBrowser>;
     size: number;
     queueLimit: number;
     timeoutMs: number;
+    recycle?: RecyclePolicy;
     events?: PoolEvents;
   }) {
     this.#launch = options.launch;
     this.#size = options.size;
     this.#queueLimit = options.queueLimit;
     this.#timeoutMs = options.timeoutMs;
+    this.#recycle = options.recycle ?? { afterRenders: 0, maxBrowserBytes: 0, memoryCheckEvery: 100 };
     this.#events = options.events ?? {};
   }
 
@@ -79,32 +116,25 @@ export class PagePool {
     return this.#inFlight;
   }
 
+  /** Resident memory of the current browser's process tree, bytes; 0 when unknown. */
+  browserMemoryBytes(): number {
+    const pid = this.#current?.launched.pid;
+    return pid === undefined ? 0 : processTreeRss(pid);
+  }
+
   async start(): Promise<void> {
-    const browser = await this.#launch();
-    let context: BrowserContext;
-    let pages: Page[];
-    try {
-      context = await browser.newContext({ javaScriptEnabled: false, offline: true });
-      await context.route("**/*", (route) => route.abort("blockedbyclient"));
-      pages = await Promise.all(Array.from({ length: this.#size }, () => context.newPage()));
-    } catch (error) {
-      await browser.close().catch(() => undefined);
-      throw error;
-    }
-    this.#browser = browser;
-    this.#context = context;
-    browser.on("disconnected", () => {
-      if (!this.#closed && this.#browser === browser) this.#replaceBrowser();
-    });
-    for (const page of pages) this.#release(page);
+    this.#install(await this.#newGeneration());
   }
 
   async render(html: string, options: PdfOptions): Promise<RenderResult> {
     if (this.#closed) throw new PoolClosedError();
     const queuedAt = performance.now();
     const page = await this.#acquire();
+    const generation = this.#generationOf.get(page)!;
     const startedAt = performance.now();
     this.#inFlight++;
+    generation.busy++;
+    generation.renders++;
     let healthy = true;
     try {
       const pdf = await this.#withDeadline(this.#print(page, html, options), () => {
@@ -123,8 +153,11 @@ export class PagePool {
       throw error;
     } finally {
       this.#inFlight--;
+      generation.busy--;
       if (healthy) this.#release(page);
       else void this.#replacePage(page);
+      if (generation.retiring && generation.busy === 0) void this.#closeGeneration(generation);
+      this.#recycleIfDue(generation);
     }
   }
 
@@ -134,7 +167,83 @@ export class PagePool {
     for (const waiter of this.#waiting.splice(0)) waiter.reject(new PoolClosedError());
     while (this.#inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
     await this.#restarting;
-    await this.#browser?.close().catch(() => undefined);
+    await this.#recycling;
+    await Promise.all([...this.#retired].map((generation) => this.#closeGeneration(generation)));
+    await this.#current?.launched.browser.close().catch(() => undefined);
+  }
+
+  async #newGeneration(): Promise<{ generation: Generation; pages: Page[] }> {
+    const launched = await this.#launch();
+    const { browser } = launched;
+    try {
+      const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
+      await context.route("**/*", (route) => route.abort("blockedbyclient"));
+      const pages = await Promise.all(Array.from({ length: this.#size }, () => context.newPage()));
+      const generation: Generation = { launched, context, renders: 0, busy: 0, retiring: false };
+      for (const page of pages) this.#generationOf.set(page, generation);
+      browser.on("disconnected", () => {
+        if (!this.#closed && this.#current === generation) this.#replaceBrowser();
+      });
+      return { generation, pages };
+    } catch (error) {
+      await browser.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Makes `generation` the one that takes work; the previous one, if any, retires. */
+  #install({ generation, pages }: { generation: Generation; pages: Page[] }): void {
+    const previous = this.#current;
+    this.#current = generation;
+    const stale = this.#idle;
+    this.#idle = [];
+    for (const page of pages) this.#release(page);
+    if (!previous) return;
+    previous.retiring = true;
+    this.#retired.add(previous);
+    for (const page of stale) void page.close().catch(() => undefined);
+    if (previous.busy === 0) void this.#closeGeneration(previous);
+  }
+
+  async #closeGeneration(generation: Generation): Promise<void> {
+    if (!this.#retired.delete(generation)) return;
+    await generation.launched.browser.close().catch(() => undefined);
+  }
+
+  #recycleIfDue(generation: Generation): void {
+    const policy = this.#recycle;
+    if (this.#closed || this.#recycling || this.#restarting || generation !== this.#current) return;
+    let reason: string | undefined;
+    if (policy.afterRenders > 0 && generation.renders >= policy.afterRenders) {
+      reason = `${generation.renders} renders`;
+    } else if (
+      policy.maxBrowserBytes > 0 &&
+      generation.launched.pid !== undefined &&
+      generation.renders % policy.memoryCheckEvery === 0
+    ) {
+      const bytes = processTreeRss(generation.launched.pid);
+      if (bytes > policy.maxBrowserBytes) reason = `browser memory ${Math.round(bytes / 2 ** 20)} MiB`;
+    }
+    if (!reason) return;
+    const why = reason;
+    this.#recycling = (async () => {
+      try {
+        const next = await this.#newGeneration();
+        // A crash replacement started meanwhile installs its own browser: ours would be
+        // dropped by it without being closed.
+        if (this.#closed || this.#restarting || this.#current !== generation) {
+          await next.generation.launched.browser.close().catch(() => undefined);
+          return;
+        }
+        this.#install(next);
+        this.#events.onRecycled?.(why);
+      } catch (error) {
+        // The old browser keeps serving; the next render tries again.
+        this.#events.onError?.(error);
+      }
+    })().finally(() => {
+      this.#recycling = undefined;
+    });
   }
 
   async #print(page: Page, html: string, options: PdfOptions): Promise<Buffer> {
@@ -170,19 +279,26 @@ export class PagePool {
   }
 
   #release(page: Page): void {
+    // A page of a retired browser goes with it; the current browser's pages take the work.
+    if (this.#generationOf.get(page) !== this.#current) {
+      void page.close().catch(() => undefined);
+      return;
+    }
     const next = this.#waiting.shift();
     if (next) next.resolve(page);
     else this.#idle.push(page);
   }
 
   async #replacePage(page: Page): Promise<void> {
-    const context = page.context();
+    const generation = this.#generationOf.get(page);
     await page.close().catch(() => undefined);
     // A page of a browser that has since been replaced is not replaced: the restart already
     // made a full set of pages.
-    if (this.#closed || this.#restarting || context !== this.#context) return;
+    if (this.#closed || this.#restarting || !generation || generation !== this.#current) return;
     try {
-      this.#release(await context.newPage());
+      const fresh = await generation.context.newPage();
+      this.#generationOf.set(fresh, generation);
+      this.#release(fresh);
     } catch (error) {
       this.#events.onError?.(error);
       // The context is gone with its browser; the restart hands out fresh pages.
@@ -196,7 +312,10 @@ export class PagePool {
     this.#restarting = (async () => {
       for (let attempt = 1; !this.#closed; attempt++) {
         try {
-          await this.start();
+          const next = await this.#newGeneration();
+          // The dead browser's generation is simply dropped: it has nothing left to close.
+          this.#current = undefined;
+          this.#install(next);
           this.#events.onBrowserUp?.();
           return;
         } catch (error) {

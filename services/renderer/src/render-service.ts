@@ -12,17 +12,20 @@ import {
   type PagePool,
   type PdfOptions,
 } from "./page-pool.js";
+import type { RendererMetrics } from "./renderer-metrics.js";
 
 const MAX_HTML_BYTES = 5 * 1024 * 1024;
 const CSS_LENGTH = /^\d+(\.\d+)?(mm|cm|in|px|pt)$/;
 
-export function renderRoutes(pool: PagePool) {
+export function renderRoutes(pool: PagePool, metrics: RendererMetrics) {
   return (router: ConnectRouter) =>
     router.service(RenderService, {
       async renderPdf(req) {
         const options = validate(req);
+        const started = performance.now();
         try {
           const result = await pool.render(req.html, options);
+          metrics.renderSeconds.observe({ outcome: "ok" }, result.renderMillis / 1000);
           return create(RenderPdfResponseSchema, {
             pdf: result.pdf,
             pageCount: result.pageCount,
@@ -30,7 +33,9 @@ export function renderRoutes(pool: PagePool) {
             queueMillis: result.queueMillis,
           });
         } catch (error) {
-          throw toConnectError(error);
+          const connectError = toConnectError(error);
+          metrics.renderSeconds.observe({ outcome: Code[connectError.code] }, (performance.now() - started) / 1000);
+          throw connectError;
         }
       },
     });
@@ -71,6 +76,7 @@ function validate(req: RenderPdfRequest): PdfOptions {
 
 function toConnectError(error: unknown): ConnectError {
   if (error instanceof QueueFullError) {
+    // The depth is in the message (and the metric): the caller's retry goes to another replica.
     return new ConnectError(`${error.message}; retry another replica`, Code.ResourceExhausted);
   }
   if (error instanceof RenderTimeoutError) return new ConnectError(error.message, Code.DeadlineExceeded);

@@ -93,4 +93,20 @@ describe("renderer over gRPC with real Chromium", () => {
     assert.equal(refused.length + done.length, 8);
     assert.match(ConnectError.from((refused[0] as PromiseRejectedResult).reason).rawMessage, /queue is full \(1 waiting\)/);
   });
+
+  it("exposes Prometheus metrics: queue depth, in flight, render latency, browser memory", async () => {
+    await client.renderPdf({ html: "<p>metrics</p>" });
+    const res = await fetch(`http://127.0.0.1:${renderer.metrics.port}/metrics`);
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    for (const line of [
+      /^renderer_queue_depth\{service="renderer"\} \d+$/m,
+      /^renderer_in_flight\{service="renderer"\} \d+$/m,
+      /^renderer_render_seconds_count\{service="renderer",outcome="ok"\} [1-9]\d*$/m,
+      /^renderer_browser_memory_bytes\{service="renderer"\} [1-9]\d+$/m,
+      /^process_resident_memory_bytes\{service="renderer"\} \d+/m,
+    ]) {
+      assert.match(text, line);
+    }
+  });
 });

@@ -1,14 +1,17 @@
 import { startGrpcServer, type GrpcServer } from "@invoicing/service-kit/grpc-server";
 import { ServingStatus } from "@invoicing/service-kit/health";
+import { startMetricsServer, type MetricsServer } from "@invoicing/service-kit/metrics-server";
 import type { Logger } from "@invoicing/service-kit/logger";
 import { findChromium, launchChromium } from "./browser-launcher.js";
 import type { RendererConfig } from "./config.js";
 import { PagePool } from "./page-pool.js";
 import { renderRoutes } from "./render-service.js";
+import { RendererMetrics } from "./renderer-metrics.js";
 
 export interface RendererServer {
   server: GrpcServer;
   pool: PagePool;
+  metrics: MetricsServer;
   /** Drain: NOT_SERVING, finish renders in flight, close the browser and the listener. */
   stop(): Promise<void>;
 }
@@ -17,13 +20,26 @@ export interface RendererServer {
 export async function startRendererServer(config: RendererConfig, logger: Logger): Promise<RendererServer> {
   const executablePath = findChromium(config.chromiumPath);
   let server: GrpcServer | undefined;
-  const pool = new PagePool({
+  const metricsServer = await startMetricsServer({ service: "renderer", host: config.host, port: config.metricsPort });
+  let pool: PagePool | undefined;
+  const metrics = new RendererMetrics(metricsServer.registry, () => pool);
+  pool = new PagePool({
     launch: () => launchChromium(executablePath),
     size: config.pages,
     queueLimit: config.queueLimit,
     timeoutMs: config.renderTimeoutMs,
+    recycle: {
+      afterRenders: config.recycleAfterRenders,
+      maxBrowserBytes: config.recycleAboveBytes,
+      memoryCheckEvery: 50,
+    },
     events: {
+      onRecycled: (reason) => {
+        metrics.browserRestarts.inc({ reason: "recycle" });
+        logger.info({ reason }, "browser recycled");
+      },
       onBrowserDown: () => {
+        metrics.browserRestarts.inc({ reason: "crash" });
         logger.error("browser disconnected, restarting");
         server?.health.set(ServingStatus.NOT_SERVING);
       },
@@ -35,15 +51,21 @@ export async function startRendererServer(config: RendererConfig, logger: Logger
     },
   });
   await pool.start();
-  server = await startGrpcServer({ routes: renderRoutes(pool), host: config.host, port: config.port });
-  logger.info({ port: server.port, executablePath, pages: config.pages }, "renderer listening");
+  const ready = pool;
+  server = await startGrpcServer({ routes: renderRoutes(ready, metrics), host: config.host, port: config.port });
+  logger.info(
+    { port: server.port, metrics_port: metricsServer.port, executablePath, pages: config.pages },
+    "renderer listening",
+  );
   return {
     server,
-    pool,
+    pool: ready,
+    metrics: metricsServer,
     async stop() {
       server.health.set(ServingStatus.NOT_SERVING);
-      await pool.close();
+      await ready.close();
       await server.close();
+      await metricsServer.close();
     },
   };
 }
