@@ -13,16 +13,22 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
+  /** The running nats-server; replaced by restartNats(). */
   nats: NatsServerProcess;
+  /** The running service processes; an entry is replaced by restartService(). */
   services: Record<ServiceName, ServiceProcess>;
   orderUrl: string;
   invoiceUrl: string;
   rendererPort: number;
   logDir: string;
+  /** nats-server again on its port with its store (stopped first with SIGTERM if it runs). */
+  restartNats(): Promise<NatsServerProcess>;
+  /** A service again with its environment on its port (stopped first if it runs). */
+  restartService(name: ServiceName): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
-const portOf = (service: ServiceProcess) => Number(service.ready["port"]);
+const portOf = (service: ServiceProcess) => service.port;
 
 /**
  * The whole system on one machine as separate processes: a private nats-server, then the
@@ -55,18 +61,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       start("order", "order service listening", { ORDER_PORT: "0" }),
       start("notifier", "notifier consuming", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrl }),
     ]);
-    return {
+    const stack: LocalStack = {
       nats,
       services: { renderer, invoice, order, notifier },
       orderUrl: `http://127.0.0.1:${portOf(order)}`,
       invoiceUrl,
       rendererPort: portOf(renderer),
       logDir,
+      async restartNats() {
+        stack.nats = await stack.nats.restart();
+        return stack.nats;
+      },
+      async restartService(name) {
+        stack.services[name] = await stack.services[name].restart();
+        return stack.services[name];
+      },
       async stop() {
-        await Promise.all(started.map((s) => s.stop()));
-        await nats.stop();
+        await Promise.all(Object.values(stack.services).map((s) => s.stop()));
+        await stack.nats.stop();
       },
     };
+    return stack;
   } catch (error) {
     await Promise.all(started.map((s) => s.stop("SIGKILL")));
     await nats.stop("SIGKILL");

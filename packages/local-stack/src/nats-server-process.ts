@@ -9,6 +9,12 @@ export interface NatsServerProcess {
   process: ChildProcess;
   /** SIGTERM (or SIGKILL) and wait for exit; the store stays on disk for a restart. */
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Starts nats-server again on the same port with the same store (streams, consumers and
+   * their messages survive), stopping this one first if it still runs. Clients configured
+   * with the one URL reconnect to it by themselves.
+   */
+  restart(): Promise<NatsServerProcess>;
 }
 
 /**
@@ -42,14 +48,20 @@ export async function startNatsServer(dir: string, port = -1): Promise<NatsServe
     if (found) {
       const { nats } = JSON.parse(readFileSync(found, "utf8")) as { nats: string[] };
       const url = nats[0]!;
+      const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        await exited;
+      };
+      const boundPort = Number(new URL(url).port);
       return {
         url,
-        port: Number(new URL(url).port),
+        port: boundPort,
         storeDir,
         process: child,
-        async stop(signal: NodeJS.Signals = "SIGTERM") {
-          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-          await exited;
+        stop,
+        async restart() {
+          await stop();
+          return startNatsServer(dir, boundPort);
         },
       };
     }
