@@ -17,18 +17,10 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startOtlpReceiver } from "./otlp-receiver.js";
 import { startSmtpSink } from "./smtp-sink.js";
+import { eventually } from "@invoicing/local-stack/eventually";
 
 const BUYER = `<script>alert(1)</script> & "Co"`;
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe("the pipeline end to end, as separate processes", { timeout: 240_000 }, () => {
   let stack: LocalStack;

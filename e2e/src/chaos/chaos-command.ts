@@ -1,0 +1,62 @@
+// `pnpm chaos [--payments N] [--seed S] [--spread-s SECONDS] [--concurrency C]`: the pipeline
+// under faults. Exits non-zero when any check fails; the last line is the summary.
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { repoRoot } from "@invoicing/local-stack/service-process";
+import { runChaos, type ChaosOptions } from "./chaos-run.js";
+import { randomSeed } from "./seeded-random.js";
+
+const { values } = parseArgs({
+  options: {
+    payments: { type: "string", default: "300" },
+    seed: { type: "string" },
+    concurrency: { type: "string", default: "32" },
+    "spread-s": { type: "string" },
+    "ack-wait-ms": { type: "string", default: "5000" },
+    "timeout-s": { type: "string", default: "600" },
+    "data-dir": { type: "string", default: join(repoRoot, "data", "chaos") },
+  },
+});
+
+const positive = (name: string, value: string | undefined) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`chaos: --${name} must be a positive integer, got ${value}`);
+    process.exit(2);
+  }
+  return n;
+};
+
+const payments = positive("payments", values.payments);
+// Eight a second: most of what two workers and two renderers sustain on two cores, so every
+// fault strikes a pipeline with work in flight everywhere, and the window leaves room for the
+// faults (they run one after the other, each with its downtime and restart).
+const spreadS = values["spread-s"] ? positive("spread-s", values["spread-s"]) : Math.max(30, Math.ceil(payments / 8));
+const dataDir = values["data-dir"]!;
+// Each run starts from empty stores and an empty broker; the previous run's files go.
+rmSync(dataDir, { recursive: true, force: true });
+
+const options: ChaosOptions = {
+  payments,
+  seed: values.seed === undefined ? randomSeed() : positive("seed", values.seed),
+  concurrency: positive("concurrency", values.concurrency),
+  spreadMs: spreadS * 1000,
+  retryShare: 0.1,
+  duplicateShare: 0.1,
+  garbage: 12,
+  ackWaitMs: positive("ack-wait-ms", values["ack-wait-ms"]),
+  settleTimeoutMs: positive("timeout-s", values["timeout-s"]) * 1000,
+  dataDir,
+  log: (line) => console.log(line),
+};
+try {
+  const result = await runChaos(options);
+  for (const line of result.lines) console.log(line);
+  process.exit(result.passed ? 0 : 1);
+} catch (error) {
+  // The stack did not come up, or its state could not be read: no verdict to give.
+  console.error(error);
+  console.log(`chaos: FAILED: the run could not finish: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

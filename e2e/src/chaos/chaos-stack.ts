@@ -1,0 +1,154 @@
+import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
+import { startService, type ServiceName, type ServiceProcess } from "@invoicing/local-stack/service-process";
+import type { ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { startSmtpSink } from "../smtp-sink.js";
+
+export type SmtpSink = Awaited<ReturnType<typeof startSmtpSink>>;
+
+export const INVOICE_WORKERS = ["invoice-1", "invoice-2"] as const;
+export const RENDERERS = ["renderer-1", "renderer-2"] as const;
+export type ChaosProcessName = (typeof INVOICE_WORKERS)[number] | (typeof RENDERERS)[number] | "order" | "notifier";
+
+export interface ChaosStackOptions {
+  /** Stores, PDFs, NATS data and one log file per process name. */
+  dataDir: string;
+  /**
+   * INVOICE_ACK_WAIT_MS and NOTIFIER_ACK_WAIT_MS. A killed worker's messages, and every ack
+   * lost with a killed nats-server, come back only after the ack wait: at the default 30 s
+   * most of a run would be spent waiting on them. The loop sends working() while a handler
+   * runs, so a short wait does not redeliver slow renders.
+   */
+  ackWaitMs: number;
+}
+
+/** A process that ended without the harness ending it: a crash, whatever its exit code. */
+export interface UnexpectedExit {
+  name: string;
+  pid: number;
+  code: number | null;
+  signal: string | null;
+  atMs: number;
+}
+
+export interface ChaosStack {
+  readonly dataDir: string;
+  readonly logDir: string;
+  readonly natsUrl: string;
+  readonly orderUrl: string;
+  readonly invoiceUrls: readonly string[];
+  readonly smtp: SmtpSink;
+  readonly unexpectedExits: readonly UnexpectedExit[];
+  /** The pid running under `name` now. */
+  pid(name: ChaosProcessName): number;
+  /** SIGKILL: no shutdown hook runs, in-flight work and unacked messages are abandoned. */
+  kill(name: ChaosProcessName): Promise<void>;
+  /** Starts the killed process again with its environment on its port; resolves when ready. */
+  restart(name: ChaosProcessName): Promise<void>;
+  killNats(): Promise<void>;
+  /** nats-server again on its port with its store dir, as a supervisor would. */
+  restartNats(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The pipeline scaled out as in production, on one machine: one nats-server, two renderer
+ * processes behind one RENDERER_TARGET list, two invoice workers competing on one durable
+ * and sharing DATA_DIR (one SQLite store, one PDF folder), the order service, the notifier,
+ * and an SMTP sink in this process so every mail can be counted.
+ */
+export async function startChaosStack(options: ChaosStackOptions): Promise<ChaosStack> {
+  const logDir = join(options.dataDir, "logs");
+  mkdirSync(logDir, { recursive: true });
+  const smtp = await startSmtpSink();
+  let nats = await startNatsServer(join(options.dataDir, "nats"));
+  const processes = new Map<ChaosProcessName, ServiceProcess>();
+  const killedPids = new Set<number>();
+  const unexpectedExits: UnexpectedExit[] = [];
+  let stopping = false;
+
+  const watch = (name: string, child: ChildProcess) => {
+    const pid = child.pid ?? -1;
+    child.once("exit", (code, signal) => {
+      if (!stopping && !killedPids.has(pid)) unexpectedExits.push({ name, pid, code, signal, atMs: Date.now() });
+    });
+  };
+  const track = (name: ChaosProcessName, service: ServiceProcess) => {
+    processes.set(name, service);
+    watch(name, service.process);
+    return service;
+  };
+  watch("nats-server", nats.process);
+
+  const common = {
+    NATS_URL: nats.url,
+    DATA_DIR: options.dataDir,
+    SMTP_URL: smtp.url,
+    INVOICE_ACK_WAIT_MS: String(options.ackWaitMs),
+    NOTIFIER_ACK_WAIT_MS: String(options.ackWaitMs),
+  };
+  const start = async (name: ChaosProcessName, service: ServiceName, readyMessage: string, env: Record<string, string>) =>
+    track(
+      name,
+      await startService({ service, name, readyMessage, env: { ...common, ...env }, logFile: join(logDir, `${name}.log`) }),
+    );
+
+  try {
+    const renderers = await Promise.all(RENDERERS.map((name) => start(name, "renderer", "renderer listening", { RENDERER_PORT: "0" })));
+    const rendererTarget = renderers.map((r) => `127.0.0.1:${r.port}`).join(",");
+    const workers = await Promise.all(
+      INVOICE_WORKERS.map((name) =>
+        start(name, "invoice", "invoice service listening", { INVOICE_PORT: "0", RENDERER_TARGET: rendererTarget }),
+      ),
+    );
+    const invoiceUrls = workers.map((w) => `http://127.0.0.1:${w.port}`);
+    const [order] = await Promise.all([
+      start("order", "order", "order service listening", { ORDER_PORT: "0" }),
+      start("notifier", "notifier", "notifier consuming", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrls[0]! }),
+    ]);
+    const current = (name: ChaosProcessName) => {
+      const service = processes.get(name);
+      if (!service) throw new Error(`no process ${name}`);
+      return service;
+    };
+    return {
+      dataDir: options.dataDir,
+      logDir,
+      natsUrl: nats.url,
+      orderUrl: `http://127.0.0.1:${order.port}`,
+      invoiceUrls,
+      smtp,
+      unexpectedExits,
+      pid: (name) => current(name).process.pid ?? -1,
+      async kill(name) {
+        const service = current(name);
+        killedPids.add(service.process.pid ?? -1);
+        await service.stop("SIGKILL");
+      },
+      async restart(name) {
+        track(name, await current(name).restart());
+      },
+      async killNats() {
+        killedPids.add(nats.process.pid ?? -1);
+        await nats.stop("SIGKILL");
+      },
+      async restartNats() {
+        nats = await nats.restart();
+        watch("nats-server", nats.process);
+      },
+      async stop() {
+        stopping = true;
+        await Promise.all([...processes.values()].map((s) => s.stop()));
+        await nats.stop();
+        await smtp.close();
+      },
+    };
+  } catch (error) {
+    stopping = true;
+    await Promise.all([...processes.values()].map((s) => s.stop("SIGKILL")));
+    await nats.stop("SIGKILL");
+    await smtp.close();
+    throw error;
+  }
+}

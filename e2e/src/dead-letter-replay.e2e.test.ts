@@ -1,0 +1,243 @@
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { InvoiceService, InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { OrderService, PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import { listDeadLetters } from "@invoicing/invoicectl/dead-letters";
+import { replayHeaders, replayMsgId, type DeadLetter } from "@invoicing/invoicectl/dead-letter-format";
+import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
+import { sampleOrder } from "@invoicing/local-stack/sample-order";
+import { repoRoot, startService, type ServiceProcess } from "@invoicing/local-stack/service-process";
+import { DEAD_LETTER_STREAM, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { startSmtpSink } from "./smtp-sink.js";
+import { eventually } from "@invoicing/local-stack/eventually";
+
+// An outage, a dead letter, the fix, the replay: the invoice service starts with a renderer
+// address where nothing listens yet, so a payment's invoice is numbered, fails to render on
+// every attempt and is dead-lettered (FAILED). Then the renderer starts on that address and
+// the operator replays with invoicectl: the same invoice, with the same number, becomes
+// READY and is mailed once; replaying again changes nothing.
+
+const MAX_DELIVER = 2;
+const invoicectlBin = join(repoRoot, "packages", "invoicectl", "bin", "invoicectl.mjs");
+
+
+/** A loopback port nothing listens on (bound, noted, released). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Runs the installed `invoicectl` command (its bin file) and collects what it prints. */
+function invoicectl(natsUrl: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [invoicectlBin, ...args], {
+    cwd: tmpdir(), // the bin must not depend on being run from the repository
+    env: { ...process.env, NATS_URL: natsUrl },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
+}
+
+describe("a dead-lettered payment replayed with invoicectl after the cause is fixed", { timeout: 120_000 }, () => {
+  let dataDir: string;
+  let logDir: string;
+  let nats: NatsServerProcess;
+  let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+  let nc: NatsConnection;
+  let rendererPort: number;
+  const services: ServiceProcess[] = [];
+  let orders: ReturnType<typeof createClient<typeof OrderService>>;
+  let invoices: ReturnType<typeof createClient<typeof InvoiceService>>;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "invoicing-replay-e2e-"));
+    logDir = join(dataDir, "logs");
+    mkdirSync(logDir, { recursive: true });
+    smtp = await startSmtpSink();
+    nats = await startNatsServer(join(dataDir, "nats"));
+    rendererPort = await freePort();
+    const common = { NATS_URL: nats.url, DATA_DIR: dataDir, SMTP_URL: smtp.url };
+    const start = async (service: "invoice" | "order" | "notifier" | "renderer", readyMessage: string, env: Record<string, string>) => {
+      const started = await startService({ service, readyMessage, env: { ...common, ...env }, logFile: join(logDir, `${service}.log`) });
+      services.push(started);
+      return Number(started.ready["port"]);
+    };
+    const invoicePort = await start("invoice", "invoice service listening", {
+      INVOICE_PORT: "0",
+      RENDERER_TARGET: `127.0.0.1:${rendererPort}`,
+      // A render waits for a renderer up to its deadline (render-client.ts), so with none
+      // listening each attempt ends DEADLINE_EXCEEDED after this long.
+      RENDER_DEADLINE_MS: "3000",
+      INVOICE_MAX_DELIVER: String(MAX_DELIVER),
+      INVOICE_ACK_WAIT_MS: "2000",
+    });
+    const invoiceUrl = `http://127.0.0.1:${invoicePort}`;
+    const [orderPort] = await Promise.all([
+      start("order", "order service listening", { ORDER_PORT: "0" }),
+      start("notifier", "notifier consuming", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrl }),
+    ]);
+    nc = await connect({ servers: nats.url });
+    orders = createClient(OrderService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${orderPort}` }));
+    invoices = createClient(InvoiceService, createGrpcTransport({ baseUrl: invoiceUrl }));
+  });
+
+  after(async () => {
+    await nc?.close();
+    await Promise.all(services.map((s) => s.stop()));
+    await nats?.stop();
+    await smtp?.close();
+  });
+
+  const invoiceOf = async (paymentId: string): Promise<Invoice | undefined> => {
+    try {
+      return (await invoices.getInvoice({ paymentId })).invoice;
+    } catch (error) {
+      if (ConnectError.from(error).code === Code.NotFound) return undefined;
+      throw error;
+    }
+  };
+  const counterOf = (number: string) => Number(number.split("-").at(-1));
+
+  // Shared by the steps below, which run in order.
+  let paymentId: string;
+  let customerId: string;
+  let failed: Invoice;
+  let letter: DeadLetter;
+
+  it("dead-letters the payment while the renderer is unreachable: FAILED, with the reason", async () => {
+    const { order } = await orders.createOrder(sampleOrder("Replay Customer"));
+    assert.ok(order);
+    customerId = order.customer!.customerId;
+    paymentId = `pay_${randomUUID()}`;
+    await orders.completePayment({ orderId: order.orderId, paymentId, amount: order.total, method: PaymentMethod.CARD });
+
+    // Numbered, then FAILED with the reason after MAX_DELIVER attempts.
+    failed = await eventually("the invoice to fail", async () => {
+      const invoice = await invoiceOf(paymentId);
+      return invoice?.status === InvoiceStatus.FAILED ? invoice : undefined;
+    }, 30_000);
+    assert.match(failed.number, /^INV-\d{4}-\d{6}$/);
+    assert.match(failed.failureReason, new RegExp(`^gave up after ${MAX_DELIVER} attempts: render failed: (UNAVAILABLE|DEADLINE_EXCEEDED)`));
+
+    // One dead letter, for this payment's message, seen by the library and by the command.
+    const letters = await listDeadLetters(nc);
+    assert.equal(letters.length, 1, JSON.stringify(letters.map((l) => l.reason)));
+    letter = letters[0]!;
+    assert.equal(letter.stream, PAYMENTS_STREAM);
+    assert.equal(letter.consumer, "invoice-generator");
+    assert.equal(letter.subject, `payments.completed.${order.orderId}`);
+    assert.equal(letter.attempts, MAX_DELIVER);
+    assert.equal(letter.reason, failed.failureReason);
+    assert.match(letter.headers.get("traceparent"), new RegExp(`^00-${failed.traceId}-`));
+    const listed = await invoicectl(nats.url, "dead-letters", "list", "--json");
+    assert.equal(listed.code, 0, listed.stderr);
+    const records = JSON.parse(listed.stdout) as Array<{ seq: number; payload: string }>;
+    assert.deepEqual(records.map((r) => [r.seq, r.payload]), [[letter.seq, `payment ${paymentId}`]]);
+    assert.equal(smtp.mails.length, 0, "nothing mailed for a FAILED invoice");
+
+    // The fix: a renderer on the address the invoice service was given.
+    services.push(await startService({
+      service: "renderer",
+      readyMessage: "renderer listening",
+      env: { NATS_URL: nats.url, DATA_DIR: dataDir, RENDERER_PORT: String(rendererPort) },
+      logFile: join(logDir, "renderer.log"),
+    }));
+  });
+
+  /** READY, or (when the replay failed again) the new dead letter's reason. */
+  const outcomeOfReplay = () =>
+    eventually<{ ready: Invoice } | { deadLetteredAgain: string }>("the replay's outcome", async () => {
+      const invoice = await invoiceOf(paymentId);
+      if (invoice && invoice.status === InvoiceStatus.READY) return { ready: invoice };
+      const again = await listDeadLetters(nc);
+      return again.length > 0 ? { deadLetteredAgain: again.map((l) => l.reason).join("; ") } : undefined;
+    }, 30_000);
+
+  it("replays with invoicectl right after the fix: republished, then deleted from DEAD_LETTERS", async () => {
+    const replayed = await invoicectl(nats.url, "dead-letters", "replay", String(letter.seq));
+    assert.equal(replayed.code, 0, replayed.stderr);
+    assert.match(replayed.stdout, new RegExp(`^replayed ${DEAD_LETTER_STREAM}:${letter.seq} -> ${letter.subject} \\(now ${PAYMENTS_STREAM}:\\d+; payment ${paymentId}; consumer invoice-generator\\); dead letter deleted$`, "m"));
+    assert.match(replayed.stdout, /^replayed 1 of 1 dead letter \(0 not found, 0 failed\)$/m);
+    assert.ok(!(await listDeadLetters(nc)).some((l) => l.seq === letter.seq), "the dead letter is deleted");
+  });
+
+  it("issues the invoice from that first replay: the same invoice and number, mailed once", async () => {
+    // The invoice service finds the renderer again within its 2 s reconnect backoff and its
+    // renders wait for it (render-client.ts), so the first replay after the fix is enough.
+    const result = await outcomeOfReplay();
+    assert.ok("ready" in result, `READY after the first replay, not: ${"deadLetteredAgain" in result ? result.deadLetteredAgain : ""}`);
+    const ready = result.ready;
+    assert.equal(ready.invoiceId, failed.invoiceId, "the same invoice");
+    assert.equal(ready.number, failed.number, "the same number");
+    assert.equal(ready.failureReason, "");
+    assert.ok(ready.pdfSize > 0n);
+
+    const mail = await eventually("the mail", () => smtp.mails[0]);
+    assert.equal(mail.attachments[0]?.filename, `${ready.number}.pdf`);
+    assert.deepEqual(await listDeadLetters(nc), [], "no dead letter left");
+  });
+
+  it("changes nothing when replayed again: same invoice, same number, one mail, no number used", async () => {
+    // The dead letter is gone: the command finds nothing to do.
+    const again = await invoicectl(nats.url, "dead-letters", "replay", String(letter.seq));
+    assert.equal(again.code, 3, `${again.stdout}${again.stderr}`);
+    assert.match(again.stderr, new RegExp(`not found ${DEAD_LETTER_STREAM}:${letter.seq}`));
+    const all = await invoicectl(nats.url, "dead-letters", "replay", "--all");
+    assert.equal(all.code, 0, all.stderr);
+    assert.match(all.stdout, /nothing to replay/);
+    const ready = (await invoiceOf(paymentId))!;
+
+    // The same replay republished (a script run twice, a crash before the delete): inside the
+    // duplicate window JetStream drops it ...
+    const js = jetstream(nc);
+    const duplicate = await js.publish(letter.subject, letter.data, { msgID: replayMsgId(letter.seq), headers: replayHeaders(letter) });
+    assert.equal(duplicate.duplicate, true);
+    // ... and beyond it (here: under another id, so it really reaches the consumer) the
+    // invoice service and the notifier are idempotent.
+    const late = await js.publish(letter.subject, letter.data, { msgID: `late-${randomUUID()}`, headers: replayHeaders(letter) });
+    assert.equal(late.duplicate, false);
+    const jsm = await jetstreamManager(nc);
+    await eventually("the late replay to be processed", async () => {
+      const info = await jsm.consumers.info(PAYMENTS_STREAM, "invoice-generator");
+      return info.delivered.stream_seq >= late.seq && info.num_ack_pending === 0 ? true : undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // room for a wrong second mail
+    const after = await invoiceOf(paymentId);
+    assert.equal(after?.invoiceId, failed.invoiceId);
+    assert.equal(after?.number, failed.number);
+    assert.equal(after?.status, InvoiceStatus.READY);
+    assert.equal(after?.pdfSha256, ready.pdfSha256);
+    assert.equal(smtp.mails.length, 1, "still exactly one mail");
+    assert.deepEqual(await listDeadLetters(nc), []);
+    const listedInvoices = await invoices.listInvoices({ customerId });
+    assert.equal(listedInvoices.invoices.filter((i) => i.paymentId === paymentId).length, 1);
+
+    // No number was used up on the way: the next payment gets the next number.
+    const { order: next } = await orders.createOrder(sampleOrder("Next Customer"));
+    const nextPayment = `pay_${randomUUID()}`;
+    await orders.completePayment({ orderId: next!.orderId, paymentId: nextPayment, amount: next!.total, method: PaymentMethod.CARD });
+    const nextInvoice = await eventually("the next invoice", async () => {
+      const invoice = await invoiceOf(nextPayment);
+      return invoice?.status === InvoiceStatus.READY ? invoice : undefined;
+    }, 30_000);
+    assert.equal(counterOf(nextInvoice.number), counterOf(failed.number) + 1);
+    await eventually("the next mail", () => (smtp.mails.length === 2 ? true : undefined));
+    assert.equal(smtp.mails.filter((m) => m.attachments[0]?.filename === `${ready.number}.pdf`).length, 1);
+  });
+});
