@@ -25,6 +25,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { eventually } from "@invoicing/local-stack/eventually";
+import { scrapeSample } from "@invoicing/local-stack/prometheus-scrape";
 import { startSmtpSink } from "./smtp-sink.js";
 
 const traceId = () => randomUUID().replaceAll("-", "");
@@ -121,19 +122,16 @@ describe("refunds become credit notes", { timeout: 180_000 }, () => {
     assert.deepEqual(seen.sort(), [`Credit note ${note.number}`, `Credit note ${second.number}`, `Invoice ${invoice.number}`]);
 
     // The invoice service counts what it moved, and how long payments waited for their PDFs.
-    const metrics = await (await fetch(`http://127.0.0.1:${String(stack.services.invoice.ready["metrics_port"])}/metrics`)).text();
-    // A sample's labels come in no promised order: match the name and each label.
-    const value = (name: string, labels: string[]) =>
-      Number(
-        metrics
-          .split("\n")
-          .find((line) => line.startsWith(`${name}{`) && labels.every((label) => line.includes(label)))
-          ?.split(" ")
-          .at(-1) ?? "NaN",
-      );
-    assert.ok(value("invoicing_documents_total", ['kind="credit_note"', 'status="READY"']) >= 2, metrics);
-    assert.ok(value("invoicing_documents_total", ['kind="invoice"', 'status="PENDING"']) >= 1, metrics);
-    assert.ok(value("invoicing_payment_to_ready_seconds_count", ['kind="invoice"']) >= 1, metrics);
+    const invoiceMetrics = stack.services.invoice.ready["metrics_port"];
+    assert.ok((await scrapeSample(invoiceMetrics, "invoicing_documents_total", ['kind="credit_note"', 'status="READY"'])) >= 2);
+    assert.ok((await scrapeSample(invoiceMetrics, "invoicing_documents_total", ['kind="invoice"', 'status="PENDING"'])) >= 1);
+    assert.ok((await scrapeSample(invoiceMetrics, "invoicing_payment_to_ready_seconds_count", ['kind="invoice"'])) >= 1);
+    // The notifier counts the three mails (recorded just after the SMTP server took them).
+    const notifierMetrics = stack.services.notifier.ready["metrics_port"];
+    await eventually("the notifier's count of sent mails", async () =>
+      (await scrapeSample(notifierMetrics, "notifier_deliveries_total", ['outcome="sent"', 'channel="smtp"'])) >= 3 ? true : undefined);
+    assert.ok((await scrapeSample(notifierMetrics, "notifier_ready_to_mail_seconds_count")) >= 3);
+    assert.equal(await scrapeSample(notifierMetrics, "notifier_deliveries_total", ['outcome="failed"']), 0);
   });
 
   it("lets a refund that arrives before its invoice wait, then issues the credit note after the invoice", async () => {

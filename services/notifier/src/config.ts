@@ -6,6 +6,8 @@ export interface NotifierConfig extends PlatformConfig {
   /** grpc.health.v1 only: the notifier serves no API, but probes need an answer. */
   host: string;
   port: number;
+  /** Prometheus metrics, plain HTTP; 0 picks a free port (logged). */
+  metricsPort: number;
   /** Where GetInvoicePdf is called: the invoice service's base URL. */
   invoiceServiceUrl: string;
   /** Mail goes here when set; otherwise .eml files under DATA_DIR/outbox. */
@@ -23,6 +25,7 @@ export function readConfig(env: Env = process.env): NotifierConfig {
     ...readPlatformConfig(env),
     host: envString(env, "NOTIFIER_HOST", "127.0.0.1"),
     port: envPort(env, "NOTIFIER_PORT", 50054),
+    metricsPort: envPort(env, "METRICS_PORT", 0),
     invoiceServiceUrl: invoiceUrl?.toString().replace(/\/$/, "") ?? "http://127.0.0.1:50052",
     smtpUrl: envUrl(env, "SMTP_URL", ["smtp:", "smtps:"]),
     mailFrom: envString(env, "MAIL_FROM", "Invoices <invoices@example.com>"),

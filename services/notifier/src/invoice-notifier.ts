@@ -28,7 +28,8 @@ export class InvoiceNotifier {
     },
   ) {}
 
-  async deliver(event: InvoiceGenerated): Promise<void> {
+  /** Mails the document once; "already_delivered" when an earlier delivery was recorded. */
+  async deliver(event: InvoiceGenerated): Promise<"sent" | "already_delivered"> {
     if (!event.invoiceId || !event.invoiceNumber) throw new PermanentFailure("invalid InvoiceGenerated: invoice_id and invoice_number must be set");
     const email = event.customer?.email;
     if (!email) throw new PermanentFailure(`invalid InvoiceGenerated: invoice ${event.invoiceId} has no customer email`);
@@ -36,7 +37,7 @@ export class InvoiceNotifier {
     const earlier = await log.get(event.invoiceId);
     if (earlier) {
       logger.info({ invoice_id: event.invoiceId, reference: earlier.reference }, "already delivered");
-      return;
+      return "already_delivered";
     }
     const pdf = await this.#fetchPdf(event.invoiceId);
     const sha256 = createHash("sha256").update(pdf).digest("hex");
@@ -64,6 +65,7 @@ export class InvoiceNotifier {
     );
     await log.record({ invoiceId: event.invoiceId, channel: this.deps.mailer.channel, reference, deliveredAt: new Date() });
     logger.info({ invoice_id: event.invoiceId, number: event.invoiceNumber, reference }, "invoice delivered");
+    return "sent";
   }
 
   async #fetchPdf(invoiceId: string): Promise<Buffer> {

@@ -11,6 +11,7 @@ import {
 } from "@invoicing/service-kit/jetstream-topology";
 import type { Logger } from "@invoicing/service-kit/logger";
 import { startGrpcServer } from "@invoicing/service-kit/grpc-server";
+import { startMetricsServer } from "@invoicing/service-kit/metrics-server";
 import { ServingStatus } from "@invoicing/service-kit/health";
 import { connectNats } from "@invoicing/service-kit/nats-connection";
 import { clientTracing } from "@invoicing/service-kit/rpc-tracing";
@@ -18,6 +19,7 @@ import type { NotifierConfig } from "./config.js";
 import { openDeliveryLog } from "./delivery-logs.js";
 import { InvoiceNotifier } from "./invoice-notifier.js";
 import { OutboxFolderMailer, SmtpMailer } from "./mailer.js";
+import { NotifierMetrics } from "./notifier-metrics.js";
 import { join } from "node:path";
 
 export const NOTIFIER_CONSUMER = "notifier";
@@ -37,6 +39,8 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     createGrpcTransport({ baseUrl: config.invoiceServiceUrl, interceptors: [clientTracing] }),
   );
   const notifier = new InvoiceNotifier({ invoices, mailer, log, logger });
+  const metricsServer = await startMetricsServer({ service: "notifier", host: config.host, port: config.metricsPort });
+  const metrics = new NotifierMetrics(metricsServer.registry, mailer.channel);
   const nc = await connectNats(config.natsUrl, "notifier", logger);
   await ensureStreams(nc, [INVOICES_STREAM, DEAD_LETTER_STREAM]);
   const loop = await startConsumerLoop({
@@ -51,16 +55,23 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     logger,
     retryDelayMs: (attempt) => Math.min(60_000, 500 * 2 ** (attempt - 1)),
     handle: async (msg) => {
-      await notifier.deliver(decodeEvent(InvoiceGeneratedSchema, msg.data));
+      const event = decodeEvent(InvoiceGeneratedSchema, msg.data);
+      try {
+        metrics.handled(event, await notifier.deliver(event));
+      } catch (error) {
+        metrics.handled(event, "failed");
+        throw error;
+      }
     },
   });
   const health = await startGrpcServer({ routes: () => {}, host: config.host, port: config.port });
-  logger.info({ channel: mailer.channel, port: health.port }, "notifier consuming");
+  logger.info({ channel: mailer.channel, port: health.port, metrics_port: metricsServer.port }, "notifier consuming");
   return {
     async stop() {
       health.health.set(ServingStatus.NOT_SERVING);
       await loop.stop();
       await health.close();
+      await metricsServer.close();
       await nc.drain();
       mailer.close();
       await log.close();
