@@ -21,6 +21,13 @@ export async function startGrpcServer(options: {
   host: string;
   port: number;
   health?: HealthState;
+  /**
+   * Each connection is sent GOAWAY after about this long (±10%, so a fleet's clients do not
+   * reconnect in step); calls in flight finish. gRPC clients resolve a `dns:` target again
+   * only when a connection ends, so without this a scaled-out pod gets no traffic from the
+   * clients already connected. Unset: connections live as long as the client keeps them.
+   */
+  maxConnectionAgeMs?: number;
 }): Promise<GrpcServer> {
   const health = options.health ?? new HealthState();
   const handler = connectNodeAdapter({
@@ -32,9 +39,15 @@ export async function startGrpcServer(options: {
   });
   const server = http2.createServer(handler);
   const sessions = new Set<http2.ServerHttp2Session>();
+  const maxAge = options.maxConnectionAgeMs;
   server.on("session", (session) => {
     sessions.add(session);
-    session.once("close", () => sessions.delete(session));
+    const aged = maxAge ? setTimeout(() => session.close(), maxAge * (0.9 + Math.random() * 0.2)) : undefined;
+    aged?.unref();
+    session.once("close", () => {
+      clearTimeout(aged);
+      sessions.delete(session);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

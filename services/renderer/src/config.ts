@@ -22,6 +22,8 @@ export interface RendererConfig {
   recycleAfterRenders: number;
   /** ...or once its processes hold more than this much memory (0: never). */
   recycleAboveBytes: number;
+  /** Connections are recycled after this long (0: never) so clients re-resolve and find new pods. */
+  maxConnectionAgeMs: number;
   /** Explicit browser binary; otherwise Debian's chromium-headless-shell, then chromium. */
   chromiumPath: string | undefined;
   tracing: TracingConfig;
@@ -38,6 +40,7 @@ export function readConfig(env: Env = process.env): RendererConfig {
     renderTimeoutMs: envInt(env, "RENDER_TIMEOUT_MS", 15_000, { min: 100, max: 300_000 }),
     recycleAfterRenders: envInt(env, "RENDER_RECYCLE_AFTER", 2_000, { min: 0, max: 10_000_000 }),
     recycleAboveBytes: envInt(env, "RENDER_RECYCLE_MEMORY_MB", 1_024, { min: 0, max: 65_536 }) * 2 ** 20,
+    maxConnectionAgeMs: envInt(env, "RENDER_MAX_CONNECTION_AGE_MS", 60_000, { min: 0, max: 86_400_000 }),
     chromiumPath: envOptional(env, "CHROMIUM_PATH"),
     tracing: readTracingConfig(env),
   };

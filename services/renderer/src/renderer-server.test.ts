@@ -110,3 +110,32 @@ describe("renderer over gRPC with real Chromium", () => {
     }
   });
 });
+
+describe("renderer drain (what SIGTERM runs)", () => {
+  it("finishes the renders in flight and queued, answers NOT_SERVING meanwhile, then takes no more", async () => {
+    const config = readConfig({ RENDERER_PORT: "0", RENDER_PAGES: "2", RENDER_QUEUE_LIMIT: "16" });
+    const renderer = await startRendererServer(config, createLogger("renderer-test", "silent"));
+    const baseUrl = `http://127.0.0.1:${renderer.server.port}`;
+    const client = createClient(RenderService, createGrpcTransport({ baseUrl }));
+    const html = (n: number) => `<html><body><h1>Drain ${n}</h1>${"<p>line</p>".repeat(200)}</body></html>`;
+    const renders = Array.from({ length: 8 }, (_, n) => client.renderPdf({ html: html(n) }));
+    // Wait until they are all inside the pool: two rendering, the rest queued.
+    while (renderer.pool.inFlight + renderer.pool.queueDepth < 8) await new Promise((resolve) => setTimeout(resolve, 5));
+    const queuedAtStop = renderer.pool.queueDepth;
+    const stopped = renderer.stop();
+    assert.equal(renderer.server.health.get(), HealthCheckResponse_ServingStatus.NOT_SERVING);
+
+    const results = await Promise.allSettled(renders);
+    const failures = results.flatMap((r) => (r.status === "rejected" ? [String(r.reason)] : []));
+    assert.deepEqual(failures, [], `every render accepted before the drain finishes (${queuedAtStop} were queued)`);
+    assert.ok(queuedAtStop > 0, "some renders were still queued when the drain began");
+    for (const [n, result] of results.entries()) {
+      assert.match(pdfText((result as PromiseFulfilledResult<{ pdf: Uint8Array }>).value.pdf), new RegExp(`Drain ${n}`));
+    }
+    await stopped;
+    await assert.rejects(
+      createClient(RenderService, createGrpcTransport({ baseUrl })).renderPdf({ html: html(99) }),
+      (error: unknown) => ConnectError.from(error).code === Code.Unavailable,
+    );
+  });
+});

@@ -12,7 +12,11 @@ export interface RendererServer {
   server: GrpcServer;
   pool: PagePool;
   metrics: MetricsServer;
-  /** Drain: NOT_SERVING, finish renders in flight, close the browser and the listener. */
+  /**
+   * Drain for a rolling update: NOT_SERVING; GOAWAY on every connection, so clients send new
+   * calls to the other pods while the ones already here (in flight and queued) finish; then
+   * the browser closes.
+   */
   stop(): Promise<void>;
 }
 
@@ -52,7 +56,12 @@ export async function startRendererServer(config: RendererConfig, logger: Logger
   });
   await pool.start();
   const ready = pool;
-  server = await startGrpcServer({ routes: renderRoutes(ready, metrics), host: config.host, port: config.port });
+  server = await startGrpcServer({
+    routes: renderRoutes(ready, metrics),
+    host: config.host,
+    port: config.port,
+    maxConnectionAgeMs: config.maxConnectionAgeMs || undefined,
+  });
   logger.info(
     { port: server.port, metrics_port: metricsServer.port, executablePath, pages: config.pages },
     "renderer listening",
@@ -63,8 +72,10 @@ export async function startRendererServer(config: RendererConfig, logger: Logger
     metrics: metricsServer,
     async stop() {
       server.health.set(ServingStatus.NOT_SERVING);
+      // Renders still running a render timeout (and a second) later are cut; a full queue
+      // drains in a fraction of that at tens of milliseconds a render.
+      await server.close(config.renderTimeoutMs + 1_000);
       await ready.close();
-      await server.close();
       await metricsServer.close();
     },
   };
