@@ -50,6 +50,28 @@ test("an overlay that drops a variable the cluster needs fails the check, saying
   ]);
 });
 
+test("an overlay that leaves METRICS_PORT at its random default fails the check", () => {
+  const objects = renderedWith("prod", "ConfigMap", "invoice-config", (map) => {
+    delete map.data.METRICS_PORT;
+  });
+  assert.deepEqual(checkEnvContract(objects), [
+    "Deployment invoicing/invoice container invoice does not set METRICS_PORT, which a cluster needs: the default 0 picks a random port, which neither Prometheus nor the containerPort named metrics can name",
+  ]);
+});
+
+test("JETSTREAM_REPLICAS is accepted from every service that creates streams, refused where no code reads it", () => {
+  for (const name of ["order", "invoice", "notifier"]) {
+    const spec = serviceSpecs.find((s) => s.name === name)!;
+    assert.ok(variablesRead(spec, {}).reads.has("JETSTREAM_REPLICAS"), `${name} reads JETSTREAM_REPLICAS`);
+  }
+  const objects = renderedWith("prod", "Deployment", "renderer", (d) => {
+    d.spec.template.spec.containers[0].env.push({ name: "JETSTREAM_REPLICAS", value: "3" });
+  });
+  assert.deepEqual(checkEnvContract(objects), [
+    "Deployment invoicing/renderer container renderer sets JETSTREAM_REPLICAS (from a literal value), which services/renderer/src/config.ts never reads: a typo, or a setting the service does not have",
+  ]);
+});
+
 test("a value the service would refuse at start fails the check with the service's own message", () => {
   const objects = renderedWith("prod", "ConfigMap", "renderer-config", (map) => {
     map.data.RENDER_PAGES = "0";

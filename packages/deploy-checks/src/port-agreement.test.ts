@@ -34,6 +34,34 @@ test("a service moved to another port without the rest of its manifests fails ev
   ]);
 });
 
+test("a metrics port moved in the ConfigMap but not in the manifest fails the check: Prometheus would scrape a closed port", () => {
+  const objects = renderedWith("prod", "ConfigMap", "renderer-config", (map) => {
+    map.data.METRICS_PORT = "9465";
+  });
+  assert.deepEqual(checkPortAgreement(objects), [
+    "Deployment invoicing/renderer container renderer containerPort metrics is 9464, but the service serves its metrics on 9465 (METRICS_PORT)",
+    'Deployment invoicing/renderer pod annotation prometheus.io/port is "9464", but must be "9465" for Prometheus to scrape the metrics the service serves',
+  ]);
+});
+
+test("a service without its metrics containerPort or scrape annotation, or with METRICS_PORT 0, fails the check", () => {
+  let objects = renderedWith("dev", "Deployment", "notifier", (d) => {
+    const pod = d.spec.template;
+    pod.spec.containers[0].ports = pod.spec.containers[0].ports.filter((p: { name: string }) => p.name !== "metrics");
+    delete pod.metadata.annotations["prometheus.io/scrape"];
+  });
+  assert.deepEqual(checkPortAgreement(objects), [
+    "Deployment invoicing-dev/notifier container notifier declares no containerPort named metrics; the service serves its metrics on 9464 (METRICS_PORT)",
+    'Deployment invoicing-dev/notifier pod annotation prometheus.io/scrape is missing, but must be "true" for Prometheus to scrape the metrics the service serves',
+  ]);
+  objects = renderedWith("dev", "ConfigMap", "order-config", (map) => {
+    map.data.METRICS_PORT = "0";
+  });
+  assert.deepEqual(checkPortAgreement(objects), [
+    "Deployment invoicing-dev/order container order METRICS_PORT is 0: the service would pick a random metrics port, which neither Prometheus nor the containerPort named metrics can name",
+  ]);
+});
+
 test("a render pool behind a ClusterIP Service fails the check: grpc-js would not balance over the pods", () => {
   const objects = renderedWith("prod", "Service", "renderer-headless", (service) => {
     delete service.spec.clusterIP;

@@ -14,7 +14,8 @@ import { serviceDeployments, type ServiceDeployment } from "./service-deployment
 
 // Ports agree with the port each service really listens on: its readConfig given the
 // environment the manifest sets (or the code's default). So do the probes, the Services in
-// front of it, and the addresses other services are given.
+// front of it, the addresses other services are given, and the metrics port Prometheus is
+// pointed at (the containerPort named metrics and the prometheus.io annotations).
 
 const ANY_ADDRESS = new Set(["0.0.0.0", "::"]);
 const PROBES = ["startupProbe", "readinessProbe", "livenessProbe"] as const;
@@ -22,7 +23,7 @@ const PROBES = ["startupProbe", "readinessProbe", "livenessProbe"] as const;
 export function checkPortAgreement(objects: readonly K8sObject[], specs: readonly ServiceSpec[] = serviceSpecs): string[] {
   const { found, problems } = serviceDeployments(objects, specs);
   // Where each service's pods really listen, by Deployment: what a client reaching them must use.
-  const listeners = new Map<string, { host: string; port: number }>();
+  const listeners = new Map<string, { host: string; port: number; metricsPort: number }>();
   for (const service of found) {
     try {
       listeners.set(describe(service.deployment), service.spec.readConfig(service.values));
@@ -34,6 +35,7 @@ export function checkPortAgreement(objects: readonly K8sObject[], specs: readonl
     const listener = listeners.get(describe(service.deployment));
     if (!listener) continue;
     problems.push(...checkListener(service, listener), ...checkServicesInFront(objects, service, listener.port));
+    problems.push(...checkMetricsPort(service, listener));
     problems.push(...checkAddresses(objects, service, listeners));
   }
   return problems;
@@ -58,6 +60,47 @@ function checkListener(service: ServiceDeployment, listener: { host: string; por
     } else if (probe.grpc.port !== listener.port) {
       problems.push(
         `${where} ${kind} asks grpc.health.v1 on port ${probe.grpc.port}, but the service listens on ${listener.port}`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Where Prometheus is told to scrape (annotations) and may connect (containerPort "metrics"). */
+export const METRICS_PORT_NAME = "metrics";
+const SCRAPE_ANNOTATIONS = ["prometheus.io/scrape", "prometheus.io/port", "prometheus.io/path"] as const;
+
+function checkMetricsPort(service: ServiceDeployment, listener: { port: number; metricsPort: number }): string[] {
+  const { where, container, deployment } = service;
+  const metricsPort = listener.metricsPort;
+  if (metricsPort === 0) {
+    // Unset is reported by env-contract.ts; set to 0 is a port nobody can name.
+    return service.values["METRICS_PORT"] === undefined
+      ? []
+      : [`${where} METRICS_PORT is 0: the service would pick a random metrics port, which neither Prometheus nor the containerPort named ${METRICS_PORT_NAME} can name`];
+  }
+  const problems: string[] = [];
+  if (metricsPort === listener.port) {
+    problems.push(`${where} METRICS_PORT is ${metricsPort}, the gRPC port too: the service could not open both listeners`);
+  }
+  const declared = container.ports?.find((port) => port.name === METRICS_PORT_NAME);
+  if (!declared) {
+    problems.push(`${where} declares no containerPort named ${METRICS_PORT_NAME}; the service serves its metrics on ${metricsPort} (METRICS_PORT)`);
+  } else if (declared.containerPort !== metricsPort) {
+    problems.push(
+      `${where} containerPort ${METRICS_PORT_NAME} is ${declared.containerPort}, but the service serves its metrics on ${metricsPort} (METRICS_PORT)`,
+    );
+  }
+  const annotations = deployment.spec?.template.metadata?.annotations ?? {};
+  const expected: Record<(typeof SCRAPE_ANNOTATIONS)[number], string> = {
+    "prometheus.io/scrape": "true",
+    "prometheus.io/port": String(metricsPort),
+    "prometheus.io/path": "/metrics",
+  };
+  for (const name of SCRAPE_ANNOTATIONS) {
+    if (annotations[name] !== expected[name]) {
+      problems.push(
+        `${describe(deployment)} pod annotation ${name} is ${annotations[name] === undefined ? "missing" : `"${annotations[name]}"`}, but must be "${expected[name]}" for Prometheus to scrape the metrics the service serves`,
       );
     }
   }

@@ -36,3 +36,38 @@ test("replicas on a Deployment the HPA scales fails the check", () => {
     "Deployment invoicing/renderer sets replicas although HorizontalPodAutoscaler invoicing/renderer owns them: every apply would reset the count",
   ]);
 });
+
+test("more stream replicas than NATS servers fails the check: the services would stop at start", () => {
+  const objects = renderedWith("prod", "ConfigMap", "platform", (map) => {
+    map.data.JETSTREAM_REPLICAS = "5";
+  });
+  const tail = "creates streams with 5 replica(s) (JETSTREAM_REPLICAS) but StatefulSet invoicing/nats runs 3 server(s): JetStream cannot place them and the service stops at start";
+  assert.deepEqual(checkReplicaAgreement(objects), [
+    `Deployment invoicing/order container order ${tail}`,
+    `Deployment invoicing/invoice container invoice ${tail}`,
+    `Deployment invoicing/notifier container notifier ${tail}`,
+  ]);
+});
+
+test("services given different stream replicas fail the check: they would rescale the streams on every start", () => {
+  const objects = renderedWith("prod", "Deployment", "invoice", (d) => {
+    const env = d.spec.template.spec.containers[0].env;
+    env.find((e: { name: string }) => e.name === "JETSTREAM_REPLICAS").valueFrom.configMapKeyRef.key = "NO_SUCH_KEY";
+  });
+  // (the missing key itself is env-contract.ts's to report; unset, the invoice service uses 1)
+  assert.deepEqual(checkReplicaAgreement(objects), [
+    "the services create the same streams with different JETSTREAM_REPLICAS (order 3, invoice 1, notifier 3): each start would rescale them to its own count",
+  ]);
+});
+
+test("an HPA scaling on a metric the service does not export fails the check", () => {
+  const objects = renderedWith("prod", "HorizontalPodAutoscaler", "renderer", (hpa) => {
+    hpa.spec.metrics[1].pods.metric.name = "renderer_queue_length";
+  });
+  const problems = checkReplicaAgreement(objects);
+  assert.equal(problems.length, 1);
+  assert.match(
+    problems[0]!,
+    /^HorizontalPodAutoscaler invoicing\/renderer scales on the Pods metric renderer_queue_length, which the renderer service does not export \(it exports renderer_queue_depth, .*\): the HPA would never see it$/,
+  );
+});

@@ -4,6 +4,7 @@ import { readConfig as readInvoiceConfig } from "../../../services/invoice/src/c
 import { readConfig as readNotifierConfig } from "../../../services/notifier/src/config.js";
 import { readConfig as readOrderConfig } from "../../../services/order/src/config.js";
 import { readConfig as readRendererConfig } from "../../../services/renderer/src/config.js";
+import { RendererMetrics } from "../../../services/renderer/src/renderer-metrics.js";
 import { recordEnvReads, recordProcessEnvReads } from "./env-reads.js";
 
 // The four services as the checks see them: each one's own configuration reader (what it reads
@@ -19,19 +20,31 @@ export interface ServiceSpec {
   configModule: string;
   /**
    * The service's own readConfig. Its host and port are the listener that probes,
-   * containerPorts and Services must agree with; it throws what the service would stop with.
+   * containerPorts and Services must agree with, metricsPort the one Prometheus scrapes;
+   * jetstreamReplicas is there for the services that create JetStream streams. It throws
+   * what the service would stop with.
    */
-  readConfig(env: Env): { host: string; port: number };
+  readConfig(env: Env): { host: string; port: number; metricsPort: number; jetstreamReplicas?: number };
   /** Longest a SIGTERM may take to finish, given the configuration. */
   drainMs(env: Env): number;
   /** Variables every overlay must set, each with the reason its default does not do in a cluster. */
   requiredInCluster: Record<string, string>;
+  /** The Prometheus metric names the service's own code registers, where a manifest relies on them (the HPA). */
+  exportedMetrics?(): string[];
 }
 
 const listen = "the default 127.0.0.1 is unreachable for the kubelet's probes and for other pods";
 const tracing = "without an endpoint no span leaves the pod (OTLP export is off)";
 const nats = "the default nats://127.0.0.1:4222 is the pod itself";
 const mongodb = "without it the service keeps its data in SQLite on the pod's read-only, ephemeral disk";
+const metrics = "the default 0 picks a random port, which neither Prometheus nor the containerPort named metrics can name";
+
+/** The names a metrics class registers, learned by running its constructor against a recording registry. */
+function registeredNames(register: (registry: never) => unknown): string[] {
+  const names: string[] = [];
+  register({ registerMetric: (metric: { name: string }) => names.push(metric.name) } as never);
+  return names;
+}
 
 export const serviceSpecs: readonly ServiceSpec[] = [
   {
@@ -44,6 +57,7 @@ export const serviceSpecs: readonly ServiceSpec[] = [
       NATS_URL: nats,
       MONGODB_URL: mongodb,
       OTEL_EXPORTER_OTLP_ENDPOINT: tracing,
+      METRICS_PORT: metrics,
     },
   },
   {
@@ -58,6 +72,7 @@ export const serviceSpecs: readonly ServiceSpec[] = [
       MONGODB_URL: mongodb,
       RENDERER_TARGET: "the default 127.0.0.1:50053 is the pod itself, not the render pool",
       OTEL_EXPORTER_OTLP_ENDPOINT: tracing,
+      METRICS_PORT: metrics,
     },
   },
   {
@@ -66,10 +81,13 @@ export const serviceSpecs: readonly ServiceSpec[] = [
     readConfig: readRendererConfig,
     // The drain lets renders in flight finish, each within the render timeout.
     drainMs: (env) => readRendererConfig(env).renderTimeoutMs + SERVER_CLOSE_GRACE_MS,
+    // The HPA scales on renderer_queue_depth.
+    exportedMetrics: () => registeredNames((registry) => new RendererMetrics(registry, () => undefined)),
     requiredInCluster: {
       RENDERER_HOST: listen,
       RENDER_PAGES: "the default follows the node's CPU count, not the pod's CPU limit",
       OTEL_EXPORTER_OTLP_ENDPOINT: tracing,
+      METRICS_PORT: metrics,
     },
   },
   {
@@ -84,6 +102,7 @@ export const serviceSpecs: readonly ServiceSpec[] = [
       INVOICE_SERVICE_URL: "the default http://127.0.0.1:50052 is the pod itself",
       DATA_DIR: "mails without SMTP_URL go under it, and the default is inside the read-only image",
       OTEL_EXPORTER_OTLP_ENDPOINT: tracing,
+      METRICS_PORT: metrics,
     },
   },
 ];

@@ -34,7 +34,20 @@ const streamConfigs: Record<string, Partial<StreamConfig>> = {
   [DEAD_LETTER_STREAM]: { subjects: ["deadletter.>"] },
 };
 
-export async function ensureStreams(nc: NatsConnection, names: readonly string[]): Promise<void> {
+export interface StreamOptions {
+  /**
+   * num_replicas of every stream named (PlatformConfig.jetstreamReplicas, JETSTREAM_REPLICAS).
+   * Unset: a new stream gets the server's default of 1 and an existing one keeps its count,
+   * so a caller that does not know the setting never scales a stream down.
+   */
+  replicas?: number;
+}
+
+export async function ensureStreams(
+  nc: NatsConnection,
+  names: readonly string[],
+  options: StreamOptions = {},
+): Promise<void> {
   const jsm = await jetstreamManager(nc);
   for (const name of names) {
     const config = streamConfigs[name];
@@ -44,21 +57,39 @@ export async function ensureStreams(nc: NatsConnection, names: readonly string[]
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
       duplicate_window: msToNanos(DUPLICATE_WINDOW_MS),
+      ...(options.replicas === undefined ? {} : { num_replicas: options.replicas }),
       ...config,
     });
   }
 }
 
+/**
+ * Creates the stream, or brings an existing one in line. `streams.add` with the config a
+ * stream already has succeeds and changes nothing; with a different one (other replicas, a
+ * setting changed in a release) the server refuses it ("stream name already in use with a
+ * different configuration") and the stream is updated instead: in a cluster a new
+ * num_replicas adds or removes copies, the new ones catching up from the stream's leader,
+ * messages and consumers kept. A stream that cannot be created (three replicas on a single
+ * server: "replicas > 1 not supported in non-clustered mode") stops the caller with the
+ * server's reason.
+ */
 async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }) {
+  const replicas = config.num_replicas === undefined ? "" : ` with ${config.num_replicas} replica(s)`;
   try {
     await jsm.streams.add(config);
   } catch (error) {
     // Already there (another service, or an earlier start, made it): bring its config in line.
     const existing = await jsm.streams.info(config.name).catch(() => undefined);
-    if (!existing) throw error;
-    await jsm.streams.update(config.name, { ...existing.config, ...config });
+    if (!existing) throw new Error(`cannot create stream ${config.name}${replicas}: ${errorText(error)}`, { cause: error });
+    try {
+      await jsm.streams.update(config.name, { ...existing.config, ...config });
+    } catch (updateError) {
+      throw new Error(`cannot update stream ${config.name}${replicas}: ${errorText(updateError)}`, { cause: updateError });
+    }
   }
 }
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export interface DurableConsumerOptions {
   stream: string;

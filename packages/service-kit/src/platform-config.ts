@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { envOptional, envString, type Env } from "./env-config.js";
+import { envInt, envOptional, envString, type Env } from "./env-config.js";
 
 /** The settings every stateful service shares, read the same way with the same defaults. */
 export interface PlatformConfig {
@@ -8,6 +8,12 @@ export interface PlatformConfig {
   dataDir: string;
   mongodbUrl: string | undefined;
   mongodbDatabase: string;
+  /**
+   * Copies of each JetStream stream the services create (ensureStreams): 1 on a single
+   * nats-server, 3 in a three-server cluster. JetStream allows at most 5, and no more than
+   * the cluster has servers.
+   */
+  jetstreamReplicas: number;
 }
 
 export function readPlatformConfig(env: Env): PlatformConfig {
@@ -16,5 +22,6 @@ export function readPlatformConfig(env: Env): PlatformConfig {
     dataDir: envString(env, "DATA_DIR", join(process.cwd(), "data")),
     mongodbUrl: envOptional(env, "MONGODB_URL"),
     mongodbDatabase: envString(env, "MONGODB_DATABASE", "invoicing"),
+    jetstreamReplicas: envInt(env, "JETSTREAM_REPLICAS", 1, { min: 1, max: 5 }),
   };
 }

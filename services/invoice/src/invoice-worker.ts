@@ -33,7 +33,7 @@ export interface InvoiceWorker {
 export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger): Promise<InvoiceWorker> {
   const stores = await openInvoiceStores(config);
   const nc = await connectNats(config.natsUrl, "invoice", logger);
-  await ensureStreams(nc, [PAYMENTS_STREAM, INVOICES_STREAM, DEAD_LETTER_STREAM]);
+  await ensureStreams(nc, [PAYMENTS_STREAM, INVOICES_STREAM, DEAD_LETTER_STREAM], { replicas: config.jetstreamReplicas });
   const renderer = new GrpcPdfRenderer(config.rendererTarget, config.renderDeadlineMs);
   const changes = new InvoiceChanges();
   const metricsServer = await startMetricsServer({ service: "invoice", host: config.host, port: config.metricsPort });

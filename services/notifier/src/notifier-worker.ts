@@ -42,7 +42,7 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
   const metricsServer = await startMetricsServer({ service: "notifier", host: config.host, port: config.metricsPort });
   const metrics = new NotifierMetrics(metricsServer.registry, mailer.channel);
   const nc = await connectNats(config.natsUrl, "notifier", logger);
-  await ensureStreams(nc, [INVOICES_STREAM, DEAD_LETTER_STREAM]);
+  await ensureStreams(nc, [INVOICES_STREAM, DEAD_LETTER_STREAM], { replicas: config.jetstreamReplicas });
   const loop = await startConsumerLoop({
     nc,
     stream: INVOICES_STREAM,

@@ -20,7 +20,7 @@ export interface OrderServer {
 export async function startOrderServer(config: OrderConfig, logger: Logger): Promise<OrderServer> {
   const store = await openOrderStore(config);
   const nc = await connectNats(config.natsUrl, "order", logger);
-  await ensureStreams(nc, [PAYMENTS_STREAM]);
+  await ensureStreams(nc, [PAYMENTS_STREAM], { replicas: config.jetstreamReplicas });
   const relay = new OutboxRelay(store, jetstream(nc), logger, nc);
   relay.start();
   const metrics = await startMetricsServer({ service: "order", host: config.host, port: config.metricsPort });
