@@ -48,6 +48,11 @@ function startChromium(executablePath: string): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
+    // The renderer drains on SIGTERM (renderer-server.ts) and closes the browser last;
+    // Playwright's own handlers would close it at once and fail the renders in flight.
+    handleSIGTERM: false,
+    handleSIGINT: false,
+    handleSIGHUP: false,
     args: [
       "--disable-gpu",
       "--disable-dev-shm-usage",
