@@ -36,6 +36,10 @@ export async function startGrpcServer(options: {
       healthRoutes(health)(router);
     },
     interceptors: [serverTracing],
+    // No response compression: the big answers are PDFs, already deflated, and gzipping them
+    // again cost the renderer about a millisecond of CPU per render (a profile of `pnpm
+    // bench`), in a pool whose only limit is CPU. Compressed requests are still accepted.
+    compressMinBytes: Number.MAX_SAFE_INTEGER,
   });
   const server = http2.createServer(handler);
   const sessions = new Set<http2.ServerHttp2Session>();

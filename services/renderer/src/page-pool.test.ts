@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { findChromium, launchChromium } from "./browser-launcher.js";
 import { PagePool } from "./page-pool.js";
-import { childPids, processTreeRss } from "./process-memory.js";
+import { childPids, processTreeMemory } from "./process-memory.js";
 
 const html = (i: number) => `<html><body><h1>Invoice ${i}</h1><table>${"<tr><td>line</td><td>1,00 €</td></tr>".repeat(10)}</table></body></html>`;
 const A4 = { format: "A4", landscape: false } as const;
@@ -82,7 +82,7 @@ describe("PagePool with real Chromium", { timeout: 120_000 }, () => {
     await pool.start();
     await pool.render(html(0), A4);
     const [browserPid] = [...browsers()].filter((pid) => !others.has(pid));
-    assert.ok(browserPid && processTreeRss(browserPid) > 0);
+    assert.ok(browserPid && processTreeMemory(browserPid) > 0);
     const load = Array.from({ length: 10 }, (_, i) => pool.render(html(i), A4));
     process.kill(browserPid, "SIGKILL");
     await Promise.allSettled(load);

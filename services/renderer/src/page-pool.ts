@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { processTreeRss } from "./process-memory.js";
+import { processTreeMemory } from "./process-memory.js";
 
 export class QueueFullError extends Error {
   constructor(readonly depth: number) {
@@ -119,7 +119,7 @@ export class PagePool {
   /** Resident memory of the current browser's process tree, bytes; 0 when unknown. */
   browserMemoryBytes(): number {
     const pid = this.#current?.launched.pid;
-    return pid === undefined ? 0 : processTreeRss(pid);
+    return pid === undefined ? 0 : processTreeMemory(pid);
   }
 
   async start(): Promise<void> {
@@ -221,7 +221,7 @@ export class PagePool {
       generation.launched.pid !== undefined &&
       generation.renders % policy.memoryCheckEvery === 0
     ) {
-      const bytes = processTreeRss(generation.launched.pid);
+      const bytes = processTreeMemory(generation.launched.pid);
       if (bytes > policy.maxBrowserBytes) reason = `browser memory ${Math.round(bytes / 2 ** 20)} MiB`;
     }
     if (!reason) return;

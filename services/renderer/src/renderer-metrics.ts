@@ -28,7 +28,7 @@ export class RendererMetrics {
     });
     new Gauge({
       name: "renderer_browser_memory_bytes",
-      help: "Resident memory of the current browser's processes.",
+      help: "Memory of the current browser's processes (sum of proportional set sizes).",
       registers: [registry],
       collect() {
         this.set(pool()?.browserMemoryBytes() ?? 0);
