@@ -10,6 +10,8 @@ interface ProcessEntry {
   rssBytes: number;
   /** User plus system CPU time so far, in clock ticks. */
   cpuTicks: number;
+  /** The same for its children that have exited and been waited for (a recycled browser). */
+  reapedChildrenTicks: number;
 }
 
 const PAGE_BYTES = 4096;
@@ -29,6 +31,7 @@ function readProcesses(): ProcessEntry[] {
         ppid: Number(fields[1]),
         rssBytes: Number(statm[1]) * PAGE_BYTES,
         cpuTicks: Number(fields[11]) + Number(fields[12]),
+        reapedChildrenTicks: Number(fields[13]) + Number(fields[14]),
       });
     } catch {
       // The process ended while we looked.
@@ -90,12 +93,18 @@ function proportionalSetSize(pid: number): number | undefined {
 }
 
 /**
- * CPU seconds (user and system) used so far by a process (`own`) and by its descendants alive
- * now (`descendants`): for the renderer, Node and Chromium apart.
+ * CPU seconds (user and system) used so far by a process (`own`) and by all its descendants
+ * (`descendants`), those alive now and those that have exited (a recycled browser, a page's
+ * renderer process): for the renderer, Node and Chromium apart.
  */
 export function processTreeCpuSeconds(rootPid: number): { own: number; descendants: number } {
   if (process.platform !== "linux") return { own: 0, descendants: 0 };
-  const tree = processTree(rootPid);
-  const ticks = (entries: ProcessEntry[]) => entries.reduce((total, entry) => total + entry.cpuTicks, 0) / TICKS_PER_SECOND;
-  return { own: ticks(tree.filter((e) => e.pid === rootPid)), descendants: ticks(tree.filter((e) => e.pid !== rootPid)) };
+  let own = 0;
+  let descendants = 0;
+  for (const entry of processTree(rootPid)) {
+    if (entry.pid === rootPid) own += entry.cpuTicks;
+    else descendants += entry.cpuTicks;
+    descendants += entry.reapedChildrenTicks;
+  }
+  return { own: own / TICKS_PER_SECOND, descendants: descendants / TICKS_PER_SECOND };
 }
