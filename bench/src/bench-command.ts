@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { BARE, BarePlaywright, launchPerPdf, VARIANTS } from "./bare-playwright.js";
-import { childrenOfThisProcess, CpuMeter, descendantsOf, processOnly, processTree, thisProcess } from "./cpu-meter.js";
+import { CpuMeter, processOnly, processTree, thisProcess } from "./cpu-meter.js";
 import { median, percentile } from "./load-loops.js";
 import { PipelineUnderTest } from "./pipeline-bench.js";
 import { RendererUnderTest } from "./renderer-bench.js";
@@ -59,13 +59,12 @@ const [aLevel, a] = best(aByLevel);
 const [cLevel, c] = best(cByLevel);
 
 // Where the CPU of one PDF goes, at each one's best concurrency.
-const aCpu = new CpuMeter({ "Playwright (this process)": thisProcess, Chromium: childrenOfThisProcess });
+const aCpu = new CpuMeter({ "Playwright (this process)": thisProcess }, "Chromium and the rest of the machine");
 const aCpuRun = await bare.rate(html, BARE, aLevel, timing, aCpu);
-const cCpu = new CpuMeter({
-  "renderer's Node": processOnly(renderer.service.process.pid),
-  "renderer's Chromium": descendantsOf(renderer.service.process.pid),
-  "gRPC client (this process)": thisProcess,
-});
+const cCpu = new CpuMeter(
+  { "renderer's Node": processOnly(renderer.service.process.pid), "gRPC client (this process)": thisProcess },
+  "Chromium and the rest of the machine",
+);
 const cCpuRun = await renderer.rate(html, cLevel, timing, cCpu);
 await renderer.stop();
 
@@ -104,14 +103,17 @@ const inFlight = 4 * aLevel;
 await pipeline.createOrders(Math.ceil(a * 1.2 * (sustainSeconds + 6) + (a / 2) * 1.2 * halfRateSeconds) + 4 * inFlight);
 log(`${pipeline.ordersLeft} orders created`);
 const services = pipeline.stack.services;
-const dCpu = new CpuMeter({
-  "renderer (Node and Chromium)": processTree(services.renderer.process.pid),
-  invoice: processTree(services.invoice.process.pid),
-  order: processTree(services.order.process.pid),
-  notifier: processTree(services.notifier.process.pid),
-  "nats-server": processTree(pipeline.stack.nats.process.pid),
-  "payments client (this process)": thisProcess,
-});
+const dCpu = new CpuMeter(
+  {
+    "renderer's Node": processOnly(services.renderer.process.pid),
+    invoice: processTree(services.invoice.process.pid),
+    order: processTree(services.order.process.pid),
+    notifier: processTree(services.notifier.process.pid),
+    "nats-server": processTree(pipeline.stack.nats.process.pid),
+    "payments client (this process)": thisProcess,
+  },
+  "Chromium and the rest of the machine",
+);
 const sustained = await pipeline.sustained(inFlight, { warmupMs: 5_000, windowMs: sustainSeconds * 1_000 }, dCpu);
 log(`pipeline sustained ${sustained.perSecond.toFixed(1)}/s`);
 const halfRate = sustained.perSecond / 2;

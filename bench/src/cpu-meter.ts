@@ -1,4 +1,5 @@
 import { processTreeCpuSeconds } from "@invoicing/renderer/process-memory";
+import { readFileSync } from "node:fs";
 import type { CpuWindow } from "./load-loops.js";
 
 /** Reads a CPU counter in seconds. */
@@ -14,11 +15,12 @@ export const processTree = (pid: number | undefined): CpuCounter => () => {
 /** A process without its descendants (the renderer's Node). */
 export const processOnly = (pid: number | undefined): CpuCounter => () => (pid === undefined ? 0 : processTreeCpuSeconds(pid).own);
 
-/** Only a process's descendants (the renderer's Chromium). */
-export const descendantsOf = (pid: number | undefined): CpuCounter => () => (pid === undefined ? 0 : processTreeCpuSeconds(pid).descendants);
-
-/** Only this process's descendants (the bare loop's Chromium). */
-export const childrenOfThisProcess: CpuCounter = () => processTreeCpuSeconds(process.pid).descendants;
+/** Every process on the machine: busy time from /proc/stat (user, nice, system, irq, softirq, steal). */
+export const wholeMachine: CpuCounter = () => {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = fields;
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / 100;
+};
 
 /** This process alone (the benchmark's client side, or the bare loop's Playwright). */
 export const thisProcess: CpuCounter = () => {
@@ -28,16 +30,26 @@ export const thisProcess: CpuCounter = () => {
 
 /**
  * CPU time used by named parts inside a measured window: where each PDF's or invoice's
- * milliseconds go on a machine whose limit is CPU.
+ * milliseconds go on a machine whose limit is CPU. `rest` is the whole machine less the named
+ * parts: Chromium is measured that way, because the processes of a browser that closes in the
+ * window (a recycled one) take their CPU time with them out of any process tree.
  */
+const MACHINE = "the whole machine";
+
 export class CpuMeter implements CpuWindow {
   #start = new Map<string, number>();
   #end = new Map<string, number>();
+  readonly #counters: Record<string, CpuCounter>;
 
-  constructor(private readonly counters: Record<string, CpuCounter>) {}
+  constructor(
+    counters: Record<string, CpuCounter>,
+    private readonly rest: string,
+  ) {
+    this.#counters = { ...counters, [MACHINE]: wholeMachine };
+  }
 
   #read(): Map<string, number> {
-    return new Map(Object.entries(this.counters).map(([name, read]) => [name, read()]));
+    return new Map(Object.entries(this.#counters).map(([name, read]) => [name, read()]));
   }
 
   readonly started = (): void => {
@@ -48,8 +60,11 @@ export class CpuMeter implements CpuWindow {
     this.#end = this.#read();
   };
 
-  /** Milliseconds of CPU per unit of work inside the window, by part. */
+  /** Milliseconds of CPU per unit of work inside the window, by part, the rest last. */
   perUnit(units: number): Array<{ name: string; ms: number }> {
-    return [...this.#end].map(([name, seconds]) => ({ name, ms: ((seconds - (this.#start.get(name) ?? 0)) * 1000) / units }));
+    const used = [...this.#end].map(([name, seconds]) => ({ name, ms: ((seconds - (this.#start.get(name) ?? 0)) * 1000) / units }));
+    const machine = used.find((part) => part.name === MACHINE)!.ms;
+    const parts = used.filter((part) => part.name !== MACHINE);
+    return [...parts, { name: this.rest, ms: machine - parts.reduce((sum, part) => sum + part.ms, 0) }];
   }
 }
