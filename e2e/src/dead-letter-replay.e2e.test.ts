@@ -1,4 +1,4 @@
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { InvoiceService, InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { OrderService, PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startSmtpSink } from "./smtp-sink.js";
 import { eventually } from "@invoicing/local-stack/eventually";
+import { invoiceOfPayment } from "@invoicing/local-stack/invoice-lookup";
 
 // An outage, a dead letter, the fix, the replay: the invoice service starts with a renderer
 // address where nothing listens yet, so a payment's invoice is numbered, fails to render on
@@ -104,14 +105,7 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
     await smtp?.close();
   });
 
-  const invoiceOf = async (paymentId: string): Promise<Invoice | undefined> => {
-    try {
-      return (await invoices.getInvoice({ paymentId })).invoice;
-    } catch (error) {
-      if (ConnectError.from(error).code === Code.NotFound) return undefined;
-      throw error;
-    }
-  };
+  const invoiceOf = (paymentId: string) => invoiceOfPayment(invoices, paymentId);
   const counterOf = (number: string) => Number(number.split("-").at(-1));
 
   // Shared by the steps below, which run in order.

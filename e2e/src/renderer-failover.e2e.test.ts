@@ -1,10 +1,12 @@
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { InvoiceService, InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { OrderService, PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { listDeadLetters } from "@invoicing/invoicectl/dead-letters";
 import { eventually } from "@invoicing/local-stack/eventually";
+import { invoiceOfPayment } from "@invoicing/local-stack/invoice-lookup";
 import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
+import { sampleOf, scrapeMetrics } from "@invoicing/local-stack/prometheus-scrape";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
 import { startService, type ServiceProcess } from "@invoicing/local-stack/service-process";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
@@ -55,25 +57,10 @@ interface Payment {
 }
 
 /** One renderer's Prometheus text, fetched the way a scraper would. */
-async function scrape(renderer: Renderer): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${renderer.metricsPort}/metrics`, { signal: AbortSignal.timeout(5_000) });
-  assert.equal(response.status, 200, `GET /metrics on ${renderer.name}`);
-  return response.text();
-}
+const scrape = (renderer: Renderer) => scrapeMetrics(renderer.metricsPort);
 
-/**
- * The value of `name` in the series whose labels include every one of `labels` (the registry
- * adds service="renderer" to each), 0 when that series has no sample yet.
- */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  for (const line of text.split("\n")) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^}]*)\})?\s+(\S+)/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const present = new Map([...(match[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]));
-    if (Object.entries(labels).every(([key, value]) => present.get(key) === value)) return Number(match[3]);
-  }
-  return 0;
-}
+/** The value of `name` in the series carrying `labels`, 0 when that series has no sample yet. */
+const sample = (text: string, name: string, labels: Record<string, string> = {}) => sampleOf(text, name, labels) || 0;
 
 /** Successful renders so far: renderer_render_seconds_count{outcome="ok"} (renderer-metrics.ts). */
 const renderedOk = async (renderer: Renderer) => sample(await scrape(renderer), "renderer_render_seconds_count", { outcome: "ok" });
@@ -140,14 +127,7 @@ describe("the render pool under load, losing one of three renderers", { timeout:
     await nats?.stop();
   });
 
-  const invoiceOf = async (paymentId: string): Promise<Invoice | undefined> => {
-    try {
-      return (await invoices.getInvoice({ paymentId })).invoice;
-    } catch (error) {
-      if (ConnectError.from(error).code === Code.NotFound) return undefined;
-      throw error;
-    }
-  };
+  const invoiceOf = (paymentId: string) => invoiceOfPayment(invoices, paymentId);
 
   // Shared by the steps below, which run in order.
   const payments: Payment[] = [];
