@@ -1,5 +1,4 @@
 import { create } from "@bufbuild/protobuf";
-import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { PaymentRefunded } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import {
   DocumentKind,
@@ -27,6 +26,7 @@ export class CreditNoteIssuer {
     private readonly finisher: DocumentFinisher,
     private readonly store: InvoiceStore,
     private readonly series: string,
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async issue(event: PaymentRefunded): Promise<Invoice> {
@@ -43,10 +43,9 @@ export class CreditNoteIssuer {
         `invalid PaymentRefunded: currency ${event.currency} differs from invoice ${invoice.number}'s ${invoice.currency}`,
       );
     }
-    const issuedAt = timestampDate(event.occurredAt!);
     return this.finisher.finish({
       series: this.series,
-      year: issuedAt.getUTCFullYear(),
+      clock: this.clock,
       invoice: create(InvoiceSchema, {
         invoiceId: newDocumentId(),
         kind: DocumentKind.CREDIT_NOTE,
@@ -60,7 +59,6 @@ export class CreditNoteIssuer {
         // As the order service priced the refund, so every credit note of an invoice adds up.
         totals: event.totals,
         traceId: event.traceId,
-        issuedAt: timestampFromDate(issuedAt),
         refundId: event.refundId,
         refundReason: event.reason,
         creditedInvoiceId: invoice.invoiceId,

@@ -1,5 +1,4 @@
 import { create } from "@bufbuild/protobuf";
-import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { PaymentCompleted } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import {
   DocumentKind,
@@ -21,6 +20,7 @@ export class InvoiceIssuer {
   constructor(
     private readonly finisher: DocumentFinisher,
     private readonly series: string,
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async issue(event: PaymentCompleted): Promise<Invoice> {
@@ -37,12 +37,12 @@ export class InvoiceIssuer {
   #newInvoice(event: PaymentCompleted): NewInvoice {
     const order = event.order!;
     const totals = computeTotals(order.items);
-    // The issue date is the payment's, not the processing time: a redelivery next January
-    // still numbers the invoice in the year it was paid. Validation made sure it is set.
-    const issuedAt = timestampDate(event.occurredAt!);
+    // The issue date and the number's year are the invoice service's, read when the number is
+    // assigned: a timestamp inside an event (which anyone could have written) never opens a
+    // series, and numbers and issue dates rise together. The payment's date is on the order.
     return {
       series: this.series,
-      year: issuedAt.getUTCFullYear(),
+      clock: this.clock,
       invoice: create(InvoiceSchema, {
         invoiceId: newDocumentId(),
         kind: DocumentKind.INVOICE,
@@ -55,7 +55,6 @@ export class InvoiceIssuer {
         locale: order.locale || "en-US",
         totals: { net: totals.net, tax: totals.tax, gross: totals.gross, taxLines: totals.taxLines },
         traceId: event.traceId,
-        issuedAt: timestampFromDate(issuedAt),
       }),
     };
   }

@@ -19,11 +19,16 @@ export function sourceOf(document: Invoice): string {
 }
 
 export interface NewInvoice {
-  /** Everything but the number, which the store assigns. Status must be PENDING. */
+  /** Everything but the number and the issue date, which the store assigns. Status must be PENDING. */
   invoice: Invoice;
-  /** The series prefix and year the number is drawn from: "INV", 2026 -> INV-2026-000042; "CN" for credit notes. */
+  /** The series prefix the number is drawn from: "INV" -> INV-2026-000042; "CN" for credit notes. */
   series: string;
-  year: number;
+  /**
+   * The invoice service's clock, read by the store when it assigns the number (under its
+   * numbering lock where it has one): the issue date and the number's year come from it,
+   * never from a timestamp inside an event, so numbers and issue dates rise together.
+   */
+  clock: () => Date;
 }
 
 export interface CreateResult {

@@ -1,5 +1,5 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { timestampMs } from "@bufbuild/protobuf/wkt";
+import { timestampFromDate, timestampMs } from "@bufbuild/protobuf/wkt";
 import {
   InvoiceSchema,
   InvoiceStatus,
@@ -104,7 +104,10 @@ export class MongoInvoiceStore implements InvoiceStore {
   }
 
   async createNumbered(input: NewInvoice): Promise<CreateResult> {
-    const key = `${input.series}-${input.year}`;
+    // Read once, before the counter is ensured: the MongoDB adapter has no numbering lock to
+    // read it under, so two workers can commit in the other order than they read the clock.
+    const issuedAt = input.clock();
+    const key = `${input.series}-${issuedAt.getUTCFullYear()}`;
     // The counter document exists before the transaction: two transactions that both upsert a
     // missing one could fail with a duplicate key instead of a retryable write conflict.
     // Outside a transaction the server retries such an upsert itself (4.2+); a duplicate key
@@ -119,7 +122,7 @@ export class MongoInvoiceStore implements InvoiceStore {
       // withTransaction reruns this callback on a transient error (a write conflict on the
       // counter with another worker), so it keeps no state between runs and passes the
       // session to every operation.
-      return await session.withTransaction((s) => this.#createIn(s, input, key), transactionOptions);
+      return await session.withTransaction((s) => this.#createIn(s, input, key, issuedAt), transactionOptions);
     } catch (error) {
       // A racing worker committed a document for this source first. Throwing out of the
       // callback aborted our transaction, so our counter increment is gone with it.
@@ -132,8 +135,9 @@ export class MongoInvoiceStore implements InvoiceStore {
     }
   }
 
-  async #createIn(session: ClientSession, input: NewInvoice, key: string): Promise<CreateResult> {
-    const { invoice, series, year } = input;
+  async #createIn(session: ClientSession, input: NewInvoice, key: string, issued: Date): Promise<CreateResult> {
+    const { invoice, series } = input;
+    const year = issued.getUTCFullYear();
     const source = sourceOf(invoice);
     const existing = decode(await this.#invoices.findOne({ source_key: source }, { session }));
     if (existing) return { invoice: existing, created: false };
@@ -149,7 +153,11 @@ export class MongoInvoiceStore implements InvoiceStore {
       { upsert: true, returnDocument: "after", session },
     );
     if (!counter) throw new Error(`number series ${key}: upsert returned no document`);
-    const numbered: Invoice = { ...invoice, number: formatInvoiceNumber(series, year, counter.last) };
+    const numbered: Invoice = {
+      ...invoice,
+      number: formatInvoiceNumber(series, year, counter.last),
+      issuedAt: timestampFromDate(issued),
+    };
     await this.#invoices.insertOne(
       {
         invoice_id: numbered.invoiceId,

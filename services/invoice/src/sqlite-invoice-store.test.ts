@@ -40,7 +40,7 @@ describe("SqliteInvoiceStore on a file from before credit notes", () => {
       const next = await store.createNumbered({
         invoice: create(InvoiceSchema, { invoiceId: "inv_new", paymentId: "pay_new", status: InvoiceStatus.PENDING }),
         series: "INV",
-        year: 2026,
+        clock: () => new Date(Date.UTC(2026, 5, 1)),
       });
       assert.equal(next.invoice.number, "INV-2026-000002");
     } finally {

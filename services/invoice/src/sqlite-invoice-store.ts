@@ -1,5 +1,5 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { timestampMs } from "@bufbuild/protobuf/wkt";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import {
   InvoiceSchema,
   type Invoice,
@@ -70,7 +70,7 @@ export class SqliteInvoiceStore implements InvoiceStore {
   }
 
   async createNumbered(input: NewInvoice): Promise<CreateResult> {
-    const { invoice, series, year } = input;
+    const { invoice, series } = input;
     // BEGIN IMMEDIATE: the write lock is held from the first read, so between the lookup by
     // source and the insert no other worker (thread or process) can number anything. The
     // counter update and the invoice insert commit together or not at all: a crash before the
@@ -80,6 +80,9 @@ export class SqliteInvoiceStore implements InvoiceStore {
     const create = this.#db.transaction((): CreateResult => {
       const existing = decode(this.#db.prepare("SELECT invoice_pb FROM invoices WHERE source_key = ?").get(source) as Row);
       if (existing) return { invoice: existing, created: false };
+      // Read under the write lock: the next number is never issued before an earlier one.
+      const issuedAt = input.clock();
+      const year = issuedAt.getUTCFullYear();
       const key = `${series}-${year}`;
       const { last } = this.#db
         .prepare(
@@ -87,7 +90,11 @@ export class SqliteInvoiceStore implements InvoiceStore {
            ON CONFLICT(series_key) DO UPDATE SET last = last + 1 RETURNING last`,
         )
         .get(key) as { last: number };
-      const numbered: Invoice = { ...invoice, number: formatInvoiceNumber(series, year, last) };
+      const numbered: Invoice = {
+        ...invoice,
+        number: formatInvoiceNumber(series, year, last),
+        issuedAt: timestampFromDate(issuedAt),
+      };
       this.#db
         .prepare(
           `INSERT INTO invoices (invoice_id, source_key, payment_id, number, customer_id, status, issued_at, invoice_pb)
@@ -100,7 +107,7 @@ export class SqliteInvoiceStore implements InvoiceStore {
           numbered.number,
           numbered.customer?.customerId ?? "",
           numbered.status,
-          numbered.issuedAt ? Number(timestampMs(numbered.issuedAt)) : Date.now(),
+          issuedAt.getTime(),
           toBinary(InvoiceSchema, numbered),
         );
       return { invoice: numbered, created: true };

@@ -14,7 +14,7 @@ for (const paymentId of paymentIds) {
   const { invoice, created } = await store.createNumbered({
     invoice: create(InvoiceSchema, { invoiceId: `inv_${randomUUID()}`, paymentId, status: InvoiceStatus.PENDING }),
     series,
-    year: 2026,
+    clock: () => new Date(Date.UTC(2026, 5, 1)),
   });
   process.stdout.write(`${JSON.stringify({ paymentId, invoiceId: invoice.invoiceId, number: invoice.number, created })}\n`);
 }
