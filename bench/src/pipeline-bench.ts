@@ -5,7 +5,7 @@ import { InvoiceGeneratedSchema } from "@invoicing/contracts/invoicing/events/v1
 import { OrderService, PaymentMethod, type Order } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
-import { connect, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { randomUUID } from "node:crypto";
 import { closedLoop, openLoop, type CpuWindow, type LoopResult } from "./load-loops.js";
 
@@ -38,7 +38,7 @@ export class PipelineUnderTest {
 
   static async start(dataDir: string, env: Record<string, string>): Promise<PipelineUnderTest> {
     const stack = await startLocalStack({ dataDir, env });
-    const nc = await connect({ servers: stack.nats.url });
+    const nc = await stack.nats.connect();
     return new PipelineUnderTest(stack, nc, nc.subscribe("invoices.generated.>"));
   }
 

@@ -3,7 +3,7 @@ import { startConsumerLoop, type ConsumerLoopOptions } from "@invoicing/service-
 import { ensureStreams, msToNanos, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
 import { createLogger } from "@invoicing/service-kit/logger";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +21,7 @@ describe("a durable consumer whose worker dies", { timeout: 60_000 }, () => {
 
   before(async () => {
     nats = await startNatsServer(join(mkdtempSync(join(tmpdir(), "redelivery-")), "nats"));
-    nc = await connect({ servers: nats.url });
+    nc = await nats.connect();
     await ensureStreams(nc, [PAYMENTS_STREAM]);
   });
 
@@ -50,7 +50,7 @@ describe("a durable consumer whose worker dies", { timeout: 60_000 }, () => {
     // Creates the durable as the services do, then leaves the field to the doomed worker.
     await (await startConsumerLoop(loopOptions(durable, async () => {}))).stop();
 
-    const doomed = await connect({ servers: nats.url });
+    const doomed = await nats.connect();
     const consumer = await jetstream(doomed).consumers.get(PAYMENTS_STREAM, durable);
     const takeOne = async () => {
       for await (const msg of await consumer.fetch({ max_messages: 1, expires: 5_000 })) return msg;

@@ -17,7 +17,8 @@ import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-s
 import { pdfText } from "@invoicing/local-stack/pdf-text";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { signedHeaders, signerOf } from "@invoicing/local-stack/event-keys";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -44,7 +45,7 @@ describe("refunds become credit notes", { timeout: 180_000 }, () => {
       smtpUrl: smtp.url,
       env: { INVOICE_ACK_WAIT_MS: "5000" },
     });
-    nc = await connect({ servers: stack.nats.url });
+    nc = await stack.nats.connect();
     orders = createClient(OrderService, createGrpcTransport({ baseUrl: stack.orderUrl }));
     invoices = createClient(InvoiceService, createGrpcTransport({ baseUrl: stack.invoiceUrl }));
   });
@@ -156,8 +157,14 @@ describe("refunds become credit notes", { timeout: 180_000 }, () => {
       reason: "cancelled",
       totals: { net: 149_900n, tax: 28_481n, gross: 178_381n, taxLines: [{ rateBps: 1900, net: 149_900n, tax: 28_481n }] },
     });
-    await js.publish(`payments.refunded.${order.orderId}`, toBinary(PaymentRefundedSchema, refunded), {
+    // Signed with the order service's key, as its relay would: the test stands in for a relay
+    // that delivers the refund before the payment.
+    const orderKey = signerOf(stack.eventKeys.order);
+    const refundedSubject = `payments.refunded.${order.orderId}`;
+    const refundedBytes = toBinary(PaymentRefundedSchema, refunded);
+    await js.publish(refundedSubject, refundedBytes, {
       msgID: `refund:${refundId}`,
+      headers: signedHeaders(orderKey, refundedSubject, refundedBytes),
     });
 
     // It is tried, and tried again, without an error or a dead letter, and without a number.
@@ -178,8 +185,11 @@ describe("refunds become credit notes", { timeout: 180_000 }, () => {
       method: PaymentMethod.CARD,
       order: { ...order, status: OrderStatus.PAID },
     });
-    await js.publish(`payments.completed.${order.orderId}`, toBinary(PaymentCompletedSchema, completed), {
+    const completedSubject = `payments.completed.${order.orderId}`;
+    const completedBytes = toBinary(PaymentCompletedSchema, completed);
+    await js.publish(completedSubject, completedBytes, {
       msgID: paymentId,
+      headers: signedHeaders(orderKey, completedSubject, completedBytes),
     });
 
     const note = await finalState({ refundId });

@@ -6,10 +6,12 @@ import { listDeadLetters } from "@invoicing/invoicectl/dead-letters";
 import { replayHeaders, replayMsgId, type DeadLetter } from "@invoicing/invoicectl/dead-letter-format";
 import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
+import { ensureEventKeys } from "@invoicing/local-stack/event-keys";
+import { serviceSecurityEnv } from "@invoicing/local-stack/local-stack";
 import { repoRoot, startService, type ServiceProcess } from "@invoicing/local-stack/service-process";
 import { DEAD_LETTER_STREAM, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -42,10 +44,10 @@ async function freePort(): Promise<number> {
 }
 
 /** Runs the installed `invoicectl` command (its bin file) and collects what it prints. */
-function invoicectl(natsUrl: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function invoicectl(natsEnv: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [invoicectlBin, ...args], {
     cwd: tmpdir(), // the bin must not depend on being run from the repository
-    env: { ...process.env, NATS_URL: natsUrl },
+    env: { ...process.env, ...natsEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -73,9 +75,15 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
     smtp = await startSmtpSink();
     nats = await startNatsServer(join(dataDir, "nats"));
     rendererPort = await freePort();
-    const common = { NATS_URL: nats.url, DATA_DIR: dataDir, SMTP_URL: smtp.url };
+    const keys = ensureEventKeys(join(dataDir, "keys"));
+    const common = { DATA_DIR: dataDir, SMTP_URL: smtp.url };
     const start = async (service: "invoice" | "order" | "notifier" | "renderer", readyMessage: string, env: Record<string, string>) => {
-      const started = await startService({ service, readyMessage, env: { ...common, ...env }, logFile: join(logDir, `${service}.log`) });
+      const started = await startService({
+        service,
+        readyMessage,
+        env: { ...common, ...serviceSecurityEnv(service, nats, keys), ...env },
+        logFile: join(logDir, `${service}.log`),
+      });
       services.push(started);
       return Number(started.ready["port"]);
     };
@@ -93,7 +101,7 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
       start("order", "order service listening", { ORDER_PORT: "0" }),
       start("notifier", "notifier consuming", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrl }),
     ]);
-    nc = await connect({ servers: nats.url });
+    nc = await nats.connect();
     orders = createClient(OrderService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${orderPort}` }));
     invoices = createClient(InvoiceService, createGrpcTransport({ baseUrl: invoiceUrl }));
   });
@@ -139,7 +147,7 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
     assert.equal(letter.attempts, MAX_DELIVER);
     assert.equal(letter.reason, failed.failureReason);
     assert.match(letter.headers.get("traceparent"), new RegExp(`^00-${failed.traceId}-`));
-    const listed = await invoicectl(nats.url, "dead-letters", "list", "--json");
+    const listed = await invoicectl(nats.envFor("invoicectl"), "dead-letters", "list", "--json");
     assert.equal(listed.code, 0, listed.stderr);
     const records = JSON.parse(listed.stdout) as Array<{ seq: number; payload: string }>;
     assert.deepEqual(records.map((r) => [r.seq, r.payload]), [[letter.seq, `payment ${paymentId}`]]);
@@ -149,7 +157,7 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
     services.push(await startService({
       service: "renderer",
       readyMessage: "renderer listening",
-      env: { NATS_URL: nats.url, DATA_DIR: dataDir, RENDERER_PORT: String(rendererPort) },
+      env: { DATA_DIR: dataDir, RENDERER_PORT: String(rendererPort) },
       logFile: join(logDir, "renderer.log"),
     }));
   });
@@ -164,7 +172,7 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
     }, 30_000);
 
   it("replays with invoicectl right after the fix: republished, then deleted from DEAD_LETTERS", async () => {
-    const replayed = await invoicectl(nats.url, "dead-letters", "replay", String(letter.seq));
+    const replayed = await invoicectl(nats.envFor("invoicectl"), "dead-letters", "replay", String(letter.seq));
     assert.equal(replayed.code, 0, replayed.stderr);
     assert.match(replayed.stdout, new RegExp(`^replayed ${DEAD_LETTER_STREAM}:${letter.seq} -> ${letter.subject} \\(now ${PAYMENTS_STREAM}:\\d+; payment ${paymentId}; consumer invoice-generator\\); dead letter deleted$`, "m"));
     assert.match(replayed.stdout, /^replayed 1 of 1 dead letter \(0 not found, 0 failed\)$/m);
@@ -189,10 +197,10 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
 
   it("changes nothing when replayed again: same invoice, same number, one mail, no number used", async () => {
     // The dead letter is gone: the command finds nothing to do.
-    const again = await invoicectl(nats.url, "dead-letters", "replay", String(letter.seq));
+    const again = await invoicectl(nats.envFor("invoicectl"), "dead-letters", "replay", String(letter.seq));
     assert.equal(again.code, 3, `${again.stdout}${again.stderr}`);
     assert.match(again.stderr, new RegExp(`not found ${DEAD_LETTER_STREAM}:${letter.seq}`));
-    const all = await invoicectl(nats.url, "dead-letters", "replay", "--all");
+    const all = await invoicectl(nats.envFor("invoicectl"), "dead-letters", "replay", "--all");
     assert.equal(all.code, 0, all.stderr);
     assert.match(all.stdout, /nothing to replay/);
     const ready = (await invoiceOf(paymentId))!;

@@ -5,7 +5,6 @@ import { OrderService, PaymentMethod } from "@invoicing/contracts/invoicing/orde
 import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connect } from "@nats-io/transport-node";
 import assert from "node:assert/strict";
 import { createHash, randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -82,7 +81,7 @@ describe("payments while nats-server is down", { timeout: 180_000 }, () => {
     assert.equal(byPayment.invoice?.invoiceId, invoice.invoiceId);
 
     // The stream kept what it held before the outage: file storage survived the kill.
-    const nc = await connect({ servers: nats.url });
+    const nc = await nats.connect();
     try {
       const jsm = await jetstreamManager(nc);
       const stream = await jsm.streams.info("PAYMENTS");

@@ -7,8 +7,9 @@ import { OrderService, PaymentMethod } from "@invoicing/contracts/invoicing/orde
 import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
 import { pdfText } from "@invoicing/local-stack/pdf-text";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
+import { signedHeaders, signerOf } from "@invoicing/local-stack/event-keys";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import assert from "node:assert/strict";
 import { createHash, randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -43,7 +44,7 @@ describe("the pipeline end to end, as separate processes", { timeout: 240_000 },
         INVOICE_ACK_WAIT_MS: "5000",
       },
     });
-    nc = await connect({ servers: stack.nats.url });
+    nc = await stack.nats.connect();
     orders = createClient(OrderService, createGrpcTransport({ baseUrl: stack.orderUrl }));
     invoices = createClient(InvoiceService, createGrpcTransport({ baseUrl: stack.invoiceUrl }));
   });
@@ -106,7 +107,11 @@ describe("the pipeline end to end, as separate processes", { timeout: 240_000 },
     const jsm = await jetstreamManager(nc);
     const original = await jsm.streams.getMessage("PAYMENTS", { last_by_subj: `payments.completed.${order.orderId}` });
     assert.ok(original);
-    const republished = await jetstream(nc).publish(original.subject, original.data, { msgID: `replay-${randomUUID()}` });
+    // With the order service's signature, as a redelivery or a replay carries it.
+    const republished = await jetstream(nc).publish(original.subject, original.data, {
+      msgID: `replay-${randomUUID()}`,
+      headers: signedHeaders(signerOf(stack.eventKeys.order), original.subject, original.data),
+    });
     await eventually("the duplicate to be processed", async () => {
       const info = await jsm.consumers.info("PAYMENTS", "invoice-generator");
       return info.delivered.stream_seq >= republished.seq && info.num_ack_pending === 0 ? true : undefined;
@@ -142,10 +147,15 @@ describe("the pipeline end to end, as separate processes", { timeout: 240_000 },
   });
 
   it("dead-letters an undecodable event and keeps consuming", async () => {
+    // Signed with the order service's key, as a buggy release of it would: what stops these is
+    // decoding and validation, not the signature (the hostile suite tests forgeries).
     const js = jetstream(nc);
-    await js.publish(`payments.completed.garbage`, new Uint8Array([0xff, 0xff, 0xff, 0x0f, 0x01]));
+    const orderKey = signerOf(stack.eventKeys.order);
+    const publishSigned = (subject: string, data: Uint8Array) =>
+      js.publish(subject, data, { headers: signedHeaders(orderKey, subject, data) });
+    await publishSigned(`payments.completed.garbage`, new Uint8Array([0xff, 0xff, 0xff, 0x0f, 0x01]));
     const valid = create(PaymentCompletedSchema, { paymentId: "p" }); // valid bytes, invalid content
-    await js.publish(`payments.completed.invalid`, toBinary(PaymentCompletedSchema, valid));
+    await publishSigned(`payments.completed.invalid`, toBinary(PaymentCompletedSchema, valid));
     const jsm = await jetstreamManager(nc);
     const reasons = await eventually("two dead letters", async () => {
       const info = await jsm.streams.info("DEAD_LETTERS").catch(() => undefined);

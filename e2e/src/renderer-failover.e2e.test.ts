@@ -5,11 +5,13 @@ import { OrderService, PaymentMethod } from "@invoicing/contracts/invoicing/orde
 import { listDeadLetters } from "@invoicing/invoicectl/dead-letters";
 import { eventually } from "@invoicing/local-stack/eventually";
 import { invoiceOfPayment } from "@invoicing/local-stack/invoice-lookup";
+import { ensureEventKeys } from "@invoicing/local-stack/event-keys";
+import { serviceSecurityEnv } from "@invoicing/local-stack/local-stack";
 import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
 import { sampleOf, scrapeMetrics } from "@invoicing/local-stack/prometheus-scrape";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
 import { startService, type ServiceProcess } from "@invoicing/local-stack/service-process";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
@@ -84,9 +86,16 @@ describe("the render pool under load, losing one of three renderers", { timeout:
     logDir = join(dataDir, "logs");
     mkdirSync(logDir, { recursive: true });
     nats = await startNatsServer(join(dataDir, "nats"));
-    const common = { NATS_URL: nats.url, DATA_DIR: dataDir };
+    const keys = ensureEventKeys(join(dataDir, "keys"));
+    const common = { DATA_DIR: dataDir };
     const start = async (name: string, service: "invoice" | "order" | "renderer", readyMessage: string, env: Record<string, string>) => {
-      const started = await startService({ service, name, readyMessage, env: { ...common, ...env }, logFile: join(logDir, `${name}.log`) });
+      const started = await startService({
+        service,
+        name,
+        readyMessage,
+        env: { ...common, ...serviceSecurityEnv(service, nats, keys), ...env },
+        logFile: join(logDir, `${name}.log`),
+      });
       services.push(started);
       return started;
     };
@@ -116,7 +125,7 @@ describe("the render pool under load, losing one of three renderers", { timeout:
       METRICS_PORT: "0",
       RENDERER_TARGET: renderers.map((r) => `127.0.0.1:${r.port}`).join(","),
     });
-    nc = await connect({ servers: nats.url });
+    nc = await nats.connect();
     orders = createClient(OrderService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${order.port}`, defaultTimeoutMs: 15_000 }));
     invoices = createClient(InvoiceService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${invoiceService.port}`, defaultTimeoutMs: 15_000 }));
   });

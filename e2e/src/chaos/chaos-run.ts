@@ -1,5 +1,5 @@
 import { InvoiceStatus } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { setTimeout as sleep } from "node:timers/promises";
 import { judgeRun, summaryLine, type ChaosVerdict } from "./chaos-checks.js";
 import { startChaosStack } from "./chaos-stack.js";
@@ -55,7 +55,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   let nc: NatsConnection | undefined;
   try {
     // The harness's own connection lives through the broker restart like the services' do.
-    nc = await connect({ servers: stack.natsUrl, maxReconnectAttempts: -1, reconnectTimeWait: 250, name: "chaos" });
+    nc = await stack.connectNats({ maxReconnectAttempts: -1, reconnectTimeWait: 250, name: "chaos" });
     const api = new InvoiceApi(stack.invoiceUrls);
     const customerIds = Array.from({ length: CUSTOMERS }, (_, i) => `${runId}-customer-${i}`);
     const plan = planFaults(random(1), options.spreadMs);

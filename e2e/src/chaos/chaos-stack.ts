@@ -1,3 +1,6 @@
+import type { ConnectionOptions, NatsConnection } from "@nats-io/transport-node";
+import { ensureEventKeys } from "@invoicing/local-stack/event-keys";
+import { serviceSecurityEnv } from "@invoicing/local-stack/local-stack";
 import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
 import { startService, type ServiceName, type ServiceProcess } from "@invoicing/local-stack/service-process";
 import type { ChildProcess } from "node:child_process";
@@ -36,6 +39,8 @@ export interface ChaosStack {
   readonly dataDir: string;
   readonly logDir: string;
   readonly natsUrl: string;
+  /** A connection as the harness user, which may inspect and inject anything (no service may). */
+  connectNats(options?: Partial<ConnectionOptions>): Promise<NatsConnection>;
   readonly orderUrl: string;
   readonly invoiceUrls: readonly string[];
   readonly smtp: SmtpSink;
@@ -81,8 +86,8 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
   };
   watch("nats-server", nats.process);
 
+  const keys = ensureEventKeys(join(options.dataDir, "keys"));
   const common = {
-    NATS_URL: nats.url,
     DATA_DIR: options.dataDir,
     SMTP_URL: smtp.url,
     INVOICE_ACK_WAIT_MS: String(options.ackWaitMs),
@@ -91,7 +96,13 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
   const start = async (name: ChaosProcessName, service: ServiceName, readyMessage: string, env: Record<string, string>) =>
     track(
       name,
-      await startService({ service, name, readyMessage, env: { ...common, ...env }, logFile: join(logDir, `${name}.log`) }),
+      await startService({
+        service,
+        name,
+        readyMessage,
+        env: { ...common, ...serviceSecurityEnv(service, nats, keys), ...env },
+        logFile: join(logDir, `${name}.log`),
+      }),
     );
 
   try {
@@ -116,6 +127,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       dataDir: options.dataDir,
       logDir,
       natsUrl: nats.url,
+      connectNats: (connectOptions) => nats.connect("harness", connectOptions),
       orderUrl: `http://127.0.0.1:${order.port}`,
       invoiceUrls,
       smtp,

@@ -1,8 +1,9 @@
 import { ConfigError, type Env } from "@invoicing/service-kit/env-config";
 import { DEAD_LETTER_STREAM } from "@invoicing/service-kit/jetstream-topology";
+import { inboxPrefixOf } from "@invoicing/service-kit/nats-connection";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { parseArgs } from "node:util";
-import { readCliConfig } from "./config.js";
+import { readCliConfig, type CliConfig } from "./config.js";
 import { deadLetterRecord, describePayload, formatDeadLetterTable } from "./dead-letter-format.js";
 import { listDeadLetters, replayDeadLetters, type ReplayOutcome } from "./dead-letters.js";
 
@@ -44,7 +45,9 @@ Options:
   -h, --help  print this text
 
 Environment:
-  NATS_URL    NATS server URL, or a comma-separated list (default nats://127.0.0.1:4222)
+  NATS_URL       NATS server URL, or a comma-separated list (default nats://127.0.0.1:4222)
+  NATS_USER      the operator's NATS user (invoicectl as deployed), with NATS_PASSWORD
+  NATS_PASSWORD
 
 Exit status:
   0  done: listed, or every dead letter asked for replayed (sequences not found are
@@ -113,14 +116,14 @@ function parseCommand(argv: readonly string[]): Command {
 /** Runs one invocation and returns its exit status (see USAGE). */
 export async function runCli(argv: readonly string[], env: Env = process.env, io: CliIo = processIo): Promise<number> {
   let command: Command;
-  let servers: string[];
+  let config: CliConfig;
   try {
     command = parseCommand(argv);
     if (command.kind === "help") {
       io.stdout(USAGE);
       return EXIT.OK;
     }
-    servers = readCliConfig(env).natsServers;
+    config = readCliConfig(env);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`invoicectl: ${error.message}\nRun "invoicectl --help" for usage.\n`);
@@ -135,9 +138,16 @@ export async function runCli(argv: readonly string[], env: Env = process.env, io
 
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers, name: "invoicectl", timeout: 5_000 });
+    const { natsServers: servers, natsCredentials: credentials } = config;
+    nc = await connect({
+      servers,
+      name: "invoicectl",
+      timeout: 5_000,
+      inboxPrefix: inboxPrefixOf("invoicectl"),
+      ...(credentials ? { user: credentials.user, pass: credentials.password } : {}),
+    });
   } catch (error) {
-    io.stderr(`invoicectl: cannot connect to NATS at ${servers.join(",")} (NATS_URL): ${message(error)}\n`);
+    io.stderr(`invoicectl: cannot connect to NATS at ${config.natsServers.join(",")} (NATS_URL, NATS_USER): ${message(error)}\n`);
     return EXIT.FAILED;
   }
   try {

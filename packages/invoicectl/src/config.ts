@@ -1,8 +1,11 @@
 import { ConfigError, envString, type Env } from "@invoicing/service-kit/env-config";
+import { readNatsCredentials, type NatsCredentials } from "@invoicing/service-kit/platform-config";
 
 export interface CliConfig {
   /** One or more NATS server URLs, as the services take them (comma-separated). */
   natsServers: string[];
+  /** The operator's own NATS user (NATS_USER, NATS_PASSWORD), as the services read theirs. */
+  natsCredentials: NatsCredentials | undefined;
 }
 
 const NATS_PROTOCOLS = ["nats:", "tls:"];
@@ -22,5 +25,5 @@ export function readCliConfig(env: Env = process.env): CliConfig {
       throw new ConfigError("NATS_URL", `must be a nats:// or tls:// URL, got "${server}"`);
     }
   }
-  return { natsServers };
+  return { natsServers, natsCredentials: readNatsCredentials(env) };
 }

@@ -10,7 +10,7 @@ import {
 } from "@invoicing/service-kit/jetstream-topology";
 import { createLogger } from "@invoicing/service-kit/logger";
 import { jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
-import { connect, headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
+import { headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -39,7 +39,7 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "invoicectl-"));
     nats = await startNatsServer(join(dir, "nats"));
-    nc = await connect({ servers: nats.url });
+    nc = await nats.connect();
     await ensureStreams(nc, [PAYMENTS_STREAM, DEAD_LETTER_STREAM]);
     jsm = await jetstreamManager(nc);
   });
@@ -173,7 +173,7 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
     assert.equal(await paymentsCount(), before);
     assert.equal((await readDeadLetter(jsm, dl.seq)).found, true);
     let stderr = "";
-    const code = await runCli(["dead-letters", "replay", String(dl.seq)], { NATS_URL: nats.url }, { stdout: () => undefined, stderr: (t) => (stderr += t) });
+    const code = await runCli(["dead-letters", "replay", String(dl.seq)], nats.envFor("invoicectl"), { stdout: () => undefined, stderr: (t) => (stderr += t) });
     assert.equal(code, EXIT.FAILED);
     assert.match(stderr, new RegExp(`^FAILED DEAD_LETTERS:${dl.seq}: .*; the dead letter is kept$`, "m"));
   });
@@ -223,7 +223,7 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
   });
 
   it("runs as a command: list, replay, exit codes", async () => {
-    const env = { NATS_URL: nats.url };
+    const env = nats.envFor("invoicectl");
     const run = async (...argv: string[]) => {
       let stdout = "";
       let stderr = "";

@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { ensureEventKeys, eventKeyEnv, type StackEventKeys } from "./event-keys.js";
 import { startNatsServer, type NatsServerProcess } from "./nats-server-process.js";
 import { startService, type ServiceName, type ServiceProcess } from "./service-process.js";
 
@@ -21,6 +22,8 @@ export interface LocalStack {
   invoiceUrl: string;
   rendererPort: number;
   logDir: string;
+  /** The order and invoice services' event signing keys (PEM files under dataDir/keys). */
+  eventKeys: StackEventKeys;
   /** nats-server again on its port with its store (stopped first with SIGTERM if it runs). */
   restartNats(): Promise<NatsServerProcess>;
   /** A service again with its environment on its port (stopped first if it runs). */
@@ -31,22 +34,46 @@ export interface LocalStack {
 const portOf = (service: ServiceProcess) => service.port;
 
 /**
+ * What a service needs to run as deployed beside `nats`: NATS_URL with its own user, and its
+ * event keys. For harnesses that start services themselves (several renderers, workers).
+ */
+export function serviceSecurityEnv(service: ServiceName, nats: NatsServerProcess, keys: StackEventKeys): Record<string, string> {
+  const keyEnv = eventKeyEnv(keys);
+  switch (service) {
+    case "renderer":
+      return {};
+    case "order":
+      return { ...nats.envFor("order"), ...keyEnv.order };
+    case "invoice":
+      return { ...nats.envFor("invoice"), ...keyEnv.invoice };
+    case "notifier":
+      return { ...nats.envFor("notifier"), ...keyEnv.notifier };
+  }
+}
+
+/**
  * The whole system on one machine as separate processes: a private nats-server, then the
- * renderer, invoice, order and notifier services on free loopback ports.
+ * renderer, invoice, order and notifier services on free loopback ports. As deployed: each
+ * service connects to NATS as its own least-privilege user and signs what it publishes.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const logDir = join(options.dataDir, "logs");
   mkdirSync(logDir, { recursive: true });
   const nats = await startNatsServer(join(options.dataDir, "nats"));
+  const eventKeys = ensureEventKeys(join(options.dataDir, "keys"));
   const started: ServiceProcess[] = [];
   const common = {
-    NATS_URL: nats.url,
     DATA_DIR: options.dataDir,
     ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
     ...options.env,
   };
   const start = async (service: ServiceName, readyMessage: string, env: Record<string, string>) => {
-    const process = await startService({ service, readyMessage, env: { ...common, ...env }, logFile: join(logDir, `${service}.log`) });
+    const process = await startService({
+      service,
+      readyMessage,
+      env: { ...common, ...serviceSecurityEnv(service, nats, eventKeys), ...env },
+      logFile: join(logDir, `${service}.log`),
+    });
     started.push(process);
     return process;
   };
@@ -68,6 +95,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       invoiceUrl,
       rendererPort: portOf(renderer),
       logDir,
+      eventKeys,
       async restartNats() {
         stack.nats = await stack.nats.restart();
         return stack.nats;

@@ -1,12 +1,31 @@
+import { NATS_USERS } from "@invoicing/service-kit/nats-permissions";
+import { inboxPrefixOf } from "@invoicing/service-kit/nats-connection";
+import { connect, type ConnectionOptions, type NatsConnection } from "@nats-io/transport-node";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { natsEnv, newStackCredentials, renderAuthorization, type StackCredentials, type StackUser } from "./nats-authorization.js";
+
+/**
+ * The largest message a client may publish. The biggest event is a PaymentCompleted with its
+ * whole order; order-validation.ts bounds an order (item count, text lengths) so that one
+ * always fits with room to spare.
+ */
+export const NATS_MAX_PAYLOAD = "1MB";
 
 export interface NatsServerProcess {
   url: string;
   port: number;
   storeDir: string;
+  /** nats-server.log in the folder: permission violations and refused connections are there. */
+  logFile: string;
   process: ChildProcess;
+  /** Every user's credentials; no client gets in without one. */
+  credentials: StackCredentials;
+  /** NATS_URL, NATS_USER and NATS_PASSWORD for a service (or invoicectl) connecting as `user`. */
+  envFor(user: StackUser): Record<string, string>;
+  /** A connection as `user` (default: harness, which may do anything), with that user's inbox prefix. */
+  connect(user?: StackUser, options?: Partial<ConnectionOptions>): Promise<NatsConnection>;
   /** SIGTERM (or SIGKILL) and wait for exit; the store stays on disk for a restart. */
   stop(signal?: NodeJS.Signals): Promise<void>;
   /**
@@ -19,21 +38,31 @@ export interface NatsServerProcess {
 
 /**
  * Starts Debian's nats-server with JetStream on a free loopback port (port -1, learned from
- * the ports file), its store in `dir`. Isolated from any system NATS at 4222.
+ * the ports file), its store in `dir`. Isolated from any system NATS at 4222. Authorization is
+ * on as deployed: each service's user has its least-privilege permissions (nats-permissions.ts).
  */
-export async function startNatsServer(dir: string, port = -1): Promise<NatsServerProcess> {
+export async function startNatsServer(
+  dir: string,
+  port = -1,
+  credentials: StackCredentials = newStackCredentials(),
+): Promise<NatsServerProcess> {
   mkdirSync(dir, { recursive: true });
   const storeDir = join(dir, "jetstream");
   const portsDir = join(dir, "ports");
   mkdirSync(portsDir, { recursive: true });
   const configPath = join(dir, "nats.conf");
+  const logFile = join(dir, "nats-server.log");
   writeFileSync(
     configPath,
     [
       `listen: "127.0.0.1:${port}"`,
       `ports_file_dir: "${portsDir}"`,
+      `log_file: "${logFile}"`,
+      `max_payload: ${NATS_MAX_PAYLOAD}`,
       `jetstream { store_dir: "${storeDir}" }`,
+      renderAuthorization([...NATS_USERS, "harness"], (user) => credentials[user].password),
     ].join("\n"),
+    { mode: 0o600 },
   );
   const binary = ["/usr/sbin/nats-server", "/usr/bin/nats-server"].find(existsSync) ?? "nats-server";
   const child = spawn(binary, ["-c", configPath], { stdio: ["ignore", "ignore", "pipe"] });
@@ -43,7 +72,7 @@ export async function startNatsServer(dir: string, port = -1): Promise<NatsServe
   const portsFile = join(portsDir, `${binary.split("/").pop()}_${child.pid}.ports`);
   const deadline = Date.now() + 15_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`nats-server exited: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`nats-server exited: ${stderr}${logTail(logFile)}`);
     const found = existsSync(portsFile) ? portsFile : readdirSync(portsDir).map((f) => join(portsDir, f)).find((f) => f.includes(`_${child.pid}.`));
     if (found) {
       const { nats } = JSON.parse(readFileSync(found, "utf8")) as { nats: string[] };
@@ -57,18 +86,31 @@ export async function startNatsServer(dir: string, port = -1): Promise<NatsServe
         url,
         port: boundPort,
         storeDir,
+        logFile,
         process: child,
+        credentials,
+        envFor: (user) => ({ NATS_URL: url, ...natsEnv(credentials[user]) }),
+        connect: (user = "harness", options = {}) =>
+          connect({
+            servers: url,
+            user: credentials[user].user,
+            pass: credentials[user].password,
+            inboxPrefix: inboxPrefixOf(user),
+            ...options,
+          }),
         stop,
         async restart() {
           await stop();
-          return startNatsServer(dir, boundPort);
+          return startNatsServer(dir, boundPort, credentials);
         },
       };
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`nats-server did not report its port: ${stderr}`);
+      throw new Error(`nats-server did not report its port: ${stderr}${logTail(logFile)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+const logTail = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").slice(-4000) : "");

@@ -20,6 +20,11 @@ export const PAYMENTS_STREAM = "PAYMENTS";
 export const INVOICES_STREAM = "INVOICES";
 export const DEAD_LETTER_STREAM = "DEAD_LETTERS";
 
+/** The durable consumers, by the stream they read. Named here so nats-permissions.ts can grant each its own. */
+export const INVOICE_CONSUMER = "invoice-generator";
+export const CREDIT_NOTE_CONSUMER = "credit-note-issuer";
+export const NOTIFIER_CONSUMER = "notifier";
+
 export const paymentCompletedSubject = (orderId: string) => `payments.completed.${orderId}`;
 export const paymentRefundedSubject = (orderId: string) => `payments.refunded.${orderId}`;
 export const invoiceGeneratedSubject = (invoiceId: string) => `invoices.generated.${invoiceId}`;

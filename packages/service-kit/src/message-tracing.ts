@@ -11,6 +11,7 @@ import {
   type TextMapGetter,
   type TextMapSetter,
 } from "@opentelemetry/api";
+import { SIGNATURE_HEADER, type EventSigner } from "./event-signature.js";
 
 const tracer = trace.getTracer("invoicing.messaging");
 
@@ -39,13 +40,14 @@ export function contextFromTraceparent(traceparent: string): Context {
 
 /**
  * Publishes in a PRODUCER span with the trace in the message headers. `msgID` becomes
- * Nats-Msg-Id, so JetStream drops a republish inside its duplicate window.
+ * Nats-Msg-Id, so JetStream drops a republish inside its duplicate window. `signer` adds the
+ * producer's Event-Signature (see event-signature.ts), which every consumer checks.
  */
 export async function publishTraced(
   js: JetStreamClient,
   subject: string,
   payload: Uint8Array,
-  options: { msgID: string; parent?: Context; timeoutMs?: number },
+  options: { msgID: string; signer: EventSigner; parent?: Context; timeoutMs?: number },
 ): Promise<PubAck> {
   const span = tracer.startSpan(
     `${subject} publish`,
@@ -61,6 +63,7 @@ export async function publishTraced(
   );
   const hdrs = natsHeaders();
   propagation.inject(trace.setSpan(options.parent ?? context.active(), span), hdrs, hdrSetter);
+  hdrs.set(SIGNATURE_HEADER, options.signer.sign(subject, payload));
   try {
     const ack = await js.publish(subject, payload, {
       msgID: options.msgID,

@@ -1,4 +1,5 @@
 import { ConfigError, envInt, envPort, envString, type Env } from "@invoicing/service-kit/env-config";
+import { readSigningKeyFile, readVerifyKeyFiles, type EventSigner, type EventVerifier } from "@invoicing/service-kit/event-signature";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 import type { Seller } from "./invoice-template.js";
@@ -25,6 +26,10 @@ export interface InvoiceConfig extends PlatformConfig {
   ackWaitMs: number;
   seller: Seller;
   tracing: TracingConfig;
+  /** Signs every InvoiceGenerated (EVENT_SIGNING_KEY_FILE): the notifier acts only on what it signed. */
+  eventSigner: EventSigner;
+  /** The order service's public key(s) (ORDER_EVENT_KEY_FILES): a payment or refund event it did not sign issues nothing. */
+  orderEvents: EventVerifier;
 }
 
 function readSeries(env: Env, name: string, fallback: string): string {
@@ -62,5 +67,7 @@ export function readConfig(env: Env = process.env): InvoiceConfig {
       vatId: envString(env, "SELLER_VAT_ID", "DE000000000"),
     },
     tracing: readTracingConfig(env),
+    eventSigner: readSigningKeyFile("EVENT_SIGNING_KEY_FILE", env["EVENT_SIGNING_KEY_FILE"]),
+    orderEvents: readVerifyKeyFiles("ORDER_EVENT_KEY_FILES", "order", env["ORDER_EVENT_KEY_FILES"]),
   };
 }

@@ -8,8 +8,9 @@ import {
   startConsumerLoop,
   type DurableConsumerLoop,
 } from "@invoicing/service-kit/durable-consumer";
-import { decodeEvent } from "@invoicing/service-kit/event-decoding";
-import { PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
+import { decodeVerifiedEvent, signatureProblem } from "@invoicing/service-kit/event-decoding";
+import type { EventVerifier } from "@invoicing/service-kit/event-signature";
+import { CREDIT_NOTE_CONSUMER, INVOICE_CONSUMER, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
 import type { Logger } from "@invoicing/service-kit/logger";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { CreditNoteIssuer } from "./credit-note-issuer.js";
@@ -20,13 +21,13 @@ import { RenderError } from "./render-client.js";
 // payments.completed.* issues invoices, payments.refunded.* credit notes. Separate durables,
 // so a refund waiting for its invoice never holds up the invoices behind it.
 
-export const INVOICE_CONSUMER = "invoice-generator";
-export const CREDIT_NOTE_CONSUMER = "credit-note-issuer";
 
 export interface DocumentConsumerOptions {
   maxInFlight: number;
   maxDeliver: number;
   ackWaitMs: number;
+  /** The order service's signature on every payment and refund event: nothing unsigned is issued. */
+  orderEvents: EventVerifier;
 }
 
 export function startInvoiceConsumer(
@@ -86,7 +87,8 @@ function startDocumentConsumer<Desc extends DescMessage>(
     logger,
     retryDelayMs: (attempt) => Math.min(30_000, 250 * 2 ** (attempt - 1)),
     handle: async (msg) => {
-      const event = decodeEvent(events.schema, msg.data);
+      // Verified before anything is read from it: a forged or altered event numbers nothing.
+      const event = decodeVerifiedEvent(events.schema, msg, options.orderEvents);
       try {
         await events.issue(event);
       } catch (error) {
@@ -96,6 +98,8 @@ function startDocumentConsumer<Desc extends DescMessage>(
       }
     },
     onDeadLetter: async (msg, reason) => {
+      // A forgery may name a real payment: its document is not the forger's to mark FAILED.
+      if (signatureProblem(options.orderEvents, msg)) return;
       let event: MessageShape<Desc>;
       try {
         event = fromBinary(events.schema, msg.data);

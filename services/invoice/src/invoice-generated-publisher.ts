@@ -3,12 +3,16 @@ import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { InvoiceGeneratedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import type { Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { invoiceGeneratedSubject } from "@invoicing/service-kit/jetstream-topology";
+import type { EventSigner } from "@invoicing/service-kit/event-signature";
 import { publishTraced } from "@invoicing/service-kit/message-tracing";
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { InvoiceGeneratedPublisher } from "./document-finisher.js";
 
 export class JetStreamInvoicePublisher implements InvoiceGeneratedPublisher {
-  constructor(private readonly js: JetStreamClient) {}
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly signer: EventSigner,
+  ) {}
 
   async publish(invoice: Invoice): Promise<void> {
     const event = create(InvoiceGeneratedSchema, {
@@ -30,6 +34,7 @@ export class JetStreamInvoicePublisher implements InvoiceGeneratedPublisher {
     });
     await publishTraced(this.js, invoiceGeneratedSubject(invoice.invoiceId), toBinary(InvoiceGeneratedSchema, event), {
       msgID: invoice.invoiceId,
+      signer: this.signer,
     });
   }
 }

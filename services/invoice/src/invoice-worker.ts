@@ -32,7 +32,7 @@ export interface InvoiceWorker {
 /** Wires the invoice service: stores, NATS, the payment consumer and the gRPC server. */
 export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger): Promise<InvoiceWorker> {
   const stores = await openInvoiceStores(config);
-  const nc = await connectNats(config.natsUrl, "invoice", logger);
+  const nc = await connectNats(config.natsUrl, "invoice", logger, config.natsCredentials);
   await ensureStreams(nc, [PAYMENTS_STREAM, INVOICES_STREAM, DEAD_LETTER_STREAM], { replicas: config.jetstreamReplicas });
   const renderer = new GrpcPdfRenderer(config.rendererTarget, config.renderDeadlineMs);
   const changes = new InvoiceChanges();
@@ -41,7 +41,7 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
     store: stores.invoices,
     pdfs: stores.pdfs,
     renderer,
-    publisher: new JetStreamInvoicePublisher(jetstream(nc)),
+    publisher: new JetStreamInvoicePublisher(jetstream(nc), config.eventSigner),
     changes,
     seller: config.seller,
     logger,

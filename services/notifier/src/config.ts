@@ -1,4 +1,5 @@
 import { envInt, envPort, envString, envUrl, type Env } from "@invoicing/service-kit/env-config";
+import { readVerifyKeyFiles, type EventVerifier } from "@invoicing/service-kit/event-signature";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 
@@ -17,6 +18,8 @@ export interface NotifierConfig extends PlatformConfig {
   maxDeliver: number;
   ackWaitMs: number;
   tracing: TracingConfig;
+  /** The invoice service's public key(s) (INVOICE_EVENT_KEY_FILES): an InvoiceGenerated it did not sign mails nothing. */
+  invoiceEvents: EventVerifier;
 }
 
 export function readConfig(env: Env = process.env): NotifierConfig {
@@ -33,5 +36,6 @@ export function readConfig(env: Env = process.env): NotifierConfig {
     maxDeliver: envInt(env, "NOTIFIER_MAX_DELIVER", 10, { min: 1, max: 1_000 }),
     ackWaitMs: envInt(env, "NOTIFIER_ACK_WAIT_MS", 30_000, { min: 1_000, max: 3_600_000 }),
     tracing: readTracingConfig(env),
+    invoiceEvents: readVerifyKeyFiles("INVOICE_EVENT_KEY_FILES", "invoice", env["INVOICE_EVENT_KEY_FILES"]),
   };
 }

@@ -3,11 +3,12 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { InvoiceGeneratedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import { InvoiceService } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { startConsumerLoop } from "@invoicing/service-kit/durable-consumer";
-import { decodeEvent } from "@invoicing/service-kit/event-decoding";
+import { decodeVerifiedEvent } from "@invoicing/service-kit/event-decoding";
 import {
   DEAD_LETTER_STREAM,
   ensureStreams,
   INVOICES_STREAM,
+  NOTIFIER_CONSUMER,
 } from "@invoicing/service-kit/jetstream-topology";
 import type { Logger } from "@invoicing/service-kit/logger";
 import { startGrpcServer } from "@invoicing/service-kit/grpc-server";
@@ -21,8 +22,6 @@ import { InvoiceNotifier } from "./invoice-notifier.js";
 import { OutboxFolderMailer, SmtpMailer } from "./mailer.js";
 import { NotifierMetrics } from "./notifier-metrics.js";
 import { join } from "node:path";
-
-export const NOTIFIER_CONSUMER = "notifier";
 
 export interface NotifierWorker {
   stop(): Promise<void>;
@@ -41,7 +40,7 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
   const notifier = new InvoiceNotifier({ invoices, mailer, log, logger });
   const metricsServer = await startMetricsServer({ service: "notifier", host: config.host, port: config.metricsPort });
   const metrics = new NotifierMetrics(metricsServer.registry, mailer.channel);
-  const nc = await connectNats(config.natsUrl, "notifier", logger);
+  const nc = await connectNats(config.natsUrl, "notifier", logger, config.natsCredentials);
   await ensureStreams(nc, [INVOICES_STREAM, DEAD_LETTER_STREAM], { replicas: config.jetstreamReplicas });
   const loop = await startConsumerLoop({
     nc,
@@ -55,7 +54,8 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     logger,
     retryDelayMs: (attempt) => Math.min(60_000, 500 * 2 ** (attempt - 1)),
     handle: async (msg) => {
-      const event = decodeEvent(InvoiceGeneratedSchema, msg.data);
+      // Signed by the invoice service, or nothing is done for it (it goes to the dead letters).
+      const event = decodeVerifiedEvent(InvoiceGeneratedSchema, msg, config.invoiceEvents);
       try {
         metrics.handled(event, await notifier.deliver(event));
       } catch (error) {

@@ -1,4 +1,5 @@
 import { envPort, envString, type Env } from "@invoicing/service-kit/env-config";
+import { readSigningKeyFile, type EventSigner } from "@invoicing/service-kit/event-signature";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 
@@ -8,6 +9,8 @@ export interface OrderConfig extends PlatformConfig {
   /** Prometheus metrics, plain HTTP; 0 picks a free port (logged). */
   metricsPort: number;
   tracing: TracingConfig;
+  /** Signs every payment and refund event (EVENT_SIGNING_KEY_FILE): the invoice service acts only on what it signed. */
+  eventSigner: EventSigner;
 }
 
 export function readConfig(env: Env = process.env): OrderConfig {
@@ -17,5 +20,6 @@ export function readConfig(env: Env = process.env): OrderConfig {
     port: envPort(env, "ORDER_PORT", 50051),
     metricsPort: envPort(env, "METRICS_PORT", 0),
     tracing: readTracingConfig(env),
+    eventSigner: readSigningKeyFile("EVENT_SIGNING_KEY_FILE", env["EVENT_SIGNING_KEY_FILE"]),
   };
 }

@@ -19,9 +19,9 @@ export interface OrderServer {
 /** Wires the order service: its store, the outbox relay to JetStream and the gRPC server. */
 export async function startOrderServer(config: OrderConfig, logger: Logger): Promise<OrderServer> {
   const store = await openOrderStore(config);
-  const nc = await connectNats(config.natsUrl, "order", logger);
+  const nc = await connectNats(config.natsUrl, "order", logger, config.natsCredentials);
   await ensureStreams(nc, [PAYMENTS_STREAM], { replicas: config.jetstreamReplicas });
-  const relay = new OutboxRelay(store, jetstream(nc), logger, nc);
+  const relay = new OutboxRelay(store, jetstream(nc), config.eventSigner, logger, nc);
   relay.start();
   const metrics = await startMetricsServer({ service: "order", host: config.host, port: config.metricsPort });
   new Gauge({

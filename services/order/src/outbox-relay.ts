@@ -1,4 +1,5 @@
 import { contextFromTraceparent, publishTraced } from "@invoicing/service-kit/message-tracing";
+import type { EventSigner } from "@invoicing/service-kit/event-signature";
 import type { Logger } from "@invoicing/service-kit/logger";
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -26,6 +27,7 @@ export class OutboxRelay {
   constructor(
     private readonly store: OrderStore,
     private readonly js: JetStreamClient,
+    private readonly signer: EventSigner,
     private readonly logger: Logger,
     private readonly connection?: Pick<NatsConnection, "status">,
   ) {}
@@ -90,6 +92,7 @@ export class OutboxRelay {
       for (const entry of entries) {
         const published = publishTraced(this.js, entry.subject, entry.payload, {
           msgID: entry.msgId,
+          signer: this.signer,
           parent: contextFromTraceparent(entry.traceparent),
         });
         published.catch(() => undefined);

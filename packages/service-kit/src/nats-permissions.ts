@@ -1,0 +1,97 @@
+import {
+  CREDIT_NOTE_CONSUMER,
+  DEAD_LETTER_STREAM,
+  deadLetterSubject,
+  INVOICE_CONSUMER,
+  INVOICES_STREAM,
+  NOTIFIER_CONSUMER,
+  PAYMENTS_STREAM,
+} from "./jetstream-topology.js";
+import { inboxPrefixOf } from "./nats-connection.js";
+
+// What each NATS user may publish and subscribe to: exactly the subjects and JetStream API
+// calls its code makes, derived from the topology so a renamed stream or consumer changes
+// both. The local stack writes nats-server's configuration from this, and the deploy checks
+// hold the Kubernetes ConfigMap to it. Everything not listed is refused by the server, so a
+// service that tries to publish another's events gets a permission error, and a client
+// without credentials is not let in at all.
+
+export type NatsUser = "order" | "invoice" | "notifier" | "invoicectl";
+export const NATS_USERS: readonly NatsUser[] = ["order", "invoice", "notifier", "invoicectl"];
+
+export interface NatsPermissions {
+  publish: string[];
+  subscribe: string[];
+}
+
+const api = "$JS.API";
+
+/** Create (or bring in line) and read a stream: ensureStreams. */
+const manageStream = (stream: string) => [
+  `${api}.STREAM.CREATE.${stream}`,
+  `${api}.STREAM.UPDATE.${stream}`,
+  `${api}.STREAM.INFO.${stream}`,
+];
+
+/** Create, read and pull from one durable, and ack its messages: startConsumerLoop. */
+const consumeDurable = (stream: string, durable: string) => [
+  `${api}.CONSUMER.CREATE.${stream}.${durable}`,
+  `${api}.CONSUMER.CREATE.${stream}.${durable}.>`,
+  `${api}.CONSUMER.DURABLE.CREATE.${stream}.${durable}`,
+  `${api}.CONSUMER.INFO.${stream}.${durable}`,
+  `${api}.CONSUMER.MSG.NEXT.${stream}.${durable}`,
+  `$JS.ACK.${stream}.${durable}.>`,
+];
+
+/** Replies (JetStream acks, API answers, pulled messages) come to the client's own inbox. */
+const ownInbox = (user: NatsUser) => [`${inboxPrefixOf(user)}.>`];
+
+export const natsPermissions: Record<NatsUser, NatsPermissions> = {
+  order: {
+    publish: [`${api}.INFO`, ...manageStream(PAYMENTS_STREAM), "payments.completed.*", "payments.refunded.*"],
+    subscribe: ownInbox("order"),
+  },
+  invoice: {
+    publish: [
+      `${api}.INFO`,
+      // PAYMENTS too: its consumers need the stream, and the invoice service may start first.
+      ...manageStream(PAYMENTS_STREAM),
+      ...manageStream(INVOICES_STREAM),
+      ...manageStream(DEAD_LETTER_STREAM),
+      ...consumeDurable(PAYMENTS_STREAM, INVOICE_CONSUMER),
+      ...consumeDurable(PAYMENTS_STREAM, CREDIT_NOTE_CONSUMER),
+      "invoices.generated.*",
+      deadLetterSubject(PAYMENTS_STREAM, INVOICE_CONSUMER),
+      deadLetterSubject(PAYMENTS_STREAM, CREDIT_NOTE_CONSUMER),
+    ],
+    subscribe: ownInbox("invoice"),
+  },
+  notifier: {
+    publish: [
+      `${api}.INFO`,
+      ...manageStream(INVOICES_STREAM),
+      ...manageStream(DEAD_LETTER_STREAM),
+      ...consumeDurable(INVOICES_STREAM, NOTIFIER_CONSUMER),
+      deadLetterSubject(INVOICES_STREAM, NOTIFIER_CONSUMER),
+    ],
+    subscribe: ownInbox("notifier"),
+  },
+  // The operator's CLI: reads and deletes dead letters, and replays them to their original
+  // subjects (the replay keeps the producer's signature, so it is still verifiable).
+  invoicectl: {
+    publish: [
+      `${api}.INFO`,
+      // Which stream holds a subject now: a replay is refused if it would land elsewhere.
+      `${api}.STREAM.NAMES`,
+      `${api}.STREAM.INFO.${DEAD_LETTER_STREAM}`,
+      `${api}.STREAM.INFO.${PAYMENTS_STREAM}`,
+      `${api}.STREAM.INFO.${INVOICES_STREAM}`,
+      `${api}.STREAM.MSG.GET.${DEAD_LETTER_STREAM}`,
+      `${api}.STREAM.MSG.DELETE.${DEAD_LETTER_STREAM}`,
+      "payments.completed.*",
+      "payments.refunded.*",
+      "invoices.generated.*",
+    ],
+    subscribe: ownInbox("invoicectl"),
+  },
+};
