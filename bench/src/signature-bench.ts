@@ -15,7 +15,7 @@ const PER_ROUND = 2_000;
 const keys = generateKeyPairSync("ed25519");
 const signer = eventSigner(keys.privateKey);
 const verifier = eventVerifier("order", [keys.publicKey]);
-const order = sampleOrder();
+const { customer, items, currency, locale } = sampleOrder();
 const payload = toBinary(
   PaymentCompletedSchema,
   create(PaymentCompletedSchema, {
@@ -25,7 +25,7 @@ const payload = toBinary(
     paymentId: "pay_1",
     amount: 1n,
     method: PaymentMethod.CARD,
-    order: { ...order, orderId: "ord_1", status: OrderStatus.PAID },
+    order: { orderId: "ord_1", customer, items, currency, locale, status: OrderStatus.PAID },
   }),
 );
 const subject = "payments.completed.ord_1";

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Creates the two Secrets the manifests refer to but never contain, with fresh random
-# passwords, in the given namespace:
+# Creates the Secrets the manifests refer to but never contain, with fresh random passwords
+# and keys, in the given namespace:
 #   mongodb-credentials  root-username, root-password, app-username, app-password, keyfile
 #   service-secrets      MONGODB_URL (the services' user, every member), SMTP_URL if given
+#   nats-credentials     order-password, invoice-password, notifier-password, invoicectl-password
+#                        (nats-server and each service read the same key)
+#   event-signing-keys   order-events.key.pem, invoice-events.key.pem: Ed25519, each mounted
+#                        only into the service that signs with it
+#   event-public-keys    order-events.pub.pem, invoice-events.pub.pem: what consumers verify with
 # Usage: SMTP_URL=smtp://user:pass@mail.example.com:587 deploy/k8s/create-secrets.sh invoicing 3
 #        deploy/k8s/create-secrets.sh invoicing-dev 1
 # The member count must match the mongodb StatefulSet (3 in prod, 1 in dev). An existing
@@ -42,4 +47,33 @@ else
   args=(--from-literal=MONGODB_URL="$url")
   if [ -n "${SMTP_URL:-}" ]; then args+=(--from-literal=SMTP_URL="$SMTP_URL"); fi
   kubectl -n "$namespace" create secret generic service-secrets "${args[@]}"
+fi
+
+if exists nats-credentials; then
+  echo "nats-credentials exists in $namespace: kept"
+else
+  kubectl -n "$namespace" create secret generic nats-credentials \
+    --from-literal=order-password="$(random)" \
+    --from-literal=invoice-password="$(random)" \
+    --from-literal=notifier-password="$(random)" \
+    --from-literal=invoicectl-password="$(random)"
+fi
+
+# Both key Secrets from one pair of keys: created together or not at all. To rotate a key,
+# add the new public key to the consumers' *_EVENT_KEY_FILES beside the old one first, then
+# switch the producer's private key, then drop the old public key.
+if exists event-signing-keys; then
+  echo "event-signing-keys exists in $namespace: kept (and event-public-keys with it)"
+else
+  keys=$(mktemp -d)
+  trap 'rm -rf "$keys"' EXIT
+  for producer in order invoice; do
+    openssl genpkey -algorithm ed25519 -out "$keys/$producer-events.key.pem"
+    openssl pkey -in "$keys/$producer-events.key.pem" -pubout -out "$keys/$producer-events.pub.pem"
+  done
+  kubectl -n "$namespace" delete secret event-public-keys --ignore-not-found
+  kubectl -n "$namespace" create secret generic event-public-keys \
+    --from-file="$keys/order-events.pub.pem" --from-file="$keys/invoice-events.pub.pem"
+  kubectl -n "$namespace" create secret generic event-signing-keys \
+    --from-file="$keys/order-events.key.pem" --from-file="$keys/invoice-events.key.pem"
 fi

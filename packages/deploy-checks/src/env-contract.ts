@@ -1,4 +1,5 @@
-import type { K8sObject } from "./k8s-objects.js";
+import { podSpec, type K8sObject } from "./k8s-objects.js";
+import { mountedFileProblems } from "./mounted-files.js";
 import { serviceDeployments } from "./service-deployments.js";
 import { serviceSpecs, variablesRead, type ServiceSpec } from "./service-configs.js";
 
@@ -12,6 +13,12 @@ export function checkEnvContract(objects: readonly K8sObject[], specs: readonly 
   for (const service of found) {
     const { spec, where, variables, values } = service;
     problems.push(...service.envProblems);
+    const pod = podSpec(service.deployment);
+    if (pod) {
+      for (const problem of mountedFileProblems(service.declaredValues, service.container, pod, service.namespace, objects)) {
+        problems.push(`${where}: ${problem}`);
+      }
+    }
     const { reads, error } = variablesRead(spec, values);
     if (error) {
       problems.push(`${where}: the service would stop at start: ${error instanceof Error ? error.message : String(error)}`);

@@ -36,6 +36,7 @@ export interface ServiceSpec {
 const listen = "the default 127.0.0.1 is unreachable for the kubelet's probes and for other pods";
 const tracing = "without an endpoint no span leaves the pod (OTLP export is off)";
 const nats = "the default nats://127.0.0.1:4222 is the pod itself";
+const natsUser = "nats.conf admits only its users: without credentials the service is refused";
 const mongodb = "without it the service keeps its data in SQLite on the pod's read-only, ephemeral disk";
 const metrics = "the default 0 picks a random port, which neither Prometheus nor the containerPort named metrics can name";
 
@@ -55,6 +56,8 @@ export const serviceSpecs: readonly ServiceSpec[] = [
     requiredInCluster: {
       ORDER_HOST: listen,
       NATS_URL: nats,
+      NATS_USER: natsUser,
+      NATS_PASSWORD: natsUser,
       MONGODB_URL: mongodb,
       OTEL_EXPORTER_OTLP_ENDPOINT: tracing,
       METRICS_PORT: metrics,
@@ -69,6 +72,8 @@ export const serviceSpecs: readonly ServiceSpec[] = [
     requiredInCluster: {
       INVOICE_HOST: listen,
       NATS_URL: nats,
+      NATS_USER: natsUser,
+      NATS_PASSWORD: natsUser,
       MONGODB_URL: mongodb,
       RENDERER_TARGET: "the default 127.0.0.1:50053 is the pod itself, not the render pool",
       OTEL_EXPORTER_OTLP_ENDPOINT: tracing,
@@ -98,6 +103,8 @@ export const serviceSpecs: readonly ServiceSpec[] = [
     requiredInCluster: {
       NOTIFIER_HOST: listen,
       NATS_URL: nats,
+      NATS_USER: natsUser,
+      NATS_PASSWORD: natsUser,
       MONGODB_URL: mongodb,
       INVOICE_SERVICE_URL: "the default http://127.0.0.1:50052 is the pod itself",
       DATA_DIR: "mails without SMTP_URL go under it, and the default is inside the read-only image",

@@ -2,7 +2,19 @@ import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { IContainer } from "kubernetes-models/v1";
 import { describe, type K8sObject } from "./k8s-objects.js";
 import { declaredEnv, knownValues, type DeclaredVariable } from "./manifest-env.js";
+import { withStandInFiles } from "./mounted-files.js";
 import type { ServiceSpec } from "./service-configs.js";
+
+/**
+ * Values for variables that come from Secrets (unknown here) which a config reader checks as
+ * soon as a neighbour is set: NATS_USER is a literal, and the reader refuses it alone.
+ */
+const SECRET_STAND_INS: Readonly<Record<string, string>> = { NATS_PASSWORD: "stand-in-password" };
+
+const withSecretStandIns = (variables: readonly DeclaredVariable[], values: Record<string, string>) => {
+  const fromSecrets = variables.filter((v) => v.value === undefined && v.source.startsWith("Secret ") && v.name in SECRET_STAND_INS);
+  return { ...values, ...Object.fromEntries(fromSecrets.map((v) => [v.name, SECRET_STAND_INS[v.name]!])) };
+};
 
 /** One service as deployed: its Deployment, its container and the environment it gets. */
 export interface ServiceDeployment {
@@ -14,6 +26,8 @@ export interface ServiceDeployment {
   where: string;
   variables: DeclaredVariable[];
   /** The values the manifests hold, as the service's environment. */
+  declaredValues: Record<string, string>;
+  /** The same, with file variables pointing at local stand-ins (mounted-files.ts), for running its config reader. */
   values: Record<string, string>;
   /** Problems resolving the environment (a ConfigMap that is not rendered, envFrom a Secret). */
   envProblems: string[];
@@ -49,7 +63,8 @@ export function serviceDeployments(
       namespace,
       where,
       variables,
-      values: knownValues(variables),
+      declaredValues: knownValues(variables),
+      values: withStandInFiles(withSecretStandIns(variables, knownValues(variables))),
       envProblems: envProblems.map((problem) => `${where}: ${problem}`),
     });
   }

@@ -33,6 +33,15 @@ export function renderAuthorization(users: readonly StackUser[], password: Passw
   return ["authorization {", "  users: [", entries.join("\n"), "  ]", "}"].join("\n");
 }
 
+/**
+ * How a deployment refers to a user's password: an environment variable of the nats-server
+ * container, set from the nats-credentials Secret (`ORDER_NATS_PASSWORD`).
+ */
+export const passwordVariable = (user: StackUser) => `${user.toUpperCase()}_NATS_PASSWORD`;
+
+/** The block deploy/k8s's nats.conf files hold, passwords from the environment: the services and invoicectl, no harness. */
+export const deployedAuthorization = () => renderAuthorization(NATS_USERS, (user) => `$${passwordVariable(user)}`);
+
 export type StackCredentials = Record<StackUser, NatsCredentials>;
 
 /** Fresh random passwords for every user of a local stack. */

@@ -27,7 +27,7 @@ describe("event signatures", () => {
     const stranger = eventSigner(pair().privateKey).sign("payments.completed.ord_1", payload);
     assert.match(verifier.problem("payments.completed.ord_1", payload, stranger)!, /which is not a order key/);
     const changed = Uint8Array.from(payload);
-    changed[0] ^= 1;
+    changed[0] = changed[0]! ^ 1;
     assert.match(verifier.problem("payments.completed.ord_1", changed, header)!, /does not match/);
     assert.match(verifier.problem("payments.refunded.ord_1", payload, header)!, /does not match/);
     // The right key id with a signature that is not one.
