@@ -1,9 +1,13 @@
 import { createReadStream } from "node:fs";
-import { mkdir, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { PdfStore } from "./pdf-store.js";
 
-/** PDFs as files in one folder, written to a temporary name then renamed: never half a file. */
+/**
+ * PDFs as files in one folder, written to a temporary name then renamed: never half a file.
+ * The file is flushed before the rename and the folder after it, so once put() resolves (and
+ * the invoice is marked READY) the PDF is on disk under its name, even across a power cut.
+ */
 export class FilePdfStore implements PdfStore {
   constructor(private readonly dir: string) {}
 
@@ -13,6 +17,12 @@ export class FilePdfStore implements PdfStore {
     const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
     await writeFile(temporary, pdf, { flush: true });
     await rename(temporary, target);
+    const folder = await open(this.dir, "r");
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
   }
 
   async read(invoiceId: string, chunkSize: number): Promise<AsyncIterable<Uint8Array> | undefined> {
