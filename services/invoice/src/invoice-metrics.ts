@@ -12,6 +12,7 @@ const kindOf = (invoice: Invoice) => (invoice.kind === DocumentKind.CREDIT_NOTE 
 export class InvoiceMetrics {
   readonly #transitions: Counter<"kind" | "status">;
   readonly #paymentToReady: Histogram<"kind">;
+  readonly #damagedPdfs: Counter<"kind">;
 
   constructor(registry: Registry) {
     this.#transitions = new Counter({
@@ -22,11 +23,24 @@ export class InvoiceMetrics {
     });
     this.#paymentToReady = new Histogram({
       name: "invoicing_payment_to_ready_seconds",
-      help: "From the payment (or refund) to its document being READY, across every service on the way.",
+      // Measured from the issue date, which the invoice service's clock sets when it numbers the
+      // document (an event's own timestamp is not used for anything): rendering and storing.
+      help: "From a document's numbering (its issue date) to READY: render and store.",
       labelNames: ["kind"],
       buckets: [0.05, 0.1, 0.15, 0.2, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [registry],
     });
+    this.#damagedPdfs = new Counter({
+      name: "invoicing_damaged_pdfs_total",
+      help: "Stored PDFs asked for whose bytes no longer hash to the invoice's SHA-256 (answered DATA_LOSS, never served). Any is an alert.",
+      labelNames: ["kind"],
+      registers: [registry],
+    });
+  }
+
+  /** A stored PDF failed its hash check and was not served. */
+  damagedPdf(invoice: Invoice): void {
+    this.#damagedPdfs.inc({ kind: kindOf(invoice) });
   }
 
   /** `invoice` has just been moved to its status by this process. */

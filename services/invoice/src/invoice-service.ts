@@ -9,6 +9,7 @@ import {
   WatchInvoiceResponseSchema,
   type Invoice,
 } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { createHash } from "node:crypto";
 import type { InvoiceChanges } from "./invoice-changes.js";
 import { documentSource, type InvoiceStore } from "./invoice-store.js";
 import { InvalidPageTokenError } from "./page-token.js";
@@ -21,7 +22,13 @@ const WATCH_REREAD_MS = 500;
 const isFinal = (invoice: Invoice) =>
   invoice.status === InvoiceStatus.READY || invoice.status === InvoiceStatus.FAILED;
 
-export function invoiceRoutes(deps: { store: InvoiceStore; pdfs: PdfStore; changes: InvoiceChanges }) {
+export function invoiceRoutes(deps: {
+  store: InvoiceStore;
+  pdfs: PdfStore;
+  changes: InvoiceChanges;
+  /** A stored PDF whose bytes no longer hash to the invoice's SHA-256 was asked for. */
+  onDamagedPdf?: (invoice: Invoice) => void;
+}) {
   const { store, pdfs, changes } = deps;
 
   const lookup = async (key: DocumentKey) =>
@@ -63,7 +70,14 @@ export function invoiceRoutes(deps: { store: InvoiceStore; pdfs: PdfStore; chang
         }
         const chunks = await pdfs.read(pdfKey(invoice.invoiceId, invoice.pdfSha256), PDF_CHUNK_BYTES);
         if (!chunks) throw new ConnectError(`PDF of ${invoice.invoiceId} is missing`, Code.DataLoss);
-        for await (const chunk of chunks) yield create(GetInvoicePdfResponseSchema, { chunk });
+        // Read whole and checked before the first byte goes out: a damaged or truncated file
+        // is never streamed (nor mailed: the notifier fetches through here).
+        const verified = await readVerified(chunks, invoice.pdfSha256);
+        if (!verified) {
+          deps.onDamagedPdf?.(invoice);
+          throw new ConnectError(`PDF of ${invoice.invoiceId} is damaged: its bytes do not hash to ${invoice.pdfSha256}`, Code.DataLoss);
+        }
+        for (const chunk of verified) yield create(GetInvoicePdfResponseSchema, { chunk });
       },
 
       async *watchInvoice(req, ctx) {
@@ -80,6 +94,17 @@ export function invoiceRoutes(deps: { store: InvoiceStore; pdfs: PdfStore; chang
         }
       },
     });
+}
+
+/** The chunks of a stored PDF if they hash to `sha256`, else undefined. */
+async function readVerified(chunks: AsyncIterable<Uint8Array>, sha256: string): Promise<Uint8Array[] | undefined> {
+  const hash = createHash("sha256");
+  const read: Uint8Array[] = [];
+  for await (const chunk of chunks) {
+    hash.update(chunk);
+    read.push(chunk);
+  }
+  return hash.digest("hex") === sha256 ? read : undefined;
 }
 
 /** A document is asked for by its id, by the payment of its invoice, or by the refund of its credit note. */

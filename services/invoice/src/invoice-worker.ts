@@ -37,6 +37,7 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
   const renderer = new GrpcPdfRenderer(config.rendererTarget, config.renderDeadlineMs);
   const changes = new InvoiceChanges();
   const metricsServer = await startMetricsServer({ service: "invoice", host: config.host, port: config.metricsPort });
+  const metrics = new InvoiceMetrics(metricsServer.registry);
   const finisher = new DocumentFinisher({
     store: stores.invoices,
     pdfs: stores.pdfs,
@@ -45,10 +46,10 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
     changes,
     seller: config.seller,
     logger,
-    metrics: new InvoiceMetrics(metricsServer.registry),
+    metrics,
   });
   const server = await startGrpcServer({
-    routes: invoiceRoutes({ store: stores.invoices, pdfs: stores.pdfs, changes }),
+    routes: invoiceRoutes({ store: stores.invoices, pdfs: stores.pdfs, changes, onDamagedPdf: (invoice) => metrics.damagedPdf(invoice) }),
     host: config.host,
     port: config.port,
   });
