@@ -9,6 +9,17 @@ export class PermanentFailure extends Error {
   override name = "PermanentFailure";
 }
 
+/** Transient, with a known time to try again (a claim that runs until then): nak'd with that delay. */
+export class RetryLater extends Error {
+  override name = "RetryLater";
+  constructor(
+    message: string,
+    readonly afterMs: number,
+  ) {
+    super(message);
+  }
+}
+
 export interface DurableConsumerLoop {
   /** Stops pulling, waits for the messages in hand to finish. */
   stop(): Promise<void>;
@@ -87,7 +98,7 @@ export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<D
       const reason = error instanceof Error ? error.message : String(error);
       const permanent = error instanceof PermanentFailure;
       if (!permanent && attempt < options.maxDeliver) {
-        const delay = options.retryDelayMs(attempt);
+        const delay = error instanceof RetryLater ? Math.max(0, error.afterMs) : options.retryDelayMs(attempt);
         logger.warn({ subject: msg.subject, attempt, delay, reason }, "transient failure, retrying");
         msg.nak(delay);
         return;

@@ -17,6 +17,12 @@ export interface NotifierConfig extends PlatformConfig {
   maxInFlight: number;
   maxDeliver: number;
   ackWaitMs: number;
+  /**
+   * How long a claim on a document's delivery lasts (NOTIFIER_CLAIM_LEASE_MS): above the
+   * longest send (mailer.ts's SMTP timeouts, about 2 minutes), and what a document waits when
+   * the notifier that claimed it died before recording it.
+   */
+  claimLeaseMs: number;
   tracing: TracingConfig;
   /** The invoice service's public key(s) (INVOICE_EVENT_KEY_FILES): an InvoiceGenerated it did not sign mails nothing. */
   invoiceEvents: EventVerifier;
@@ -35,6 +41,7 @@ export function readConfig(env: Env = process.env): NotifierConfig {
     maxInFlight: envInt(env, "NOTIFIER_MAX_IN_FLIGHT", 8, { min: 1, max: 1_000 }),
     maxDeliver: envInt(env, "NOTIFIER_MAX_DELIVER", 10, { min: 1, max: 1_000 }),
     ackWaitMs: envInt(env, "NOTIFIER_ACK_WAIT_MS", 30_000, { min: 1_000, max: 3_600_000 }),
+    claimLeaseMs: envInt(env, "NOTIFIER_CLAIM_LEASE_MS", 180_000, { min: 1_000, max: 86_400_000 }),
     tracing: readTracingConfig(env),
     invoiceEvents: readVerifyKeyFiles("INVOICE_EVENT_KEY_FILES", "invoice", env["INVOICE_EVENT_KEY_FILES"]),
   };

@@ -7,34 +7,48 @@ import {
 } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import { formatMoney } from "@invoicing/money";
-import { PermanentFailure } from "@invoicing/service-kit/durable-consumer";
+import { PermanentFailure, RetryLater } from "@invoicing/service-kit/durable-consumer";
 import type { Logger } from "@invoicing/service-kit/logger";
 import { SpanKind, trace } from "@opentelemetry/api";
-import { createHash } from "node:crypto";
-import type { DeliveryLog } from "./delivery-log.js";
+import { createHash, randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Delivery, DeliveryLog } from "./delivery-log.js";
 import type { Mailer } from "./mailer.js";
 
 const tracer = trace.getTracer("invoicing.notifier");
+
+const RECORD_RETRY_MAX_MS = 2_000;
+
+/** Another holder's claim on the document is live: tried again once it has run out. */
+export class DeliveryInProgress extends RetryLater {
+  override name = "DeliveryInProgress";
+}
 
 /**
  * Delivers one InvoiceGenerated: reads the document from the invoice service, fetches its PDF,
  * checks it against the hash the invoice service holds, mails it to the recipient the invoice
  * service holds, records the delivery. The event is a signed notice that a document is ready,
  * and only its invoice id is used: an address, a number or a hash written into an event never
- * decides where a document goes or what is attached. A redelivered event finds the record and
- * sends nothing.
- * The guarantee: one mail per invoice, except when the process dies between the SMTP server's
- * acceptance and the record, where the retry sends a second copy with the same Message-ID
- * (at-least-once; no protocol lets SMTP and a database commit together).
+ * decides where a document goes or what is attached.
+ *
+ * The mail guarantee: at most one mail per document, except across one window. The notifier
+ * claims the document in the delivery log before sending (a lease, DeliveryLog.claim), sends
+ * with a Message-ID stable per document, and records the delivery after; a send that fails
+ * lets go of the claim and is retried with backoff. A record that fails after a send (a locked
+ * or slow store) is retried in place and never leads to a second send. The one window: the
+ * process dies after the SMTP server accepted the mail and before the record is written; once
+ * the claim's lease runs out another attempt sends a second copy, with the same Message-ID.
+ * No protocol lets an SMTP acceptance and a database commit happen together.
  */
 export class InvoiceNotifier {
   /**
-   * Deliveries running in this process, by invoice: two events for one invoice handled at once
-   * (a redelivery beside the original, a replay) would both find no record and both send. The
-   * second waits for the first and then finds its record. Across replicas the delivery log's
-   * claim has to do this (see the README's mail guarantee).
+   * Deliveries running in this process, by invoice: a redelivery beside the original waits for
+   * it and then finds its record, rather than waiting out its own claim's lease.
    */
   readonly #running = new Map<string, Promise<unknown>>();
+  /** This process's name in the delivery log's claims: unique per start. */
+  readonly #holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   constructor(
     private readonly deps: {
@@ -42,6 +56,8 @@ export class InvoiceNotifier {
       mailer: Mailer;
       log: DeliveryLog;
       logger: Logger;
+      /** Longer than any send can take (mailer.ts's SMTP_TIMEOUTS): past it a claim is taken to belong to a process that died. */
+      claimLeaseMs: number;
     },
   ) {}
 
@@ -62,14 +78,35 @@ export class InvoiceNotifier {
   }
 
   async #deliver(invoiceId: string): Promise<"sent" | "already_delivered"> {
-    const event = { invoiceId };
-    const { log, logger } = this.deps;
-    const earlier = await log.get(event.invoiceId);
-    if (earlier) {
-      logger.info({ invoice_id: event.invoiceId, reference: earlier.reference }, "already delivered");
+    const { log, logger, mailer } = this.deps;
+    const claim = await log.claim(invoiceId, this.#holder, new Date(), this.deps.claimLeaseMs);
+    if (claim.state === "delivered") {
+      logger.info({ invoice_id: invoiceId, reference: claim.delivery.reference }, "already delivered");
       return "already_delivered";
     }
-    const invoice = await this.#readyInvoice(event.invoiceId);
+    if (claim.state === "held") {
+      // Another notifier may be sending it right now: try again once its claim is decided.
+      throw new DeliveryInProgress(
+        `invoice ${invoiceId} is being delivered by ${claim.holder} until ${claim.until.toISOString()}`,
+        claim.until.getTime() - Date.now() + 1_000,
+      );
+    }
+    let reference: string;
+    let invoice: Invoice;
+    try {
+      invoice = await this.#readyInvoice(invoiceId);
+      reference = await this.#send(invoice);
+    } catch (error) {
+      // Nothing was sent: the retry may claim again at once.
+      await log.release(invoiceId, this.#holder).catch(() => undefined);
+      throw error;
+    }
+    await this.#recordSent({ invoiceId, channel: mailer.channel, reference, deliveredAt: new Date() });
+    logger.info({ invoice_id: invoice.invoiceId, number: invoice.number, reference }, "invoice delivered");
+    return "sent";
+  }
+
+  async #send(invoice: Invoice): Promise<string> {
     const email = invoice.customer?.email;
     if (!email) throw new PermanentFailure(`invoice ${invoice.invoiceId} has no customer email`);
     const pdf = await this.#fetchPdf(invoice.invoiceId);
@@ -78,7 +115,7 @@ export class InvoiceNotifier {
       throw new Error(`PDF of ${invoice.invoiceId} has SHA-256 ${sha256}, the invoice says ${invoice.pdfSha256}`);
     }
     const total = formatMoney(invoice.totals?.gross ?? 0n, invoice.currency, invoice.locale || "en-US");
-    const reference = await tracer.startActiveSpan(
+    return tracer.startActiveSpan(
       `${this.deps.mailer.channel} send`,
       { kind: SpanKind.CLIENT, attributes: { "invoice.id": invoice.invoiceId } },
       async (span) => {
@@ -96,9 +133,20 @@ export class InvoiceNotifier {
         }
       },
     );
-    await log.record({ invoiceId: invoice.invoiceId, channel: this.deps.mailer.channel, reference, deliveredAt: new Date() });
-    logger.info({ invoice_id: invoice.invoiceId, number: invoice.number, reference }, "invoice delivered");
-    return "sent";
+  }
+
+  /** After a send, the record is written however long the store makes it wait: sending again is not an option. */
+  async #recordSent(delivery: Delivery): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.deps.log.record(delivery);
+        return;
+      } catch (error) {
+        const delay = Math.min(RECORD_RETRY_MAX_MS, 50 * 2 ** attempt);
+        this.deps.logger.warn({ err: error, invoice_id: delivery.invoiceId, attempt, delay }, "mail sent, recording it failed; retrying the record");
+        await sleep(delay);
+      }
+    }
   }
 
   /** The invoice service's record; an id it does not know, or a document not READY, is no delivery. */

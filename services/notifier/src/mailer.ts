@@ -34,6 +34,9 @@ function message(from: string, mail: InvoiceMail) {
   };
 }
 
+/** Bounds on one send: connect, greeting, then any silence on the socket. About 2 minutes at the most. */
+export const SMTP_TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
+
 export class SmtpMailer implements Mailer {
   readonly channel = "smtp";
   readonly #transport: nodemailer.Transporter;
@@ -42,7 +45,10 @@ export class SmtpMailer implements Mailer {
     url: URL,
     private readonly from: string,
   ) {
-    this.#transport = nodemailer.createTransport(url.toString());
+    // A send ends, one way or the other, well within the delivery claim's lease
+    // (NOTIFIER_CLAIM_LEASE_MS): a hung SMTP server must not outlive the claim and let a
+    // second notifier send beside it. nodemailer's defaults allow 10 minutes of silence.
+    this.#transport = nodemailer.createTransport(url.toString(), SMTP_TIMEOUTS);
   }
 
   async send(mail: InvoiceMail): Promise<string> {

@@ -37,7 +37,7 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     InvoiceService,
     createGrpcTransport({ baseUrl: config.invoiceServiceUrl, interceptors: [clientTracing] }),
   );
-  const notifier = new InvoiceNotifier({ invoices, mailer, log, logger });
+  const notifier = new InvoiceNotifier({ invoices, mailer, log, logger, claimLeaseMs: config.claimLeaseMs });
   const metricsServer = await startMetricsServer({ service: "notifier", host: config.host, port: config.metricsPort });
   const metrics = new NotifierMetrics(metricsServer.registry, mailer.channel);
   const nc = await connectNats(config.natsUrl, "notifier", logger, config.natsCredentials);

@@ -1,0 +1,140 @@
+import { create } from "@bufbuild/protobuf";
+import { createClient, createRouterTransport } from "@connectrpc/connect";
+import { InvoiceGeneratedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
+import {
+  GetInvoicePdfResponseSchema,
+  GetInvoiceResponseSchema,
+  InvoiceSchema,
+  InvoiceService,
+  InvoiceStatus,
+} from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { createLogger } from "@invoicing/service-kit/logger";
+import assert from "node:assert/strict";
+import { createHash, randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import type { DeliveryLog } from "./delivery-log.js";
+import { DeliveryInProgress, InvoiceNotifier } from "./invoice-notifier.js";
+import type { InvoiceMail, Mailer } from "./mailer.js";
+import { SqliteDeliveryLog } from "./sqlite-delivery-log.js";
+
+// The mail guarantee against the real SQLite delivery log, with the invoice service and the
+// mail server as fakes behind their ports: what is counted is how often send() is called.
+
+const pdf = Buffer.from("%PDF-1.7 an invoice");
+const invoice = create(InvoiceSchema, {
+  invoiceId: "inv_1",
+  number: "INV-2026-000001",
+  status: InvoiceStatus.READY,
+  customer: { name: "Ada", email: "ada@example.com" },
+  currency: "EUR",
+  totals: { gross: 1190n },
+  pdfSha256: createHash("sha256").update(pdf).digest("hex"),
+});
+const invoices = createClient(
+  InvoiceService,
+  createRouterTransport(({ service }) =>
+    service(InvoiceService, {
+      getInvoice: () => create(GetInvoiceResponseSchema, { invoice }),
+      async *getInvoicePdf() {
+        yield create(GetInvoicePdfResponseSchema, { chunk: pdf });
+      },
+      listInvoices: () => {
+        throw new Error("unused");
+      },
+      async *watchInvoice() {},
+    }),
+  ),
+);
+const event = create(InvoiceGeneratedSchema, { invoiceId: invoice.invoiceId });
+const logger = createLogger("notifier-test", "silent");
+
+class CountingMailer implements Mailer {
+  readonly channel = "smtp";
+  sent: InvoiceMail[] = [];
+  failures = 0;
+  /** Resolved by the test to let a send finish. */
+  gate: Promise<void> = Promise.resolve();
+  async send(mail: InvoiceMail) {
+    await this.gate;
+    if (this.failures > 0) {
+      this.failures--;
+      throw new Error("421 service not available");
+    }
+    this.sent.push(mail);
+    return `<${mail.invoiceId}@invoicing.local>`;
+  }
+  close() {}
+}
+
+const openLog = () => new SqliteDeliveryLog(join(mkdtempSync(join(tmpdir(), "notifier-guarantee-")), "notifier.sqlite"));
+
+describe("the notifier's mail guarantee", () => {
+  it("lets one of two notifiers on one delivery log send; the other waits for the claim, then finds it delivered", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "notifier-two-"));
+    const [logA, logB] = [new SqliteDeliveryLog(join(dir, "n.sqlite")), new SqliteDeliveryLog(join(dir, "n.sqlite"))];
+    const mailer = new CountingMailer();
+    let open = () => {};
+    mailer.gate = new Promise((resolve) => (open = resolve));
+    const a = new InvoiceNotifier({ invoices, mailer, log: logA, logger, claimLeaseMs: 60_000 });
+    const b = new InvoiceNotifier({ invoices, mailer, log: logB, logger, claimLeaseMs: 60_000 });
+    const first = a.deliver(event);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a holds the claim, its send is open
+    await assert.rejects(b.deliver(event), (error: unknown) => error instanceof DeliveryInProgress && error.afterMs > 50_000);
+    open();
+    assert.equal(await first, "sent");
+    assert.equal(await b.deliver(event), "already_delivered");
+    assert.equal(mailer.sent.length, 1);
+    await Promise.all([logA.close(), logB.close()]);
+  });
+
+  it("tries a refused send again at once and sends once", async () => {
+    const log = openLog();
+    const mailer = new CountingMailer();
+    mailer.failures = 2;
+    const notifier = new InvoiceNotifier({ invoices, mailer, log, logger, claimLeaseMs: 60_000 });
+    await assert.rejects(notifier.deliver(event), /421/);
+    await assert.rejects(notifier.deliver(event), /421/);
+    assert.equal(await notifier.deliver(event), "sent");
+    assert.equal(await notifier.deliver(event), "already_delivered");
+    assert.equal(mailer.sent.length, 1);
+    await log.close();
+  });
+
+  it("never sends again because recording the delivery failed: the record is retried in place", async () => {
+    const real = openLog();
+    let recordFailures = 3;
+    const flaky: DeliveryLog = {
+      get: (id) => real.get(id),
+      claim: (...args) => real.claim(...args),
+      release: (...args) => real.release(...args),
+      close: () => real.close(),
+      async record(delivery) {
+        if (recordFailures-- > 0) throw new Error("SQLITE_BUSY: database is locked");
+        return real.record(delivery);
+      },
+    };
+    const mailer = new CountingMailer();
+    const notifier = new InvoiceNotifier({ invoices, mailer, log: flaky, logger, claimLeaseMs: 60_000 });
+    const twice = await Promise.all([notifier.deliver(event), notifier.deliver(event)]);
+    assert.deepEqual(twice.sort(), ["already_delivered", "sent"]);
+    assert.equal(mailer.sent.length, 1);
+    assert.equal(recordFailures, -1, "the record was tried four times");
+    assert.equal((await real.get(invoice.invoiceId))?.reference, `<${invoice.invoiceId}@invoicing.local>`);
+    await real.close();
+  });
+
+  it("sends again after a claim's lease runs out: the holder died between send and record (the one window)", async () => {
+    const log = openLog();
+    const mailer = new CountingMailer();
+    // A notifier that died after claiming: its claim is there, its record never came.
+    await log.claim(invoice.invoiceId, `dead-${randomUUID()}`, new Date(Date.now() - 2_000), 1_000);
+    const notifier = new InvoiceNotifier({ invoices, mailer, log, logger, claimLeaseMs: 60_000 });
+    assert.equal(await notifier.deliver(event), "sent");
+    assert.equal(mailer.sent.length, 1);
+    assert.equal(mailer.sent[0]!.invoiceId, invoice.invoiceId);
+    await log.close();
+  });
+});
