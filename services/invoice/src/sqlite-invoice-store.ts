@@ -4,7 +4,7 @@ import {
   InvoiceSchema,
   type Invoice,
 } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { openSqlite, type SqliteDatabase } from "@invoicing/service-kit/sqlite-database";
+import { openSqlite, whileBusy, type SqliteDatabase } from "@invoicing/service-kit/sqlite-database";
 import {
   formatInvoiceNumber,
   sourceOf,
@@ -70,96 +70,108 @@ export class SqliteInvoiceStore implements InvoiceStore {
   }
 
   async createNumbered(input: NewInvoice): Promise<CreateResult> {
-    const { invoice, series } = input;
-    // BEGIN IMMEDIATE: the write lock is held from the first read, so between the lookup by
-    // source and the insert no other worker (thread or process) can number anything. The
-    // counter update and the invoice insert commit together or not at all: a crash before the
-    // commit leaves the counter where it was, so no number is skipped; the lock and the unique
-    // source mean no number is used twice and no payment (or refund) gets two documents.
-    const source = sourceOf(invoice);
-    const create = this.#db.transaction((): CreateResult => {
-      const existing = decode(this.#db.prepare("SELECT invoice_pb FROM invoices WHERE source_key = ?").get(source) as Row);
-      if (existing) return { invoice: existing, created: false };
-      // Read under the write lock: the next number is never issued before an earlier one.
-      const issuedAt = input.clock();
-      const year = issuedAt.getUTCFullYear();
-      const key = `${series}-${year}`;
-      const { last } = this.#db
-        .prepare(
-          `INSERT INTO number_series (series_key, last) VALUES (?, 1)
-           ON CONFLICT(series_key) DO UPDATE SET last = last + 1 RETURNING last`,
-        )
-        .get(key) as { last: number };
-      const numbered: Invoice = {
-        ...invoice,
-        number: formatInvoiceNumber(series, year, last),
-        issuedAt: timestampFromDate(issuedAt),
-      };
-      this.#db
-        .prepare(
-          `INSERT INTO invoices (invoice_id, source_key, payment_id, number, customer_id, status, issued_at, invoice_pb)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          numbered.invoiceId,
-          source,
-          numbered.paymentId,
-          numbered.number,
-          numbered.customer?.customerId ?? "",
-          numbered.status,
-          issuedAt.getTime(),
-          toBinary(InvoiceSchema, numbered),
-        );
-      return { invoice: numbered, created: true };
+    return whileBusy(() => {
+      const { invoice, series } = input;
+      // BEGIN IMMEDIATE: the write lock is held from the first read, so between the lookup by
+      // source and the insert no other worker (thread or process) can number anything. The
+      // counter update and the invoice insert commit together or not at all: a crash before the
+      // commit leaves the counter where it was, so no number is skipped; the lock and the unique
+      // source mean no number is used twice and no payment (or refund) gets two documents.
+      const source = sourceOf(invoice);
+      const create = this.#db.transaction((): CreateResult => {
+        const existing = decode(this.#db.prepare("SELECT invoice_pb FROM invoices WHERE source_key = ?").get(source) as Row);
+        if (existing) return { invoice: existing, created: false };
+        // Read under the write lock: the next number is never issued before an earlier one.
+        const issuedAt = input.clock();
+        const year = issuedAt.getUTCFullYear();
+        const key = `${series}-${year}`;
+        const { last } = this.#db
+          .prepare(
+            `INSERT INTO number_series (series_key, last) VALUES (?, 1)
+             ON CONFLICT(series_key) DO UPDATE SET last = last + 1 RETURNING last`,
+          )
+          .get(key) as { last: number };
+        const numbered: Invoice = {
+          ...invoice,
+          number: formatInvoiceNumber(series, year, last),
+          issuedAt: timestampFromDate(issuedAt),
+        };
+        this.#db
+          .prepare(
+            `INSERT INTO invoices (invoice_id, source_key, payment_id, number, customer_id, status, issued_at, invoice_pb)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            numbered.invoiceId,
+            source,
+            numbered.paymentId,
+            numbered.number,
+            numbered.customer?.customerId ?? "",
+            numbered.status,
+            issuedAt.getTime(),
+            toBinary(InvoiceSchema, numbered),
+          );
+        return { invoice: numbered, created: true };
+      });
+      return create.immediate();
     });
-    return create.immediate();
   }
 
   async get(invoiceId: string): Promise<Invoice | undefined> {
-    return decode(this.#db.prepare("SELECT invoice_pb FROM invoices WHERE invoice_id = ?").get(invoiceId) as Row);
+    return whileBusy(() => {
+      return decode(this.#db.prepare("SELECT invoice_pb FROM invoices WHERE invoice_id = ?").get(invoiceId) as Row);
+    });
   }
 
   async getBySource(source: string): Promise<Invoice | undefined> {
-    return decode(this.#db.prepare("SELECT invoice_pb FROM invoices WHERE source_key = ?").get(source) as Row);
+    return whileBusy(() => {
+      return decode(this.#db.prepare("SELECT invoice_pb FROM invoices WHERE source_key = ?").get(source) as Row);
+    });
   }
 
   async listByCustomer(customerId: string, pageSize: number, pageToken: string | undefined): Promise<InvoicePage> {
-    const after = pageToken ? decodePageToken(pageToken) : undefined;
-    const rows = (
-      after
-        ? this.#db
-            .prepare(
-              `SELECT invoice_pb, issued_at, invoice_id FROM invoices
-               WHERE customer_id = ? AND (issued_at, invoice_id) < (?, ?)
-               ORDER BY issued_at DESC, invoice_id DESC LIMIT ?`,
-            )
-            .all(customerId, after.issuedAtMs, after.invoiceId, pageSize + 1)
-        : this.#db
-            .prepare(
-              `SELECT invoice_pb, issued_at, invoice_id FROM invoices WHERE customer_id = ?
-               ORDER BY issued_at DESC, invoice_id DESC LIMIT ?`,
-            )
-            .all(customerId, pageSize + 1)
-    ) as Array<Row & { issued_at: number; invoice_id: string }>;
-    const page = rows.slice(0, pageSize);
-    const last = page.at(-1);
-    return {
-      invoices: page.map((row) => fromBinary(InvoiceSchema, row.invoice_pb)),
-      nextPageToken:
-        rows.length > pageSize && last
-          ? encodePageToken({ issuedAtMs: last.issued_at, invoiceId: last.invoice_id })
-          : undefined,
-    };
+    return whileBusy(() => {
+      const after = pageToken ? decodePageToken(pageToken) : undefined;
+      const rows = (
+        after
+          ? this.#db
+              .prepare(
+                `SELECT invoice_pb, issued_at, invoice_id FROM invoices
+                 WHERE customer_id = ? AND (issued_at, invoice_id) < (?, ?)
+                 ORDER BY issued_at DESC, invoice_id DESC LIMIT ?`,
+              )
+              .all(customerId, after.issuedAtMs, after.invoiceId, pageSize + 1)
+          : this.#db
+              .prepare(
+                `SELECT invoice_pb, issued_at, invoice_id FROM invoices WHERE customer_id = ?
+                 ORDER BY issued_at DESC, invoice_id DESC LIMIT ?`,
+              )
+              .all(customerId, pageSize + 1)
+      ) as Array<Row & { issued_at: number; invoice_id: string }>;
+      const page = rows.slice(0, pageSize);
+      const last = page.at(-1);
+      return {
+        invoices: page.map((row) => fromBinary(InvoiceSchema, row.invoice_pb)),
+        nextPageToken:
+          rows.length > pageSize && last
+            ? encodePageToken({ issuedAtMs: last.issued_at, invoiceId: last.invoice_id })
+            : undefined,
+      };
+    });
   }
 
   async markReady(invoiceId: string, pdf: StoredPdf): Promise<Invoice> {
-    const updated = this.#update(invoiceId, (invoice) => applyReady(invoice, pdf));
-    if (!updated) throw new Error(`invoice ${invoiceId} does not exist`);
-    return updated;
+    return whileBusy(() => {
+      const updated = this.#update(invoiceId, (invoice) => applyReady(invoice, pdf));
+      if (!updated) throw new Error(`invoice ${invoiceId} does not exist`);
+      return updated;
+    });
   }
 
   async markFailed(invoiceId: string, reason: string): Promise<Invoice | undefined> {
-    return this.#update(invoiceId, (invoice) => applyFailed(invoice, reason));
+    return whileBusy(() => {
+      return this.#update(invoiceId, (invoice) => applyFailed(invoice, reason));
+    });
   }
 
   async close(): Promise<void> {

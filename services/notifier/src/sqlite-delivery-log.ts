@@ -1,4 +1,4 @@
-import { openSqlite, type SqliteDatabase } from "@invoicing/service-kit/sqlite-database";
+import { openSqlite, whileBusy, type SqliteDatabase } from "@invoicing/service-kit/sqlite-database";
 import type { Claim, Delivery, DeliveryLog } from "./delivery-log.js";
 
 const schema = `
@@ -31,48 +31,56 @@ export class SqliteDeliveryLog implements DeliveryLog {
   }
 
   async get(invoiceId: string): Promise<Delivery | undefined> {
-    const row = this.#db.prepare("SELECT * FROM deliveries WHERE invoice_id = ?").get(invoiceId) as DeliveryRow | undefined;
-    return row && toDelivery(row);
+    return whileBusy(() => {
+      const row = this.#db.prepare("SELECT * FROM deliveries WHERE invoice_id = ?").get(invoiceId) as DeliveryRow | undefined;
+      return row && toDelivery(row);
+    });
   }
 
   async claim(invoiceId: string, holder: string, now: Date, leaseMs: number): Promise<Claim> {
-    // IMMEDIATE: the read and the write of the claim happen under the file's write lock, so of
-    // two processes claiming at once one sees the other's claim.
-    const take = this.#db.transaction((): Claim => {
-      const delivered = this.#db.prepare("SELECT * FROM deliveries WHERE invoice_id = ?").get(invoiceId) as DeliveryRow | undefined;
-      if (delivered) return { state: "delivered", delivery: toDelivery(delivered) };
-      const current = this.#db.prepare("SELECT holder, until FROM delivery_claims WHERE invoice_id = ?").get(invoiceId) as
-        | { holder: string; until: number }
-        | undefined;
-      if (current && current.holder !== holder && current.until > now.getTime()) {
-        return { state: "held", holder: current.holder, until: new Date(current.until) };
-      }
-      this.#db
-        .prepare(
-          `INSERT INTO delivery_claims (invoice_id, holder, until) VALUES (?, ?, ?)
-           ON CONFLICT(invoice_id) DO UPDATE SET holder = excluded.holder, until = excluded.until`,
-        )
-        .run(invoiceId, holder, now.getTime() + leaseMs);
-      return { state: "claimed" };
+    return whileBusy(() => {
+      // IMMEDIATE: the read and the write of the claim happen under the file's write lock, so of
+      // two processes claiming at once one sees the other's claim.
+      const take = this.#db.transaction((): Claim => {
+        const delivered = this.#db.prepare("SELECT * FROM deliveries WHERE invoice_id = ?").get(invoiceId) as DeliveryRow | undefined;
+        if (delivered) return { state: "delivered", delivery: toDelivery(delivered) };
+        const current = this.#db.prepare("SELECT holder, until FROM delivery_claims WHERE invoice_id = ?").get(invoiceId) as
+          | { holder: string; until: number }
+          | undefined;
+        if (current && current.holder !== holder && current.until > now.getTime()) {
+          return { state: "held", holder: current.holder, until: new Date(current.until) };
+        }
+        this.#db
+          .prepare(
+            `INSERT INTO delivery_claims (invoice_id, holder, until) VALUES (?, ?, ?)
+             ON CONFLICT(invoice_id) DO UPDATE SET holder = excluded.holder, until = excluded.until`,
+          )
+          .run(invoiceId, holder, now.getTime() + leaseMs);
+        return { state: "claimed" };
+      });
+      return take.immediate();
     });
-    return take.immediate();
   }
 
   async release(invoiceId: string, holder: string): Promise<void> {
-    this.#db.prepare("DELETE FROM delivery_claims WHERE invoice_id = ? AND holder = ?").run(invoiceId, holder);
+    return whileBusy(() => {
+      this.#db.prepare("DELETE FROM delivery_claims WHERE invoice_id = ? AND holder = ?").run(invoiceId, holder);
+    });
   }
 
   async record(delivery: Delivery): Promise<void> {
-    this.#db
-      .transaction(() => {
-        this.#db
-          .prepare(
-            "INSERT INTO deliveries (invoice_id, channel, reference, delivered_at) VALUES (?, ?, ?, ?) ON CONFLICT(invoice_id) DO NOTHING",
-          )
-          .run(delivery.invoiceId, delivery.channel, delivery.reference, delivery.deliveredAt.getTime());
-        this.#db.prepare("DELETE FROM delivery_claims WHERE invoice_id = ?").run(delivery.invoiceId);
-      })
-      .immediate();
+    return whileBusy(() => {
+      this.#db
+        .transaction(() => {
+          this.#db
+            .prepare(
+              "INSERT INTO deliveries (invoice_id, channel, reference, delivered_at) VALUES (?, ?, ?, ?) ON CONFLICT(invoice_id) DO NOTHING",
+            )
+            .run(delivery.invoiceId, delivery.channel, delivery.reference, delivery.deliveredAt.getTime());
+          this.#db.prepare("DELETE FROM delivery_claims WHERE invoice_id = ?").run(delivery.invoiceId);
+        })
+        .immediate();
+    });
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@ import {
   OrderStatus,
   type Order,
 } from "@invoicing/contracts/invoicing/order/v1/order_pb";
-import { openSqlite, type SqliteDatabase } from "@invoicing/service-kit/sqlite-database";
+import { openSqlite, whileBusy, type SqliteDatabase } from "@invoicing/service-kit/sqlite-database";
 import type {
   CompletePaymentResult,
   OrderStore,
@@ -103,66 +103,76 @@ export class SqliteOrderStore implements OrderStore {
   }
 
   async createOrder(order: Order): Promise<void> {
-    this.#db
-      .prepare("INSERT INTO orders (order_id, status, order_pb) VALUES (?, ?, ?)")
-      .run(order.orderId, order.status, toBinary(OrderSchema, order));
+    return whileBusy(() => {
+      this.#db
+        .prepare("INSERT INTO orders (order_id, status, order_pb) VALUES (?, ?, ?)")
+        .run(order.orderId, order.status, toBinary(OrderSchema, order));
+    });
   }
 
   async getOrder(orderId: string): Promise<Order | undefined> {
-    const row = this.#db.prepare("SELECT order_pb FROM orders WHERE order_id = ?").get(orderId) as
-      | { order_pb: Buffer }
-      | undefined;
-    return row && fromBinary(OrderSchema, row.order_pb);
+    return whileBusy(() => {
+      const row = this.#db.prepare("SELECT order_pb FROM orders WHERE order_id = ?").get(orderId) as
+        | { order_pb: Buffer }
+        | undefined;
+      return row && fromBinary(OrderSchema, row.order_pb);
+    });
   }
 
   async getPayment(paymentId: string): Promise<PaymentRecord | undefined> {
-    const row = this.#db.prepare("SELECT * FROM payments WHERE payment_id = ?").get(paymentId) as
-      | PaymentRow
-      | undefined;
-    return row && toPayment(row);
+    return whileBusy(() => {
+      const row = this.#db.prepare("SELECT * FROM payments WHERE payment_id = ?").get(paymentId) as
+        | PaymentRow
+        | undefined;
+      return row && toPayment(row);
+    });
   }
 
   async completePayment(payment: PaymentRecord, event: OutboxEntry): Promise<CompletePaymentResult> {
-    // IMMEDIATE takes the write lock first, so the checks below cannot race another process.
-    const run = this.#db.transaction((): CompletePaymentResult => {
-      const seen = this.#db.prepare("SELECT * FROM payments WHERE payment_id = ?").get(payment.paymentId) as
-        | PaymentRow
-        | undefined;
-      if (seen) return { outcome: "duplicate", payment: toPayment(seen) };
-      const orderRow = this.#db.prepare("SELECT order_pb FROM orders WHERE order_id = ?").get(payment.orderId) as
-        | { order_pb: Buffer }
-        | undefined;
-      if (!orderRow) return { outcome: "order-not-found" };
-      const paid = this.#db.prepare("SELECT * FROM payments WHERE order_id = ?").get(payment.orderId) as
-        | PaymentRow
-        | undefined;
-      if (paid) return { outcome: "order-already-paid", payment: toPayment(paid) };
-      const order = fromBinary(OrderSchema, orderRow.order_pb);
-      order.status = OrderStatus.PAID;
-      this.#db
-        .prepare("UPDATE orders SET status = ?, order_pb = ? WHERE order_id = ?")
-        .run(order.status, toBinary(OrderSchema, order), order.orderId);
-      this.#db
-        .prepare(
-          "INSERT INTO payments (payment_id, order_id, amount, method, trace_id, completed_at) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .run(
-          payment.paymentId,
-          payment.orderId,
-          payment.amount.toString(),
-          payment.method,
-          payment.traceId,
-          payment.completedAt.getTime(),
-        );
-      this.#queue(event);
-      return { outcome: "recorded", payment };
+    return whileBusy(() => {
+      // IMMEDIATE takes the write lock first, so the checks below cannot race another process.
+      const run = this.#db.transaction((): CompletePaymentResult => {
+        const seen = this.#db.prepare("SELECT * FROM payments WHERE payment_id = ?").get(payment.paymentId) as
+          | PaymentRow
+          | undefined;
+        if (seen) return { outcome: "duplicate", payment: toPayment(seen) };
+        const orderRow = this.#db.prepare("SELECT order_pb FROM orders WHERE order_id = ?").get(payment.orderId) as
+          | { order_pb: Buffer }
+          | undefined;
+        if (!orderRow) return { outcome: "order-not-found" };
+        const paid = this.#db.prepare("SELECT * FROM payments WHERE order_id = ?").get(payment.orderId) as
+          | PaymentRow
+          | undefined;
+        if (paid) return { outcome: "order-already-paid", payment: toPayment(paid) };
+        const order = fromBinary(OrderSchema, orderRow.order_pb);
+        order.status = OrderStatus.PAID;
+        this.#db
+          .prepare("UPDATE orders SET status = ?, order_pb = ? WHERE order_id = ?")
+          .run(order.status, toBinary(OrderSchema, order), order.orderId);
+        this.#db
+          .prepare(
+            "INSERT INTO payments (payment_id, order_id, amount, method, trace_id, completed_at) VALUES (?, ?, ?, ?, ?, ?)",
+          )
+          .run(
+            payment.paymentId,
+            payment.orderId,
+            payment.amount.toString(),
+            payment.method,
+            payment.traceId,
+            payment.completedAt.getTime(),
+          );
+        this.#queue(event);
+        return { outcome: "recorded", payment };
+      });
+      return run.immediate();
     });
-    return run.immediate();
   }
 
   async getRefund(refundId: string): Promise<RefundRecord | undefined> {
-    const row = this.#db.prepare("SELECT * FROM refunds WHERE refund_id = ?").get(refundId) as RefundRow | undefined;
-    return row && toRefund(row);
+    return whileBusy(() => {
+      const row = this.#db.prepare("SELECT * FROM refunds WHERE refund_id = ?").get(refundId) as RefundRow | undefined;
+      return row && toRefund(row);
+    });
   }
 
   async recordRefund(
@@ -170,70 +180,78 @@ export class SqliteOrderStore implements OrderStore {
     paymentId: string,
     decide: (context: RefundContext) => { refund: RefundRecord; event: OutboxEntry },
   ): Promise<RecordRefundResult> {
-    // IMMEDIATE: the earlier refunds that `decide` checks against cannot change before commit.
-    const run = this.#db.transaction((): RecordRefundResult => {
-      const seen = this.#db.prepare("SELECT * FROM refunds WHERE refund_id = ?").get(refundId) as RefundRow | undefined;
-      if (seen) return { outcome: "duplicate", refund: toRefund(seen) };
-      const paymentRow = this.#db.prepare("SELECT * FROM payments WHERE payment_id = ?").get(paymentId) as
-        | PaymentRow
-        | undefined;
-      if (!paymentRow) return { outcome: "payment-not-found" };
-      const orderRow = this.#db.prepare("SELECT order_pb FROM orders WHERE order_id = ?").get(paymentRow.order_id) as {
-        order_pb: Buffer;
-      };
-      const earlier = (
-        this.#db.prepare("SELECT * FROM refunds WHERE payment_id = ? ORDER BY refunded_at").all(paymentId) as RefundRow[]
-      ).map(toRefund);
-      const { refund, event } = decide({
-        order: fromBinary(OrderSchema, orderRow.order_pb),
-        payment: toPayment(paymentRow),
-        earlier,
+    return whileBusy(() => {
+      // IMMEDIATE: the earlier refunds that `decide` checks against cannot change before commit.
+      const run = this.#db.transaction((): RecordRefundResult => {
+        const seen = this.#db.prepare("SELECT * FROM refunds WHERE refund_id = ?").get(refundId) as RefundRow | undefined;
+        if (seen) return { outcome: "duplicate", refund: toRefund(seen) };
+        const paymentRow = this.#db.prepare("SELECT * FROM payments WHERE payment_id = ?").get(paymentId) as
+          | PaymentRow
+          | undefined;
+        if (!paymentRow) return { outcome: "payment-not-found" };
+        const orderRow = this.#db.prepare("SELECT order_pb FROM orders WHERE order_id = ?").get(paymentRow.order_id) as {
+          order_pb: Buffer;
+        };
+        const earlier = (
+          this.#db.prepare("SELECT * FROM refunds WHERE payment_id = ? ORDER BY refunded_at").all(paymentId) as RefundRow[]
+        ).map(toRefund);
+        const { refund, event } = decide({
+          order: fromBinary(OrderSchema, orderRow.order_pb),
+          payment: toPayment(paymentRow),
+          earlier,
+        });
+        this.#db
+          .prepare(
+            `INSERT INTO refunds (refund_id, payment_id, order_id, lines, amount, reason, trace_id, refunded_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            refund.refundId,
+            refund.paymentId,
+            refund.orderId,
+            JSON.stringify(refund.lines.map((line) => [line.itemIndex, line.quantity.toString()])),
+            refund.amount.toString(),
+            refund.reason,
+            refund.traceId,
+            refund.refundedAt.getTime(),
+          );
+        this.#queue(event);
+        return { outcome: "recorded", refund };
       });
-      this.#db
-        .prepare(
-          `INSERT INTO refunds (refund_id, payment_id, order_id, lines, amount, reason, trace_id, refunded_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          refund.refundId,
-          refund.paymentId,
-          refund.orderId,
-          JSON.stringify(refund.lines.map((line) => [line.itemIndex, line.quantity.toString()])),
-          refund.amount.toString(),
-          refund.reason,
-          refund.traceId,
-          refund.refundedAt.getTime(),
-        );
-      this.#queue(event);
-      return { outcome: "recorded", refund };
+      return run.immediate();
     });
-    return run.immediate();
   }
 
   async pendingOutbox(limit: number): Promise<OutboxEntry[]> {
-    const rows = this.#db
-      .prepare(
-        "SELECT msg_id, subject, payload, traceparent FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?",
-      )
-      .all(limit) as Array<{ msg_id: string; subject: string; payload: Buffer; traceparent: string }>;
-    return rows.map((row) => ({
-      msgId: row.msg_id,
-      subject: row.subject,
-      payload: new Uint8Array(row.payload),
-      traceparent: row.traceparent,
-    }));
+    return whileBusy(() => {
+      const rows = this.#db
+        .prepare(
+          "SELECT msg_id, subject, payload, traceparent FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?",
+        )
+        .all(limit) as Array<{ msg_id: string; subject: string; payload: Buffer; traceparent: string }>;
+      return rows.map((row) => ({
+        msgId: row.msg_id,
+        subject: row.subject,
+        payload: new Uint8Array(row.payload),
+        traceparent: row.traceparent,
+      }));
+    });
   }
 
   async countPendingOutbox(): Promise<number> {
-    return (this.#db.prepare("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL").get() as { n: number }).n;
+    return whileBusy(() => {
+      return (this.#db.prepare("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL").get() as { n: number }).n;
+    });
   }
 
   async markPublished(msgIds: readonly string[]): Promise<void> {
-    const mark = this.#db.prepare("UPDATE outbox SET published_at = ? WHERE msg_id = ?");
-    const now = Date.now();
-    this.#db.transaction(() => {
-      for (const id of msgIds) mark.run(now, id);
-    })();
+    return whileBusy(() => {
+      const mark = this.#db.prepare("UPDATE outbox SET published_at = ? WHERE msg_id = ?");
+      const now = Date.now();
+      this.#db.transaction(() => {
+        for (const id of msgIds) mark.run(now, id);
+      })();
+    });
   }
 
   /** Only inside the transaction that writes the event's cause. */
