@@ -1,5 +1,6 @@
 import { ConfigError, envInt, envPort, envString, type Env } from "@invoicing/service-kit/env-config";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
+import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/tls-config";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 import type { Seller } from "./invoice-template.js";
 
@@ -25,6 +26,11 @@ export interface InvoiceConfig extends PlatformConfig {
   ackWaitMs: number;
   seller: Seller;
   tracing: TracingConfig;
+  /**
+   * Mutual TLS from TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, TLS_CLIENT_NAMES; plaintext when
+   * unset. The same certificate is the client identity presented to the renderer.
+   */
+  tls: ServerTlsConfig;
 }
 
 function readSeries(env: Env, name: string, fallback: string): string {
@@ -62,5 +68,6 @@ export function readConfig(env: Env = process.env): InvoiceConfig {
       vatId: envString(env, "SELLER_VAT_ID", "DE000000000"),
     },
     tracing: readTracingConfig(env),
+    tls: readServerTlsConfig(env),
   };
 }

@@ -1,5 +1,6 @@
-import { envInt, envPort, envString, envUrl, type Env } from "@invoicing/service-kit/env-config";
+import { ConfigError, envInt, envPort, envString, envUrl, type Env } from "@invoicing/service-kit/env-config";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
+import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/tls-config";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 
 export interface NotifierConfig extends PlatformConfig {
@@ -17,21 +18,33 @@ export interface NotifierConfig extends PlatformConfig {
   maxDeliver: number;
   ackWaitMs: number;
   tracing: TracingConfig;
+  /**
+   * Mutual TLS from TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, TLS_CLIENT_NAMES; plaintext when
+   * unset. With it the invoice service is called over https with this certificate.
+   */
+  tls: ServerTlsConfig;
 }
 
 export function readConfig(env: Env = process.env): NotifierConfig {
   const invoiceUrl = envUrl(env, "INVOICE_SERVICE_URL", ["http:", "https:"]);
+  const tls = readServerTlsConfig(env);
+  // A plaintext call to a TLS server (or the reverse) fails only at the first invoice; said here, at start.
+  const wanted = tls.tls ? "https:" : "http:";
+  if (invoiceUrl && invoiceUrl.protocol !== wanted) {
+    throw new ConfigError("INVOICE_SERVICE_URL", `must use ${wanted} ${tls.tls ? "with" : "without"} TLS_CERT_FILE, got "${invoiceUrl.protocol}"`);
+  }
   return {
     ...readPlatformConfig(env),
     host: envString(env, "NOTIFIER_HOST", "127.0.0.1"),
     port: envPort(env, "NOTIFIER_PORT", 50054),
     metricsPort: envPort(env, "METRICS_PORT", 0),
-    invoiceServiceUrl: invoiceUrl?.toString().replace(/\/$/, "") ?? "http://127.0.0.1:50052",
+    invoiceServiceUrl: invoiceUrl?.toString().replace(/\/$/, "") ?? `${wanted}//127.0.0.1:50052`,
     smtpUrl: envUrl(env, "SMTP_URL", ["smtp:", "smtps:"]),
     mailFrom: envString(env, "MAIL_FROM", "Invoices <invoices@example.com>"),
     maxInFlight: envInt(env, "NOTIFIER_MAX_IN_FLIGHT", 8, { min: 1, max: 1_000 }),
     maxDeliver: envInt(env, "NOTIFIER_MAX_DELIVER", 10, { min: 1, max: 1_000 }),
     ackWaitMs: envInt(env, "NOTIFIER_ACK_WAIT_MS", 30_000, { min: 1_000, max: 3_600_000 }),
     tracing: readTracingConfig(env),
+    tls,
   };
 }

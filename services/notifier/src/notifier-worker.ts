@@ -10,7 +10,7 @@ import {
   INVOICES_STREAM,
 } from "@invoicing/service-kit/jetstream-topology";
 import type { Logger } from "@invoicing/service-kit/logger";
-import { startGrpcServer } from "@invoicing/service-kit/grpc-server";
+import { startServiceGrpcServer } from "@invoicing/service-kit/service-grpc-server";
 import { startMetricsServer } from "@invoicing/service-kit/metrics-server";
 import { ServingStatus } from "@invoicing/service-kit/health";
 import { connectNats } from "@invoicing/service-kit/nats-connection";
@@ -36,7 +36,12 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     : new OutboxFolderMailer(join(config.dataDir, "outbox"), config.mailFrom);
   const invoices = createClient(
     InvoiceService,
-    createGrpcTransport({ baseUrl: config.invoiceServiceUrl, interceptors: [clientTracing] }),
+    createGrpcTransport({
+      baseUrl: config.invoiceServiceUrl,
+      interceptors: [clientTracing],
+      // With TLS the notifier proves its identity with its own certificate and trusts only the CA's.
+      nodeOptions: config.tls.tls ? { ca: config.tls.tls.ca, cert: config.tls.tls.cert, key: config.tls.tls.key } : undefined,
+    }),
   );
   const notifier = new InvoiceNotifier({ invoices, mailer, log, logger });
   const metricsServer = await startMetricsServer({ service: "notifier", host: config.host, port: config.metricsPort });
@@ -64,8 +69,17 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
       }
     },
   });
-  const health = await startGrpcServer({ routes: () => {}, host: config.host, port: config.port });
-  logger.info({ channel: mailer.channel, port: health.port, metrics_port: metricsServer.port }, "notifier consuming");
+  const health = await startServiceGrpcServer({ routes: () => {}, host: config.host, port: config.port, tls: config.tls });
+  logger.info(
+    {
+      channel: mailer.channel,
+      port: health.port,
+      metrics_port: metricsServer.port,
+      health_port: health.healthPort,
+      tls: config.tls.tls !== undefined,
+    },
+    "notifier consuming",
+  );
   return {
     async stop() {
       health.health.set(ServingStatus.NOT_SERVING);

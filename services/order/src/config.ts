@@ -1,5 +1,6 @@
 import { envPort, envString, type Env } from "@invoicing/service-kit/env-config";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
+import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/tls-config";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 
 export interface OrderConfig extends PlatformConfig {
@@ -8,6 +9,8 @@ export interface OrderConfig extends PlatformConfig {
   /** Prometheus metrics, plain HTTP; 0 picks a free port (logged). */
   metricsPort: number;
   tracing: TracingConfig;
+  /** Mutual TLS from TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, TLS_CLIENT_NAMES; plaintext when unset. */
+  tls: ServerTlsConfig;
 }
 
 export function readConfig(env: Env = process.env): OrderConfig {
@@ -17,5 +20,6 @@ export function readConfig(env: Env = process.env): OrderConfig {
     port: envPort(env, "ORDER_PORT", 50051),
     metricsPort: envPort(env, "METRICS_PORT", 0),
     tracing: readTracingConfig(env),
+    tls: readServerTlsConfig(env),
   };
 }
