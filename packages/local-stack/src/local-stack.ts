@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { startNatsServer, type NatsServerProcess } from "./nats-server-process.js";
 import { startService, type ServiceName, type ServiceProcess } from "./service-process.js";
+import { createStackTls, serviceTlsEnv, type StackTls } from "./stack-tls.js";
 
 export interface LocalStackOptions {
   /** Everything the stack writes: stores, PDFs, outbox mails, NATS data, logs. */
@@ -10,6 +11,11 @@ export interface LocalStackOptions {
   smtpUrl?: string;
   /** Extra environment for every service (tracing endpoints, tuning). */
   env?: Record<string, string>;
+  /**
+   * Mutual TLS between every service, as the prod overlay runs: a CA and certificates made
+   * under dataDir/tls, https URLs, and `tls.clientOptions` for the caller's own clients.
+   */
+  tls?: boolean;
 }
 
 export interface LocalStack {
@@ -21,6 +27,8 @@ export interface LocalStack {
   invoiceUrl: string;
   rendererPort: number;
   logDir: string;
+  /** The stack's CA and certificates when started with `tls`. */
+  tls: StackTls | undefined;
   /** nats-server again on its port with its store (stopped first with SIGTERM if it runs). */
   restartNats(): Promise<NatsServerProcess>;
   /** A service again with its environment on its port (stopped first if it runs). */
@@ -37,6 +45,8 @@ const portOf = (service: ServiceProcess) => service.port;
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const logDir = join(options.dataDir, "logs");
   mkdirSync(logDir, { recursive: true });
+  const tls = options.tls ? await createStackTls(join(options.dataDir, "tls")) : undefined;
+  const scheme = tls ? "https" : "http";
   const nats = await startNatsServer(join(options.dataDir, "nats"));
   const started: ServiceProcess[] = [];
   const common = {
@@ -46,7 +56,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...options.env,
   };
   const start = async (service: ServiceName, readyMessage: string, env: Record<string, string>) => {
-    const process = await startService({ service, readyMessage, env: { ...common, ...env }, logFile: join(logDir, `${service}.log`) });
+    const process = await startService({ service, readyMessage, env: { ...common, ...(tls ? serviceTlsEnv(service, tls) : {}), ...env }, logFile: join(logDir, `${service}.log`) });
     started.push(process);
     return process;
   };
@@ -56,7 +66,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       INVOICE_PORT: "0",
       RENDERER_TARGET: `127.0.0.1:${portOf(renderer)}`,
     });
-    const invoiceUrl = `http://127.0.0.1:${portOf(invoice)}`;
+    const invoiceUrl = `${scheme}://127.0.0.1:${portOf(invoice)}`;
     const [order, notifier] = await Promise.all([
       start("order", "order service listening", { ORDER_PORT: "0" }),
       start("notifier", "notifier consuming", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrl }),
@@ -64,10 +74,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const stack: LocalStack = {
       nats,
       services: { renderer, invoice, order, notifier },
-      orderUrl: `http://127.0.0.1:${portOf(order)}`,
+      orderUrl: `${scheme}://127.0.0.1:${portOf(order)}`,
       invoiceUrl,
       rendererPort: portOf(renderer),
       logDir,
+      tls,
       async restartNats() {
         stack.nats = await stack.nats.restart();
         return stack.nats;
