@@ -1,0 +1,69 @@
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { InvoiceService, InvoiceStatus } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { OrderService, PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import { eventually } from "@invoicing/local-stack/eventually";
+import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
+import { pdfText } from "@invoicing/local-stack/pdf-text";
+import { sampleOrder } from "@invoicing/local-stack/sample-order";
+import assert from "node:assert/strict";
+import { createHash, randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { startSmtpSink } from "./smtp-sink.js";
+
+// The pipeline as the prod overlay runs it: every hop (invoice → renderer over grpc-js,
+// notifier → invoice over Connect, the caller → order and invoice) on mutual TLS.
+describe("the pipeline end to end with mutual TLS between every service", { timeout: 180_000 }, () => {
+  let stack: LocalStack;
+  let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+
+  before(async () => {
+    smtp = await startSmtpSink();
+    stack = await startLocalStack({
+      dataDir: mkdtempSync(join(tmpdir(), "invoicing-e2e-tls-")),
+      smtpUrl: smtp.url,
+      tls: true,
+      env: { RENDER_PAGES: "1" },
+    });
+  });
+
+  after(async () => {
+    await stack?.stop();
+    await smtp?.close();
+  });
+
+  it("issues, renders and mails the invoice of a payment", async () => {
+    assert.match(stack.orderUrl, /^https:/);
+    assert.match(stack.invoiceUrl, /^https:/);
+    const nodeOptions = stack.tls!.clientOptions;
+    const orders = createClient(OrderService, createGrpcTransport({ baseUrl: stack.orderUrl, nodeOptions }));
+    const invoices = createClient(InvoiceService, createGrpcTransport({ baseUrl: stack.invoiceUrl, nodeOptions }));
+
+    const { order } = await orders.createOrder(sampleOrder("TLS Buyer"));
+    assert.ok(order);
+    const paymentId = `pay_${randomUUID()}`;
+    await orders.completePayment({ orderId: order.orderId, paymentId, amount: order.total, method: PaymentMethod.CARD });
+
+    let last;
+    for await (const change of invoices.watchInvoice({ paymentId }, { timeoutMs: 90_000 })) last = change.invoice;
+    assert.equal(last?.status, InvoiceStatus.READY, `see ${stack.logDir}`);
+    assert.match(last.number, /^INV-\d{4}-\d{6}$/);
+
+    // The notifier fetched the PDF over TLS with its own certificate: the mail carries it.
+    const mail = await eventually("the mail", () => smtp.mails[0]);
+    assert.equal(mail.attachments.length, 1);
+    const attached = mail.attachments[0]!.content;
+    assert.equal(createHash("sha256").update(attached).digest("hex"), last.pdfSha256);
+    assert.ok(pdfText(attached).includes(last.number));
+
+    // Every service really ran with TLS, not a plaintext fallback.
+    for (const name of ["order", "invoice", "renderer", "notifier"] as const) {
+      assert.equal(stack.services[name].ready["tls"], true, `${name} ready line`);
+    }
+    const invoiceLog = readFileSync(join(stack.logDir, "invoice.log"), "utf8");
+    assert.doesNotMatch(invoiceLog, /render failed/);
+  });
+});
