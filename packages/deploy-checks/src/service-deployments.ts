@@ -3,6 +3,7 @@ import type { IContainer } from "kubernetes-models/v1";
 import { describe, type K8sObject } from "./k8s-objects.js";
 import { declaredEnv, knownValues, type DeclaredVariable } from "./manifest-env.js";
 import type { ServiceSpec } from "./service-configs.js";
+import { withStandInTlsFiles } from "./stand-in-tls-files.js";
 
 /** One service as deployed: its Deployment, its container and the environment it gets. */
 export interface ServiceDeployment {
@@ -13,7 +14,7 @@ export interface ServiceDeployment {
   /** "Deployment invoicing/order container order", for messages. */
   where: string;
   variables: DeclaredVariable[];
-  /** The values the manifests hold, as the service's environment. */
+  /** The values the manifests hold, as the service's environment (TLS files: stand-ins, see stand-in-tls-files.ts). */
   values: Record<string, string>;
   /** Problems resolving the environment (a ConfigMap that is not rendered, envFrom a Secret). */
   envProblems: string[];
@@ -49,7 +50,7 @@ export function serviceDeployments(
       namespace,
       where,
       variables,
-      values: knownValues(variables),
+      values: withStandInTlsFiles(knownValues(variables)),
       envProblems: envProblems.map((problem) => `${where}: ${problem}`),
     });
   }
