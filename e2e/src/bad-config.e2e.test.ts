@@ -11,6 +11,8 @@ const cases = [
   ["renderer", { RENDER_PAGES: "many" }, "RENDER_PAGES"],
   ["notifier", { SMTP_URL: "http://mail.example" }, "SMTP_URL"],
   ["order", { OTEL_TRACES_EXPORTER: "jaeger" }, "OTEL_EXPORTER_JAEGER_ENDPOINT"],
+  ["renderer", { TLS_CERT_FILE: "/etc/invoicing/tls/tls.crt" }, "TLS_KEY_FILE"],
+  ["order", { TLS_CERT_FILE: "/nonexistent/tls.crt", TLS_KEY_FILE: "/nonexistent/tls.key", TLS_CA_FILE: "/nonexistent/ca.crt" }, "TLS_CERT_FILE"],
 ] as const;
 
 describe("a service given bad configuration", () => {
