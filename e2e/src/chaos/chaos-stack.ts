@@ -1,5 +1,6 @@
 import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
 import { startService, type ServiceName, type ServiceProcess } from "@invoicing/local-stack/service-process";
+import { createStackTls, serviceTlsEnv, type StackTls } from "@invoicing/local-stack/stack-tls";
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -38,6 +39,8 @@ export interface ChaosStack {
   readonly natsUrl: string;
   readonly orderUrl: string;
   readonly invoiceUrls: readonly string[];
+  /** Every process runs with mutual TLS, as deployed: the harness's own clients present this. */
+  readonly clientTls: StackTls["clientOptions"];
   readonly smtp: SmtpSink;
   readonly unexpectedExits: readonly UnexpectedExit[];
   /** The pid running under `name` now. */
@@ -61,6 +64,7 @@ export interface ChaosStack {
 export async function startChaosStack(options: ChaosStackOptions): Promise<ChaosStack> {
   const logDir = join(options.dataDir, "logs");
   mkdirSync(logDir, { recursive: true });
+  const tls = await createStackTls(join(options.dataDir, "tls"));
   const smtp = await startSmtpSink();
   let nats = await startNatsServer(join(options.dataDir, "nats"));
   const processes = new Map<ChaosProcessName, ServiceProcess>();
@@ -91,7 +95,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
   const start = async (name: ChaosProcessName, service: ServiceName, readyMessage: string, env: Record<string, string>) =>
     track(
       name,
-      await startService({ service, name, readyMessage, env: { ...common, ...env }, logFile: join(logDir, `${name}.log`) }),
+      await startService({ service, name, readyMessage, env: { ...common, ...serviceTlsEnv(service, tls), ...env }, logFile: join(logDir, `${name}.log`) }),
     );
 
   try {
@@ -102,7 +106,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
         start(name, "invoice", "invoice service listening", { INVOICE_PORT: "0", RENDERER_TARGET: rendererTarget }),
       ),
     );
-    const invoiceUrls = workers.map((w) => `http://127.0.0.1:${w.port}`);
+    const invoiceUrls = workers.map((w) => `https://127.0.0.1:${w.port}`);
     const [order] = await Promise.all([
       start("order", "order", "order service listening", { ORDER_PORT: "0" }),
       start("notifier", "notifier", "notifier consuming", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrls[0]! }),
@@ -116,8 +120,9 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       dataDir: options.dataDir,
       logDir,
       natsUrl: nats.url,
-      orderUrl: `http://127.0.0.1:${order.port}`,
+      orderUrl: `https://127.0.0.1:${order.port}`,
       invoiceUrls,
+      clientTls: tls.clientOptions,
       smtp,
       unexpectedExits,
       pid: (name) => current(name).process.pid ?? -1,
