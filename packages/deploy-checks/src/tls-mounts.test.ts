@@ -53,6 +53,15 @@ test("a renderer certificate without the host name the invoice service dials fai
   ]);
 });
 
+test("a Service that still calls a TLS port cleartext HTTP/2 fails the check", () => {
+  const objects = renderedWith("prod", "Service", "renderer-headless", (service) => {
+    service.spec.ports[0].appProtocol = "kubernetes.io/h2c";
+  });
+  assert.deepEqual(checkTlsMounts(objects), [
+    "Service invoicing/renderer-headless port 50053 says appProtocol kubernetes.io/h2c, but Deployment invoicing/renderer container renderer serves TLS there",
+  ]);
+});
+
 test("TLS on one side of a call only, or certificates from two issuers, fail the check", () => {
   let objects = renderedWith("prod", "ConfigMap", "renderer-config", (map) => {
     for (const name of ["TLS_CERT_FILE", "TLS_KEY_FILE", "TLS_CA_FILE", "TLS_CLIENT_NAMES", "HEALTH_PORT"]) delete map.data[name];

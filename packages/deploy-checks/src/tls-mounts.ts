@@ -1,6 +1,6 @@
 import type { IVolume, IVolumeMount } from "kubernetes-models/v1";
 import { posix } from "node:path";
-import { describe, type K8sObject } from "./k8s-objects.js";
+import { describe, selects, services as servicesOf, type K8sObject } from "./k8s-objects.js";
 import { serviceSpecs, type ServiceSpec } from "./service-configs.js";
 import { serviceDeployments, type ServiceDeployment } from "./service-deployments.js";
 
@@ -8,7 +8,8 @@ import { serviceDeployments, type ServiceDeployment } from "./service-deployment
 // writes, mounted into the container; all the services' certificates come from one Issuer
 // (so each trusts the others' CA); and for each call between services the caller presents a
 // certificate the callee accepts (TLS_CLIENT_NAMES) and dials a host name the callee's
-// certificate carries (the client verifies it).
+// certificate carries (the client verifies it). No Service in front of a TLS listener claims
+// cleartext HTTP/2 (appProtocol kubernetes.io/h2c), which a Gateway or mesh would believe.
 
 /** Which key of a cert-manager Secret each variable must read. */
 const SECRET_KEYS: Record<string, string> = {
@@ -47,6 +48,7 @@ export function checkTlsMounts(objects: readonly K8sObject[], specs: readonly Se
       continue; // env-contract.ts reports a configuration the service refuses
     }
     const mounted = mountedCertificate(objects, service, problems);
+    problems.push(...checkAppProtocol(objects, service));
     withTls.set(service.spec.name, { service, certificate: mounted, clientNames });
   }
   problems.push(...checkOneIssuer([...withTls.values()]));
@@ -96,6 +98,17 @@ function mountedCertificate(objects: readonly K8sObject[], service: ServiceDeplo
     problems.push(`${describe(certificate)} usages must include server auth and client auth: each service serves and calls with it`);
   }
   return certificate;
+}
+
+function checkAppProtocol(objects: readonly K8sObject[], service: ServiceDeployment): string[] {
+  const labels = service.deployment.spec?.template.metadata?.labels ?? {};
+  return servicesOf(objects)
+    .filter((s) => s.metadata?.namespace === service.namespace && selects(s.spec?.selector, labels))
+    .flatMap((s) =>
+      (s.spec?.ports ?? [])
+        .filter((port) => port.appProtocol === "kubernetes.io/h2c")
+        .map((port) => `${describe(s)} port ${port.port} says appProtocol kubernetes.io/h2c, but ${service.where} serves TLS there`),
+    );
 }
 
 /** The mount that holds `path` (the deepest, as the kubelet resolves nested mounts). */
