@@ -1,4 +1,4 @@
-import { createClient } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { InvoiceService, InvoiceStatus } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { OrderService, PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
@@ -6,9 +6,10 @@ import { eventually } from "@invoicing/local-stack/eventually";
 import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
 import { pdfText } from "@invoicing/local-stack/pdf-text";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
+import { createStackTls, type StackTls } from "@invoicing/local-stack/stack-tls";
 import assert from "node:assert/strict";
 import { createHash, randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -26,7 +27,9 @@ describe("the pipeline end to end with mutual TLS between every service", { time
       dataDir: mkdtempSync(join(tmpdir(), "invoicing-e2e-tls-")),
       smtpUrl: smtp.url,
       tls: true,
-      env: { RENDER_PAGES: "1" },
+      // Certificates read again every 300 ms, and renderer connections recycled every second, so
+      // a renewal reaches new connections within the test.
+      env: { RENDER_PAGES: "1", TLS_RELOAD_INTERVAL_MS: "300", RENDER_MAX_CONNECTION_AGE_MS: "1000" },
     });
   });
 
@@ -66,4 +69,52 @@ describe("the pipeline end to end with mutual TLS between every service", { time
     const invoiceLog = readFileSync(join(stack.logDir, "invoice.log"), "utf8");
     assert.doesNotMatch(invoiceLog, /render failed/);
   });
+
+  it("takes renewed certificates from a new CA without restarting the services that hold them", async () => {
+    const old = stack.tls!;
+    const renewed = await createStackTls(mkdtempSync(join(tmpdir(), "invoicing-e2e-tls-renewed-")));
+    renewInPlace(old, renewed);
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // reload interval, then a renderer connection age
+
+    // A new connection with the old CA's certificate is refused: the servers took the new CA.
+    const stale = createClient(OrderService, createGrpcTransport({ baseUrl: stack.orderUrl, nodeOptions: old.clientOptions }));
+    await assert.rejects(stale.getOrder({ orderId: "o_1" }), (error: unknown) => ConnectError.from(error).code !== Code.NotFound);
+
+    const nodeOptions = renewed.clientOptions;
+    const orders = createClient(OrderService, createGrpcTransport({ baseUrl: stack.orderUrl, nodeOptions }));
+    const invoices = createClient(InvoiceService, createGrpcTransport({ baseUrl: stack.invoiceUrl, nodeOptions }));
+    const pay = async () => {
+      const { order } = await orders.createOrder(sampleOrder("Renewed Buyer"));
+      const paymentId = `pay_${randomUUID()}`;
+      await orders.completePayment({ orderId: order!.orderId, paymentId, amount: order!.total, method: PaymentMethod.CARD });
+      let last;
+      for await (const change of invoices.watchInvoice({ paymentId }, { timeoutMs: 60_000 })) last = change.invoice;
+      return last;
+    };
+    // Neither the invoice service nor the renderer restarted: the invoice service's new
+    // connection to the renderer presents its renewed certificate, which the renderer trusts.
+    assert.equal((await pay())?.status, InvoiceStatus.READY, `see ${stack.logDir}`);
+
+    // The invoice service restarted (it trusts only the new CA from its start); the notifier,
+    // still running, reconnects with its renewed certificate and mails the next invoice.
+    await stack.restartService("invoice");
+    const mailsBefore = smtp.mails.length;
+    const third = await pay();
+    assert.equal(third?.status, InvoiceStatus.READY);
+    const mail = await eventually("the mail after the renewal", () => smtp.mails.slice(mailsBefore).find((m) => m.attachments[0]?.filename === `${third!.number}.pdf`));
+    assert.equal(createHash("sha256").update(mail.attachments[0]!.content).digest("hex"), third!.pdfSha256);
+  });
 });
+
+/** As the kubelet swaps a renewed Secret into a pod: every file replaced whole, at the same paths. */
+function renewInPlace(current: StackTls, renewed: StackTls): void {
+  const replace = (from: string, to: string) => {
+    copyFileSync(from, `${to}.new`);
+    renameSync(`${to}.new`, to);
+  };
+  for (const name of Object.keys(current.certificates) as Array<keyof StackTls["certificates"]>) {
+    replace(renewed.certificates[name].keyFile, current.certificates[name].keyFile);
+    replace(renewed.certificates[name].certFile, current.certificates[name].certFile);
+  }
+  replace(renewed.ca.caFile, current.ca.caFile);
+}

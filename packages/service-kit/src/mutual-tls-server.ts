@@ -2,6 +2,7 @@ import http2 from "node:http2";
 import type { TLSSocket } from "node:tls";
 import { allowedPeerName, certificateDnsNames } from "./peer-identity.js";
 import type { ServerTls } from "./tls-config.js";
+import { TlsIdentitySource } from "./tls-identity-source.js";
 
 type RequestHandler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void;
 
@@ -10,7 +11,8 @@ type RequestHandler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResp
  * (a peer without one, or with another CA's, fails the handshake) and, when client names are
  * configured, answers PERMISSION_DENIED to a peer whose certificate names another identity.
  * The name check is per connection, after the handshake, so the refused caller gets a status
- * that says why instead of a reset connection.
+ * that says why instead of a reset connection. A renewed certificate or CA on disk is taken
+ * for the connections that follow (tls-identity-source.ts); those open keep theirs.
  */
 export function createMutualTlsServer(
   tls: ServerTls,
@@ -26,7 +28,7 @@ export function createMutualTlsServer(
     }
     return refusal;
   };
-  return http2.createSecureServer(
+  const server = http2.createSecureServer(
     {
       ...serverOptions,
       cert: tls.cert,
@@ -47,6 +49,10 @@ export function createMutualTlsServer(
       refuse(req, res, refusal);
     },
   );
+  const source = new TlsIdentitySource(tls);
+  const unsubscribe = source.subscribe(({ cert, key, ca }) => server.setSecureContext({ cert, key, ca }));
+  server.once("close", unsubscribe);
+  return server;
 }
 
 function refusalReason(socket: TLSSocket, allowed: readonly string[]): string | null {

@@ -1,5 +1,4 @@
 import { createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
 import { InvoiceGeneratedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import { InvoiceService } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { startConsumerLoop } from "@invoicing/service-kit/durable-consumer";
@@ -14,10 +13,10 @@ import { startServiceGrpcServer } from "@invoicing/service-kit/service-grpc-serv
 import { startMetricsServer } from "@invoicing/service-kit/metrics-server";
 import { ServingStatus } from "@invoicing/service-kit/health";
 import { connectNats } from "@invoicing/service-kit/nats-connection";
-import { clientTracing } from "@invoicing/service-kit/rpc-tracing";
 import type { NotifierConfig } from "./config.js";
 import { openDeliveryLog } from "./delivery-logs.js";
 import { InvoiceNotifier } from "./invoice-notifier.js";
+import { invoiceServiceTransport } from "./invoice-transport.js";
 import { OutboxFolderMailer, SmtpMailer } from "./mailer.js";
 import { NotifierMetrics } from "./notifier-metrics.js";
 import { join } from "node:path";
@@ -34,15 +33,8 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
   const mailer = config.smtpUrl
     ? new SmtpMailer(config.smtpUrl, config.mailFrom)
     : new OutboxFolderMailer(join(config.dataDir, "outbox"), config.mailFrom);
-  const invoices = createClient(
-    InvoiceService,
-    createGrpcTransport({
-      baseUrl: config.invoiceServiceUrl,
-      interceptors: [clientTracing],
-      // With TLS the notifier proves its identity with its own certificate and trusts only the CA's.
-      nodeOptions: config.tls.tls ? { ca: config.tls.tls.ca, cert: config.tls.tls.cert, key: config.tls.tls.key } : undefined,
-    }),
-  );
+  const invoiceService = invoiceServiceTransport(config.invoiceServiceUrl, config.tls.tls);
+  const invoices = createClient(InvoiceService, invoiceService.transport);
   const notifier = new InvoiceNotifier({ invoices, mailer, log, logger });
   const metricsServer = await startMetricsServer({ service: "notifier", host: config.host, port: config.metricsPort });
   const metrics = new NotifierMetrics(metricsServer.registry, mailer.channel);
@@ -88,6 +80,7 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
       await metricsServer.close();
       await nc.drain();
       mailer.close();
+      invoiceService.close();
       await log.close();
     },
   };
