@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what this repository needs on a fresh Debian machine, skipping what is there:
-# Debian packages (nats-server, Chromium's headless shell, fonts, poppler for PDF text), pnpm,
-# the workspace dependencies and the code generated from proto/. Safe to run again.
+# Debian packages (nats-server, Chromium's headless shell, fonts, poppler for PDF text, openssl
+# for the tests' certificates), pnpm, the workspace dependencies and the code generated from
+# proto/. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(nats-server chromium-headless-shell poppler-utils fonts-dejavu-core fonts-liberation fonts-noto-core)
+apt_packages=(nats-server chromium-headless-shell poppler-utils fonts-dejavu-core fonts-liberation fonts-noto-core openssl)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

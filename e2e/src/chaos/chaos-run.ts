@@ -56,11 +56,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   try {
     // The harness's own connection lives through the broker restart like the services' do.
     nc = await stack.connectNats({ maxReconnectAttempts: -1, reconnectTimeWait: 250, name: "chaos" });
-    const api = new InvoiceApi(stack.invoiceUrls);
+    const api = new InvoiceApi(stack.invoiceUrls, stack.clientTls);
     const customerIds = Array.from({ length: CUSTOMERS }, (_, i) => `${runId}-customer-${i}`);
     const plan = planFaults(random(1), options.spreadMs);
     const load = new PaymentLoad({
       orderUrl: stack.orderUrl,
+      tls: stack.clientTls,
       payments: options.payments,
       concurrency: options.concurrency,
       spreadMs: options.spreadMs,

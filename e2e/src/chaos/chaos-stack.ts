@@ -3,6 +3,7 @@ import { ensureEventKeys } from "@invoicing/local-stack/event-keys";
 import { serviceSecurityEnv } from "@invoicing/local-stack/local-stack";
 import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
 import { startService, type ServiceName, type ServiceProcess } from "@invoicing/local-stack/service-process";
+import { createStackTls, serviceTlsEnv, type StackTls } from "@invoicing/local-stack/stack-tls";
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -43,6 +44,8 @@ export interface ChaosStack {
   connectNats(options?: Partial<ConnectionOptions>): Promise<NatsConnection>;
   readonly orderUrl: string;
   readonly invoiceUrls: readonly string[];
+  /** Every process runs with mutual TLS, as deployed: the harness's own clients present this. */
+  readonly clientTls: StackTls["clientOptions"];
   readonly smtp: SmtpSink;
   readonly unexpectedExits: readonly UnexpectedExit[];
   /** The pid running under `name` now. */
@@ -66,6 +69,7 @@ export interface ChaosStack {
 export async function startChaosStack(options: ChaosStackOptions): Promise<ChaosStack> {
   const logDir = join(options.dataDir, "logs");
   mkdirSync(logDir, { recursive: true });
+  const tls = await createStackTls(join(options.dataDir, "tls"));
   const smtp = await startSmtpSink();
   let nats = await startNatsServer(join(options.dataDir, "nats"));
   const processes = new Map<ChaosProcessName, ServiceProcess>();
@@ -100,7 +104,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
         service,
         name,
         readyMessage,
-        env: { ...common, ...serviceSecurityEnv(service, nats, keys), ...env },
+        env: { ...common, ...serviceSecurityEnv(service, nats, keys), ...serviceTlsEnv(service, tls), ...env },
         logFile: join(logDir, `${name}.log`),
       }),
     );
@@ -113,7 +117,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
         start(name, "invoice", "invoice service listening", { INVOICE_PORT: "0", RENDERER_TARGET: rendererTarget }),
       ),
     );
-    const invoiceUrls = workers.map((w) => `http://127.0.0.1:${w.port}`);
+    const invoiceUrls = workers.map((w) => `https://127.0.0.1:${w.port}`);
     const [order] = await Promise.all([
       start("order", "order", "order service listening", { ORDER_PORT: "0" }),
       start("notifier", "notifier", "notifier consuming", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrls[0]! }),
@@ -128,8 +132,9 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       logDir,
       natsUrl: nats.url,
       connectNats: (connectOptions) => nats.connect("harness", connectOptions),
-      orderUrl: `http://127.0.0.1:${order.port}`,
+      orderUrl: `https://127.0.0.1:${order.port}`,
       invoiceUrls,
+      clientTls: tls.clientOptions,
       smtp,
       unexpectedExits,
       pid: (name) => current(name).process.pid ?? -1,

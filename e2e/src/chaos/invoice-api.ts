@@ -15,8 +15,11 @@ export class InvoiceApi {
   readonly #clients: InvoiceClient[];
   #preferred = 0;
 
-  constructor(urls: readonly string[]) {
-    this.#clients = urls.map((baseUrl) => createClient(InvoiceService, createGrpcTransport({ baseUrl, defaultTimeoutMs: 15_000 })));
+  /** `tls`: the client certificate and CA for https URLs. */
+  constructor(urls: readonly string[], tls?: { ca: Buffer; cert: Buffer; key: Buffer }) {
+    this.#clients = urls.map((baseUrl) =>
+      createClient(InvoiceService, createGrpcTransport({ baseUrl, defaultTimeoutMs: 15_000, nodeOptions: tls })),
+    );
   }
 
   async call<T>(request: (client: InvoiceClient) => Promise<T>): Promise<T> {

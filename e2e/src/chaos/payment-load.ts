@@ -9,6 +9,8 @@ type OrderClient = Client<typeof OrderService>;
 
 export interface PaymentLoadOptions {
   orderUrl: string;
+  /** The client certificate and CA for an https orderUrl. */
+  tls?: { ca: Buffer; cert: Buffer; key: Buffer };
   payments: number;
   /** Calls in flight at most, like a client's connection pool. */
   concurrency: number;
@@ -66,7 +68,7 @@ export class PaymentLoad {
 
   constructor(options: PaymentLoadOptions) {
     this.#options = options;
-    this.#orders = createClient(OrderService, createGrpcTransport({ baseUrl: options.orderUrl, defaultTimeoutMs: 30_000 }));
+    this.#orders = createClient(OrderService, createGrpcTransport({ baseUrl: options.orderUrl, defaultTimeoutMs: 30_000, nodeOptions: options.tls }));
     const { random } = options;
     // Exactly the share (rounded), not a coin per payment: a short run still has its retries.
     const indices = Array.from({ length: options.payments }, (_, i) => i);

@@ -11,11 +11,29 @@ for (const overlay of overlayNames()) {
 }
 
 test("a probe that names the wrong port fails the check", () => {
-  const objects = renderedWith("prod", "Deployment", "renderer", (d) => {
+  const objects = renderedWith("dev", "Deployment", "renderer", (d) => {
     d.spec.template.spec.containers[0].readinessProbe.grpc.port = 50052;
   });
   assert.deepEqual(checkPortAgreement(objects), [
-    "Deployment invoicing/renderer container renderer readinessProbe asks grpc.health.v1 on port 50052, but the service listens on 50053",
+    "Deployment invoicing-dev/renderer container renderer readinessProbe asks grpc.health.v1 on port 50052, but the service listens on 50053",
+  ]);
+});
+
+test("with TLS on, a probe of the TLS port instead of HEALTH_PORT fails the check: the kubelet cannot do TLS", () => {
+  const objects = renderedWith("prod", "Deployment", "renderer", (d) => {
+    d.spec.template.spec.containers[0].readinessProbe.grpc.port = 50053;
+  });
+  assert.deepEqual(checkPortAgreement(objects), [
+    "Deployment invoicing/renderer container renderer readinessProbe asks grpc.health.v1 on port 50053, but with TLS on the service answers plaintext probes on HEALTH_PORT 8081",
+  ]);
+});
+
+test("TLS on without HEALTH_PORT fails the check: the plaintext health port would be random", () => {
+  const objects = renderedWith("prod", "ConfigMap", "order-config", (map) => {
+    delete map.data.HEALTH_PORT;
+  });
+  assert.deepEqual(checkPortAgreement(objects), [
+    "Deployment invoicing/order container order has TLS on but no HEALTH_PORT: its plaintext health port would be random, and the kubelet's probes cannot do TLS",
   ]);
 });
 

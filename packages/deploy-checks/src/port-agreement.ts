@@ -18,12 +18,14 @@ import { serviceDeployments, type ServiceDeployment } from "./service-deployment
 // pointed at (the containerPort named metrics and the prometheus.io annotations).
 
 const ANY_ADDRESS = new Set(["0.0.0.0", "::"]);
+
+type Listener = ReturnType<ServiceSpec["readConfig"]>;
 const PROBES = ["startupProbe", "readinessProbe", "livenessProbe"] as const;
 
 export function checkPortAgreement(objects: readonly K8sObject[], specs: readonly ServiceSpec[] = serviceSpecs): string[] {
   const { found, problems } = serviceDeployments(objects, specs);
   // Where each service's pods really listen, by Deployment: what a client reaching them must use.
-  const listeners = new Map<string, { host: string; port: number; metricsPort: number }>();
+  const listeners = new Map<string, Listener>();
   for (const service of found) {
     try {
       listeners.set(describe(service.deployment), service.spec.readConfig(service.values));
@@ -41,9 +43,27 @@ export function checkPortAgreement(objects: readonly K8sObject[], specs: readonl
   return problems;
 }
 
-function checkListener(service: ServiceDeployment, listener: { host: string; port: number }): string[] {
-  const { where, container } = service;
+/**
+ * Where the kubelet's probes get an answer: the service's port, or with TLS the plaintext
+ * HEALTH_PORT (the kubelet's gRPC probes cannot do TLS).
+ */
+function probePort(service: ServiceDeployment, listener: Listener): { port: number; problems: string[] } {
+  const { tls } = listener.tls;
+  const healthPort = listener.tls.healthPort;
+  if (tls === undefined || healthPort === undefined) return { port: listener.port, problems: [] };
   const problems: string[] = [];
+  if (healthPort === 0) {
+    problems.push(`${service.where} has TLS on but no HEALTH_PORT: its plaintext health port would be random, and the kubelet's probes cannot do TLS`);
+  } else if (healthPort === listener.port || healthPort === listener.metricsPort) {
+    problems.push(`${service.where} HEALTH_PORT is ${healthPort}, which another of its listeners uses`);
+  }
+  return { port: healthPort, problems };
+}
+
+function checkListener(service: ServiceDeployment, listener: Listener): string[] {
+  const { where, container } = service;
+  const probes = probePort(service, listener);
+  const problems: string[] = [...probes.problems];
   if (!ANY_ADDRESS.has(listener.host)) {
     problems.push(`${where} listens on ${listener.host}: probes and other pods reach only 0.0.0.0 or ::`);
   }
@@ -55,11 +75,14 @@ function checkListener(service: ServiceDeployment, listener: { host: string; por
   for (const kind of PROBES) {
     const probe = container[kind];
     if (!probe) continue; // container-policy.ts requires the probes
+    if (probes.port === 0) continue; // reported above: no port a probe could name
     if (!probe.grpc) {
       problems.push(`${where} ${kind} is not a gRPC probe: the service answers grpc.health.v1 on its port, nothing else`);
-    } else if (probe.grpc.port !== listener.port) {
+    } else if (probe.grpc.port !== probes.port) {
       problems.push(
-        `${where} ${kind} asks grpc.health.v1 on port ${probe.grpc.port}, but the service listens on ${listener.port}`,
+        probes.port === listener.port
+          ? `${where} ${kind} asks grpc.health.v1 on port ${probe.grpc.port}, but the service listens on ${listener.port}`
+          : `${where} ${kind} asks grpc.health.v1 on port ${probe.grpc.port}, but with TLS on the service answers plaintext probes on HEALTH_PORT ${probes.port}`,
       );
     }
   }

@@ -79,3 +79,15 @@ test("a kind or API version without a model fails the check rather than being sk
   assert.match(problems[0]!, /^Pod debug: v1\/Pod is not a kind these checks can validate/);
   assert.match(problems[1]!, /autoscaling\/v1\/HorizontalPodAutoscaler is not a kind these checks can validate/);
 });
+
+test("cert-manager's Certificates are validated against its CRD schema: a misspelt or mistyped field is reported", () => {
+  const objects = renderedWith("prod", "Certificate", "renderer-tls", (certificate) => {
+    certificate.spec.dnsName = certificate.spec.dnsNames;
+    delete certificate.spec.dnsNames;
+    certificate.spec.privateKey.size = "256";
+  });
+  assert.deepEqual(validateObjects(objects), [
+    "Certificate invoicing/renderer-tls: /spec/privateKey/size must be integer",
+    "Certificate invoicing/renderer-tls: /spec/dnsName is not a field of cert-manager.io/v1/Certificate (a typo? the API server rejects it under strict field validation)",
+  ]);
+});

@@ -1,3 +1,5 @@
+import { Certificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate";
+import { Issuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer";
 import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { Job } from "kubernetes-models/batch/v1";
@@ -8,7 +10,11 @@ import { describe, type K8sObject } from "./k8s-objects.js";
 
 // Offline validation against the Kubernetes API's OpenAPI schemas, as packaged by
 // kubernetes-models 4.5.1 (generated from Kubernetes 1.33): required fields, types, enums
-// and formats, at the exact apiVersion each manifest names.
+// and formats, at the exact apiVersion each manifest names. cert-manager's kinds are custom
+// resources, in no Kubernetes schema: they are validated against cert-manager's own CRD
+// schemas as packaged by @kubernetes-models/cert-manager 4.4.4 (generated from cert-manager
+// v1.11.2's CRDs; the prod overlay uses no field added after it), the same way, unknown
+// fields included.
 
 type ModelClass = new (data: never) => { validate(): void };
 
@@ -27,6 +33,8 @@ export const knownKinds = new Map<string, ModelClass>([
   ["autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler],
   ["policy/v1/PodDisruptionBudget", PodDisruptionBudget],
   ["networking.k8s.io/v1/NetworkPolicy", NetworkPolicy],
+  ["cert-manager.io/v1/Certificate", Certificate],
+  ["cert-manager.io/v1/Issuer", Issuer],
 ] as Array<[string, ModelClass]>);
 
 interface SchemaError {

@@ -1,5 +1,6 @@
 import type { Env } from "@invoicing/service-kit/env-config";
 import { createLogger } from "@invoicing/service-kit/logger";
+import type { ServerTlsConfig } from "@invoicing/service-kit/tls-config";
 import { readConfig as readInvoiceConfig } from "../../../services/invoice/src/config.js";
 import { readConfig as readNotifierConfig } from "../../../services/notifier/src/config.js";
 import { readConfig as readOrderConfig } from "../../../services/order/src/config.js";
@@ -21,10 +22,11 @@ export interface ServiceSpec {
   /**
    * The service's own readConfig. Its host and port are the listener that probes,
    * containerPorts and Services must agree with, metricsPort the one Prometheus scrapes;
-   * jetstreamReplicas is there for the services that create JetStream streams. It throws
+   * jetstreamReplicas is there for the services that create JetStream streams, tls says
+   * whether it requires mutual TLS and where the probes' plaintext health port is. It throws
    * what the service would stop with.
    */
-  readConfig(env: Env): { host: string; port: number; metricsPort: number; jetstreamReplicas?: number };
+  readConfig(env: Env): { host: string; port: number; metricsPort: number; jetstreamReplicas?: number; tls: ServerTlsConfig };
   /** Longest a SIGTERM may take to finish, given the configuration. */
   drainMs(env: Env): number;
   /** Variables every overlay must set, each with the reason its default does not do in a cluster. */

@@ -4,6 +4,7 @@ import { describe, type K8sObject } from "./k8s-objects.js";
 import { declaredEnv, knownValues, type DeclaredVariable } from "./manifest-env.js";
 import { withStandInFiles } from "./mounted-files.js";
 import type { ServiceSpec } from "./service-configs.js";
+import { withStandInTlsFiles } from "./stand-in-tls-files.js";
 
 /**
  * Values for variables that come from Secrets (unknown here) which a config reader checks as
@@ -27,7 +28,7 @@ export interface ServiceDeployment {
   variables: DeclaredVariable[];
   /** The values the manifests hold, as the service's environment. */
   declaredValues: Record<string, string>;
-  /** The same, with file variables pointing at local stand-ins (mounted-files.ts), for running its config reader. */
+  /** The same, with file variables pointing at local stand-ins (mounted-files.ts, stand-in-tls-files.ts), for running its config reader. */
   values: Record<string, string>;
   /** Problems resolving the environment (a ConfigMap that is not rendered, envFrom a Secret). */
   envProblems: string[];
@@ -64,7 +65,7 @@ export function serviceDeployments(
       where,
       variables,
       declaredValues: knownValues(variables),
-      values: withStandInFiles(withSecretStandIns(variables, knownValues(variables))),
+      values: withStandInTlsFiles(withStandInFiles(withSecretStandIns(variables, knownValues(variables)))),
       envProblems: envProblems.map((problem) => `${where}: ${problem}`),
     });
   }

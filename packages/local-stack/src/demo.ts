@@ -1,5 +1,6 @@
 // The main job on the embedded defaults: start the system, buy the sample order, wait for its
-// invoice and write the PDF. `pnpm demo` from the repository root.
+// invoice and write the PDF. `pnpm demo` from the repository root; `pnpm demo --tls` runs every
+// service with mutual TLS and certificates made for the run, as the prod overlay does.
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { InvoiceService, InvoiceStatus } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
@@ -13,9 +14,10 @@ import { repoRoot } from "./service-process.js";
 
 const dataDir = process.env["DATA_DIR"] ?? join(repoRoot, "data");
 const started = performance.now();
-const stack = await startLocalStack({ dataDir, ...(process.env["SMTP_URL"] ? { smtpUrl: process.env["SMTP_URL"] } : {}) });
+const tls = process.argv.includes("--tls");
+const stack = await startLocalStack({ dataDir, tls, ...(process.env["SMTP_URL"] ? { smtpUrl: process.env["SMTP_URL"] } : {}) });
 try {
-  const transport = (baseUrl: string) => createGrpcTransport({ baseUrl });
+  const transport = (baseUrl: string) => createGrpcTransport({ baseUrl, nodeOptions: stack.tls?.clientOptions });
   const orders = createClient(OrderService, transport(stack.orderUrl));
   const invoices = createClient(InvoiceService, transport(stack.invoiceUrl));
 
@@ -52,6 +54,7 @@ try {
   console.log(`pdf:            ${path}`);
   console.log(`pdf size:       ${pdf.length} bytes, sha256 ${sha256}`);
   console.log(`mail:           ${process.env["SMTP_URL"] ? `sent through ${process.env["SMTP_URL"]}` : relative(process.cwd(), join(dataDir, "outbox", `${invoice.number}.eml`))}`);
+  if (stack.tls) console.log(`mutual TLS:     every hop; certificates under ${relative(process.cwd(), join(dataDir, "tls"))}`);
   console.log(`timing:         payment to READY ${readyMs.toFixed(0)} ms; whole run ${((performance.now() - started) / 1000).toFixed(1)} s`);
 } finally {
   await stack.stop();

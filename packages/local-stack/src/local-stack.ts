@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { ensureEventKeys, eventKeyEnv, type StackEventKeys } from "./event-keys.js";
 import { startNatsServer, type NatsServerProcess } from "./nats-server-process.js";
 import { startService, type ServiceName, type ServiceProcess } from "./service-process.js";
+import { createStackTls, serviceTlsEnv, type StackTls } from "./stack-tls.js";
 
 export interface LocalStackOptions {
   /** Everything the stack writes: stores, PDFs, outbox mails, NATS data, logs. */
@@ -11,6 +12,11 @@ export interface LocalStackOptions {
   smtpUrl?: string;
   /** Extra environment for every service (tracing endpoints, tuning). */
   env?: Record<string, string>;
+  /**
+   * Mutual TLS between every service, as the prod overlay runs: a CA and certificates made
+   * under dataDir/tls, https URLs, and `tls.clientOptions` for the caller's own clients.
+   */
+  tls?: boolean;
 }
 
 export interface LocalStack {
@@ -24,6 +30,8 @@ export interface LocalStack {
   logDir: string;
   /** The order and invoice services' event signing keys (PEM files under dataDir/keys). */
   eventKeys: StackEventKeys;
+  /** The stack's CA and certificates when started with `tls`. */
+  tls: StackTls | undefined;
   /** nats-server again on its port with its store (stopped first with SIGTERM if it runs). */
   restartNats(): Promise<NatsServerProcess>;
   /** A service again with its environment on its port (stopped first if it runs). */
@@ -59,6 +67,8 @@ export function serviceSecurityEnv(service: ServiceName, nats: NatsServerProcess
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const logDir = join(options.dataDir, "logs");
   mkdirSync(logDir, { recursive: true });
+  const tls = options.tls ? await createStackTls(join(options.dataDir, "tls")) : undefined;
+  const scheme = tls ? "https" : "http";
   const nats = await startNatsServer(join(options.dataDir, "nats"));
   const eventKeys = ensureEventKeys(join(options.dataDir, "keys"));
   const started: ServiceProcess[] = [];
@@ -71,7 +81,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const process = await startService({
       service,
       readyMessage,
-      env: { ...common, ...serviceSecurityEnv(service, nats, eventKeys), ...env },
+      env: { ...common, ...serviceSecurityEnv(service, nats, eventKeys), ...(tls ? serviceTlsEnv(service, tls) : {}), ...env },
       logFile: join(logDir, `${service}.log`),
     });
     started.push(process);
@@ -83,7 +93,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       INVOICE_PORT: "0",
       RENDERER_TARGET: `127.0.0.1:${portOf(renderer)}`,
     });
-    const invoiceUrl = `http://127.0.0.1:${portOf(invoice)}`;
+    const invoiceUrl = `${scheme}://127.0.0.1:${portOf(invoice)}`;
     const [order, notifier] = await Promise.all([
       start("order", "order service listening", { ORDER_PORT: "0" }),
       start("notifier", "notifier consuming", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrl }),
@@ -91,11 +101,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const stack: LocalStack = {
       nats,
       services: { renderer, invoice, order, notifier },
-      orderUrl: `http://127.0.0.1:${portOf(order)}`,
+      orderUrl: `${scheme}://127.0.0.1:${portOf(order)}`,
       invoiceUrl,
       rendererPort: portOf(renderer),
       logDir,
       eventKeys,
+      tls,
       async restartNats() {
         stack.nats = await stack.nats.restart();
         return stack.nats;

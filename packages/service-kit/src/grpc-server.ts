@@ -3,7 +3,9 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { HealthState, healthRoutes } from "./health.js";
+import { createMutualTlsServer } from "./mutual-tls-server.js";
 import { serverTracing } from "./rpc-tracing.js";
+import type { ServerTls } from "./tls-config.js";
 
 export interface GrpcServer {
   readonly port: number;
@@ -28,6 +30,8 @@ export async function startGrpcServer(options: {
    * clients already connected. Unset: connections live as long as the client keeps them.
    */
   maxConnectionAgeMs?: number;
+  /** Mutual TLS (see mutual-tls-server.ts); unset: plaintext h2c. */
+  tls?: ServerTls;
 }): Promise<GrpcServer> {
   const health = options.health ?? new HealthState();
   const handler = connectNodeAdapter({
@@ -41,7 +45,7 @@ export async function startGrpcServer(options: {
     // bench`), in a pool whose only limit is CPU. Compressed requests are still accepted.
     compressMinBytes: Number.MAX_SAFE_INTEGER,
   });
-  const server = http2.createServer(handler);
+  const server = options.tls ? createMutualTlsServer(options.tls, {}, handler) : http2.createServer(handler);
   const sessions = new Set<http2.ServerHttp2Session>();
   const maxAge = options.maxConnectionAgeMs;
   server.on("session", (session) => {

@@ -1,6 +1,7 @@
 import { ConfigError, envInt, envPort, envString, type Env } from "@invoicing/service-kit/env-config";
 import { readSigningKeyFile, readVerifyKeyFiles, type EventSigner, type EventVerifier } from "@invoicing/service-kit/event-signature";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
+import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/tls-config";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 import type { Seller } from "./invoice-template.js";
 
@@ -30,6 +31,11 @@ export interface InvoiceConfig extends PlatformConfig {
   eventSigner: EventSigner;
   /** The order service's public key(s) (ORDER_EVENT_KEY_FILES): a payment or refund event it did not sign issues nothing. */
   orderEvents: EventVerifier;
+  /**
+   * Mutual TLS from TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, TLS_CLIENT_NAMES; plaintext when
+   * unset. The same certificate is the client identity presented to the renderer.
+   */
+  tls: ServerTlsConfig;
 }
 
 function readSeries(env: Env, name: string, fallback: string): string {
@@ -69,5 +75,6 @@ export function readConfig(env: Env = process.env): InvoiceConfig {
     tracing: readTracingConfig(env),
     eventSigner: readSigningKeyFile("EVENT_SIGNING_KEY_FILE", env["EVENT_SIGNING_KEY_FILE"]),
     orderEvents: readVerifyKeyFiles("ORDER_EVENT_KEY_FILES", "order", env["ORDER_EVENT_KEY_FILES"]),
+    tls: readServerTlsConfig(env),
   };
 }

@@ -1,5 +1,4 @@
 import type { DurableConsumerLoop } from "@invoicing/service-kit/durable-consumer";
-import { startGrpcServer, type GrpcServer } from "@invoicing/service-kit/grpc-server";
 import { ServingStatus } from "@invoicing/service-kit/health";
 import { startMetricsServer, type MetricsServer } from "@invoicing/service-kit/metrics-server";
 import {
@@ -10,6 +9,7 @@ import {
 } from "@invoicing/service-kit/jetstream-topology";
 import type { Logger } from "@invoicing/service-kit/logger";
 import { connectNats } from "@invoicing/service-kit/nats-connection";
+import { startServiceGrpcServer, type ServiceGrpcServer } from "@invoicing/service-kit/service-grpc-server";
 import { jetstream } from "@nats-io/jetstream";
 import type { InvoiceConfig } from "./config.js";
 import { JetStreamInvoicePublisher } from "./invoice-generated-publisher.js";
@@ -24,7 +24,7 @@ import { openInvoiceStores } from "./invoice-stores.js";
 import { GrpcPdfRenderer } from "./render-client.js";
 
 export interface InvoiceWorker {
-  server: GrpcServer;
+  server: ServiceGrpcServer;
   metrics: MetricsServer;
   stop(): Promise<void>;
 }
@@ -34,7 +34,7 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
   const stores = await openInvoiceStores(config);
   const nc = await connectNats(config.natsUrl, "invoice", logger, config.natsCredentials);
   await ensureStreams(nc, [PAYMENTS_STREAM, INVOICES_STREAM, DEAD_LETTER_STREAM], { replicas: config.jetstreamReplicas });
-  const renderer = new GrpcPdfRenderer(config.rendererTarget, config.renderDeadlineMs);
+  const renderer = new GrpcPdfRenderer(config.rendererTarget, config.renderDeadlineMs, config.tls.tls);
   const changes = new InvoiceChanges();
   const metricsServer = await startMetricsServer({ service: "invoice", host: config.host, port: config.metricsPort });
   const metrics = new InvoiceMetrics(metricsServer.registry);
@@ -48,10 +48,11 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
     logger,
     metrics,
   });
-  const server = await startGrpcServer({
+  const server = await startServiceGrpcServer({
     routes: invoiceRoutes({ store: stores.invoices, pdfs: stores.pdfs, changes, onDamagedPdf: (invoice) => metrics.damagedPdf(invoice) }),
     host: config.host,
     port: config.port,
+    tls: config.tls,
   });
   let consumers: DurableConsumerLoop[] = [
     await startInvoiceConsumer(nc, new InvoiceIssuer(finisher, config.series), config, logger),
@@ -63,7 +64,13 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
     ),
   ];
   logger.info(
-    { port: server.port, metrics_port: metricsServer.port, renderer: config.rendererTarget },
+    {
+      port: server.port,
+      metrics_port: metricsServer.port,
+      health_port: server.healthPort,
+      tls: config.tls.tls !== undefined,
+      renderer: config.rendererTarget,
+    },
     "invoice service listening",
   );
   return {

@@ -5,7 +5,9 @@ import {
   RenderPdfResponseSchema,
   type RenderPdfResponse,
 } from "@invoicing/contracts/invoicing/render/v1/render_pb";
+import type { TlsIdentity } from "@invoicing/service-kit/tls-config";
 import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { renderCredentials } from "./render-credentials.js";
 
 const RENDER_PDF = "/invoicing.render.v1.RenderService/RenderPdf";
 
@@ -70,9 +72,10 @@ export class GrpcPdfRenderer implements PdfRenderer {
   readonly #client: grpc.Client;
   readonly #deadlineMs: number;
 
-  constructor(target: string, deadlineMs: number) {
+  /** With `tls`, the invoice service's certificate is presented and the renderer's checked against its CA. */
+  constructor(target: string, deadlineMs: number, tls?: TlsIdentity) {
     this.#deadlineMs = deadlineMs;
-    this.#client = new grpc.Client(toGrpcTarget(target), grpc.credentials.createInsecure(), {
+    this.#client = new grpc.Client(toGrpcTarget(target), renderCredentials(tls), {
       "grpc.service_config": JSON.stringify(serviceConfig),
       "grpc.keepalive_time_ms": 20_000,
       "grpc.keepalive_timeout_ms": 5_000,

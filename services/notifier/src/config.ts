@@ -1,6 +1,8 @@
-import { envInt, envPort, envString, envUrl, type Env } from "@invoicing/service-kit/env-config";
+
 import { readVerifyKeyFiles, type EventVerifier } from "@invoicing/service-kit/event-signature";
+import { ConfigError, envInt, envPort, envString, envUrl, type Env } from "@invoicing/service-kit/env-config";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
+import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/tls-config";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 
 export interface NotifierConfig extends PlatformConfig {
@@ -26,16 +28,27 @@ export interface NotifierConfig extends PlatformConfig {
   tracing: TracingConfig;
   /** The invoice service's public key(s) (INVOICE_EVENT_KEY_FILES): an InvoiceGenerated it did not sign mails nothing. */
   invoiceEvents: EventVerifier;
+  /**
+   * Mutual TLS from TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, TLS_CLIENT_NAMES; plaintext when
+   * unset. With it the invoice service is called over https with this certificate.
+   */
+  tls: ServerTlsConfig;
 }
 
 export function readConfig(env: Env = process.env): NotifierConfig {
   const invoiceUrl = envUrl(env, "INVOICE_SERVICE_URL", ["http:", "https:"]);
+  const tls = readServerTlsConfig(env);
+  // A plaintext call to a TLS server (or the reverse) fails only at the first invoice; said here, at start.
+  const wanted = tls.tls ? "https:" : "http:";
+  if (invoiceUrl && invoiceUrl.protocol !== wanted) {
+    throw new ConfigError("INVOICE_SERVICE_URL", `must use ${wanted} ${tls.tls ? "with" : "without"} TLS_CERT_FILE, got "${invoiceUrl.protocol}"`);
+  }
   return {
     ...readPlatformConfig(env),
     host: envString(env, "NOTIFIER_HOST", "127.0.0.1"),
     port: envPort(env, "NOTIFIER_PORT", 50054),
     metricsPort: envPort(env, "METRICS_PORT", 0),
-    invoiceServiceUrl: invoiceUrl?.toString().replace(/\/$/, "") ?? "http://127.0.0.1:50052",
+    invoiceServiceUrl: invoiceUrl?.toString().replace(/\/$/, "") ?? `${wanted}//127.0.0.1:50052`,
     smtpUrl: envUrl(env, "SMTP_URL", ["smtp:", "smtps:"]),
     mailFrom: envString(env, "MAIL_FROM", "Invoices <invoices@example.com>"),
     maxInFlight: envInt(env, "NOTIFIER_MAX_IN_FLIGHT", 8, { min: 1, max: 1_000 }),
@@ -44,5 +57,6 @@ export function readConfig(env: Env = process.env): NotifierConfig {
     claimLeaseMs: envInt(env, "NOTIFIER_CLAIM_LEASE_MS", 180_000, { min: 1_000, max: 86_400_000 }),
     tracing: readTracingConfig(env),
     invoiceEvents: readVerifyKeyFiles("INVOICE_EVENT_KEY_FILES", "invoice", env["INVOICE_EVENT_KEY_FILES"]),
+    tls,
   };
 }

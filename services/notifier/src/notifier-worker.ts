@@ -1,5 +1,4 @@
 import { createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
 import { InvoiceGeneratedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import { InvoiceService } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { startConsumerLoop } from "@invoicing/service-kit/durable-consumer";
@@ -11,14 +10,14 @@ import {
   NOTIFIER_CONSUMER,
 } from "@invoicing/service-kit/jetstream-topology";
 import type { Logger } from "@invoicing/service-kit/logger";
-import { startGrpcServer } from "@invoicing/service-kit/grpc-server";
+import { startServiceGrpcServer } from "@invoicing/service-kit/service-grpc-server";
 import { startMetricsServer } from "@invoicing/service-kit/metrics-server";
 import { ServingStatus } from "@invoicing/service-kit/health";
 import { connectNats } from "@invoicing/service-kit/nats-connection";
-import { clientTracing } from "@invoicing/service-kit/rpc-tracing";
 import type { NotifierConfig } from "./config.js";
 import { openDeliveryLog } from "./delivery-logs.js";
 import { InvoiceNotifier } from "./invoice-notifier.js";
+import { invoiceServiceTransport } from "./invoice-transport.js";
 import { OutboxFolderMailer, SmtpMailer } from "./mailer.js";
 import { NotifierMetrics } from "./notifier-metrics.js";
 import { join } from "node:path";
@@ -33,10 +32,8 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
   const mailer = config.smtpUrl
     ? new SmtpMailer(config.smtpUrl, config.mailFrom)
     : new OutboxFolderMailer(join(config.dataDir, "outbox"), config.mailFrom);
-  const invoices = createClient(
-    InvoiceService,
-    createGrpcTransport({ baseUrl: config.invoiceServiceUrl, interceptors: [clientTracing] }),
-  );
+  const invoiceService = invoiceServiceTransport(config.invoiceServiceUrl, config.tls.tls);
+  const invoices = createClient(InvoiceService, invoiceService.transport);
   const notifier = new InvoiceNotifier({ invoices, mailer, log, logger, claimLeaseMs: config.claimLeaseMs });
   const metricsServer = await startMetricsServer({ service: "notifier", host: config.host, port: config.metricsPort });
   const metrics = new NotifierMetrics(metricsServer.registry, mailer.channel);
@@ -64,8 +61,17 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
       }
     },
   });
-  const health = await startGrpcServer({ routes: () => {}, host: config.host, port: config.port });
-  logger.info({ channel: mailer.channel, port: health.port, metrics_port: metricsServer.port }, "notifier consuming");
+  const health = await startServiceGrpcServer({ routes: () => {}, host: config.host, port: config.port, tls: config.tls });
+  logger.info(
+    {
+      channel: mailer.channel,
+      port: health.port,
+      metrics_port: metricsServer.port,
+      health_port: health.healthPort,
+      tls: config.tls.tls !== undefined,
+    },
+    "notifier consuming",
+  );
   return {
     async stop() {
       health.health.set(ServingStatus.NOT_SERVING);
@@ -74,6 +80,7 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
       await metricsServer.close();
       await nc.drain();
       mailer.close();
+      invoiceService.close();
       await log.close();
     },
   };

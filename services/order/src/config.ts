@@ -1,6 +1,7 @@
 import { envPort, envString, type Env } from "@invoicing/service-kit/env-config";
 import { readSigningKeyFile, type EventSigner } from "@invoicing/service-kit/event-signature";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
+import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/tls-config";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 
 export interface OrderConfig extends PlatformConfig {
@@ -11,6 +12,8 @@ export interface OrderConfig extends PlatformConfig {
   tracing: TracingConfig;
   /** Signs every payment and refund event (EVENT_SIGNING_KEY_FILE): the invoice service acts only on what it signed. */
   eventSigner: EventSigner;
+  /** Mutual TLS from TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, TLS_CLIENT_NAMES; plaintext when unset. */
+  tls: ServerTlsConfig;
 }
 
 export function readConfig(env: Env = process.env): OrderConfig {
@@ -21,5 +24,6 @@ export function readConfig(env: Env = process.env): OrderConfig {
     metricsPort: envPort(env, "METRICS_PORT", 0),
     tracing: readTracingConfig(env),
     eventSigner: readSigningKeyFile("EVENT_SIGNING_KEY_FILE", env["EVENT_SIGNING_KEY_FILE"]),
+    tls: readServerTlsConfig(env),
   };
 }

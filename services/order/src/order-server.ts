@@ -1,4 +1,4 @@
-import { startGrpcServer, type GrpcServer } from "@invoicing/service-kit/grpc-server";
+import { startServiceGrpcServer, type ServiceGrpcServer } from "@invoicing/service-kit/service-grpc-server";
 import { ServingStatus } from "@invoicing/service-kit/health";
 import { startMetricsServer } from "@invoicing/service-kit/metrics-server";
 import { Gauge } from "prom-client";
@@ -12,7 +12,7 @@ import { orderRoutes } from "./order-service.js";
 import { openOrderStore } from "./order-stores.js";
 
 export interface OrderServer {
-  server: GrpcServer;
+  server: ServiceGrpcServer;
   stop(): Promise<void>;
 }
 
@@ -32,12 +32,16 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
       this.set(await store.countPendingOutbox());
     },
   });
-  const server = await startGrpcServer({
+  const server = await startServiceGrpcServer({
     routes: orderRoutes({ store, onOutboxWrite: () => relay.notify() }),
     host: config.host,
     port: config.port,
+    tls: config.tls,
   });
-  logger.info({ port: server.port, metrics_port: metrics.port }, "order service listening");
+  logger.info(
+    { port: server.port, metrics_port: metrics.port, health_port: server.healthPort, tls: config.tls.tls !== undefined },
+    "order service listening",
+  );
   return {
     server,
     async stop() {

@@ -5,6 +5,7 @@ import {
   envString,
   type Env,
 } from "@invoicing/service-kit/env-config";
+import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/tls-config";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 import { availableParallelism } from "node:os";
 
@@ -27,6 +28,12 @@ export interface RendererConfig {
   /** Explicit browser binary; otherwise Debian's chromium-headless-shell, then chromium. */
   chromiumPath: string | undefined;
   tracing: TracingConfig;
+  /**
+   * Mutual TLS from TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, TLS_CLIENT_NAMES; plaintext when
+   * unset. Only the invoice service renders, so unless TLS_CLIENT_NAMES says otherwise no
+   * other identity is accepted.
+   */
+  tls: ServerTlsConfig;
 }
 
 export function readConfig(env: Env = process.env): RendererConfig {
@@ -43,5 +50,6 @@ export function readConfig(env: Env = process.env): RendererConfig {
     maxConnectionAgeMs: envInt(env, "RENDER_MAX_CONNECTION_AGE_MS", 60_000, { min: 0, max: 86_400_000 }),
     chromiumPath: envOptional(env, "CHROMIUM_PATH"),
     tracing: readTracingConfig(env),
+    tls: readServerTlsConfig(env, { defaultClientNames: ["invoice"] }),
   };
 }

@@ -1,7 +1,7 @@
-import { startGrpcServer, type GrpcServer } from "@invoicing/service-kit/grpc-server";
 import { ServingStatus } from "@invoicing/service-kit/health";
 import { startMetricsServer, type MetricsServer } from "@invoicing/service-kit/metrics-server";
 import type { Logger } from "@invoicing/service-kit/logger";
+import { startServiceGrpcServer, type ServiceGrpcServer } from "@invoicing/service-kit/service-grpc-server";
 import { findChromium, launchChromium } from "./browser-launcher.js";
 import type { RendererConfig } from "./config.js";
 import { PagePool } from "./page-pool.js";
@@ -9,7 +9,7 @@ import { renderRoutes } from "./render-service.js";
 import { RendererMetrics } from "./renderer-metrics.js";
 
 export interface RendererServer {
-  server: GrpcServer;
+  server: ServiceGrpcServer;
   pool: PagePool;
   metrics: MetricsServer;
   /**
@@ -23,7 +23,7 @@ export interface RendererServer {
 /** Builds the renderer (browser, page pool, gRPC server) on the configured port; 0 picks one. */
 export async function startRendererServer(config: RendererConfig, logger: Logger): Promise<RendererServer> {
   const executablePath = findChromium(config.chromiumPath);
-  let server: GrpcServer | undefined;
+  let server: ServiceGrpcServer | undefined;
   const metricsServer = await startMetricsServer({ service: "renderer", host: config.host, port: config.metricsPort });
   let pool: PagePool | undefined;
   const metrics = new RendererMetrics(metricsServer.registry, () => pool);
@@ -56,14 +56,22 @@ export async function startRendererServer(config: RendererConfig, logger: Logger
   });
   await pool.start();
   const ready = pool;
-  server = await startGrpcServer({
+  server = await startServiceGrpcServer({
     routes: renderRoutes(ready, metrics),
     host: config.host,
     port: config.port,
     maxConnectionAgeMs: config.maxConnectionAgeMs || undefined,
+    tls: config.tls,
   });
   logger.info(
-    { port: server.port, metrics_port: metricsServer.port, executablePath, pages: config.pages },
+    {
+      port: server.port,
+      metrics_port: metricsServer.port,
+      health_port: server.healthPort,
+      tls: config.tls.tls !== undefined,
+      executablePath,
+      pages: config.pages,
+    },
     "renderer listening",
   );
   return {
