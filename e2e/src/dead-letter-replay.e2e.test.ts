@@ -99,7 +99,7 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
     const invoiceUrl = `http://127.0.0.1:${invoicePort}`;
     const [orderPort] = await Promise.all([
       start("order", "order service listening", { ORDER_PORT: "0" }),
-      start("notifier", "notifier consuming", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrl }),
+      start("notifier", "notifier listening", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrl }),
     ]);
     nc = await nats.connect();
     orders = createClient(OrderService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${orderPort}` }));

@@ -120,7 +120,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     const invoiceUrls = workers.map((w) => `https://127.0.0.1:${w.port}`);
     const [order] = await Promise.all([
       start("order", "order", "order service listening", { ORDER_PORT: "0" }),
-      start("notifier", "notifier", "notifier consuming", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrls[0]! }),
+      start("notifier", "notifier", "notifier listening", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrls[0]! }),
     ]);
     const current = (name: ChaosProcessName) => {
       const service = processes.get(name);

@@ -96,7 +96,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const invoiceUrl = `${scheme}://127.0.0.1:${portOf(invoice)}`;
     const [order, notifier] = await Promise.all([
       start("order", "order service listening", { ORDER_PORT: "0" }),
-      start("notifier", "notifier consuming", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrl }),
+      start("notifier", "notifier listening", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrl }),
     ]);
     const stack: LocalStack = {
       nats,

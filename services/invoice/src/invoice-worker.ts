@@ -8,7 +8,7 @@ import {
   PAYMENTS_STREAM,
 } from "@invoicing/service-kit/jetstream-topology";
 import type { Logger } from "@invoicing/service-kit/logger";
-import { connectNats } from "@invoicing/service-kit/nats-connection";
+import { linkNats } from "@invoicing/service-kit/nats-link";
 import { startServiceGrpcServer, type ServiceGrpcServer } from "@invoicing/service-kit/service-grpc-server";
 import { jetstream } from "@nats-io/jetstream";
 import type { InvoiceConfig } from "./config.js";
@@ -32,37 +32,16 @@ export interface InvoiceWorker {
 /** Wires the invoice service: stores, NATS, the payment consumer and the gRPC server. */
 export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger): Promise<InvoiceWorker> {
   const stores = await openInvoiceStores(config);
-  const nc = await connectNats(config.natsUrl, "invoice", logger, config.natsCredentials);
-  await ensureStreams(nc, [PAYMENTS_STREAM, INVOICES_STREAM, DEAD_LETTER_STREAM], { replicas: config.jetstreamReplicas });
   const renderer = new GrpcPdfRenderer(config.rendererTarget, config.renderDeadlineMs, config.tls.tls);
   const changes = new InvoiceChanges();
   const metricsServer = await startMetricsServer({ service: "invoice", host: config.host, port: config.metricsPort });
   const metrics = new InvoiceMetrics(metricsServer.registry);
-  const finisher = new DocumentFinisher({
-    store: stores.invoices,
-    pdfs: stores.pdfs,
-    renderer,
-    publisher: new JetStreamInvoicePublisher(jetstream(nc), config.eventSigner),
-    changes,
-    seller: config.seller,
-    logger,
-    metrics,
-  });
   const server = await startServiceGrpcServer({
     routes: invoiceRoutes({ store: stores.invoices, pdfs: stores.pdfs, changes, onDamagedPdf: (invoice) => metrics.damagedPdf(invoice) }),
     host: config.host,
     port: config.port,
     tls: config.tls,
   });
-  let consumers: DurableConsumerLoop[] = [
-    await startInvoiceConsumer(nc, new InvoiceIssuer(finisher, config.series), config, logger),
-    await startCreditNoteConsumer(
-      nc,
-      new CreditNoteIssuer(finisher, stores.invoices, config.creditNoteSeries),
-      { ...config, maxDeliver: config.creditNoteMaxDeliver },
-      logger,
-    ),
-  ];
   logger.info(
     {
       port: server.port,
@@ -73,17 +52,51 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
     },
     "invoice service listening",
   );
+  // The API reads the store and serves while NATS is down; issuing starts once it is there.
+  const nats = linkNats({
+    servers: config.natsUrl,
+    name: "invoice",
+    logger,
+    credentials: config.natsCredentials,
+    async work(nc) {
+      await ensureStreams(nc, [PAYMENTS_STREAM, INVOICES_STREAM, DEAD_LETTER_STREAM], { replicas: config.jetstreamReplicas });
+      const finisher = new DocumentFinisher({
+        store: stores.invoices,
+        pdfs: stores.pdfs,
+        renderer,
+        publisher: new JetStreamInvoicePublisher(jetstream(nc), config.eventSigner),
+        changes,
+        seller: config.seller,
+        logger,
+        metrics,
+      });
+      const consumers: DurableConsumerLoop[] = [];
+      try {
+        consumers.push(await startInvoiceConsumer(nc, new InvoiceIssuer(finisher, config.series), config, logger));
+        consumers.push(
+          await startCreditNoteConsumer(
+            nc,
+            new CreditNoteIssuer(finisher, stores.invoices, config.creditNoteSeries),
+            { ...config, maxDeliver: config.creditNoteMaxDeliver },
+            logger,
+          ),
+        );
+      } catch (error) {
+        await Promise.all(consumers.map((consumer) => consumer.stop()));
+        throw error;
+      }
+      return { stop: async () => void (await Promise.all(consumers.map((consumer) => consumer.stop()))) };
+    },
+  });
   return {
     server,
     metrics: metricsServer,
     async stop() {
       server.health.set(ServingStatus.NOT_SERVING);
-      await Promise.all(consumers.map((consumer) => consumer.stop()));
-      consumers = [];
+      await nats.stop();
       await server.close();
       await metricsServer.close();
       renderer.close();
-      await nc.drain();
       await stores.close();
     },
   };

@@ -13,7 +13,8 @@ import type { Logger } from "@invoicing/service-kit/logger";
 import { startServiceGrpcServer } from "@invoicing/service-kit/service-grpc-server";
 import { startMetricsServer } from "@invoicing/service-kit/metrics-server";
 import { ServingStatus } from "@invoicing/service-kit/health";
-import { connectNats } from "@invoicing/service-kit/nats-connection";
+import { linkNats } from "@invoicing/service-kit/nats-link";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { NotifierConfig } from "./config.js";
 import { openDeliveryLog } from "./delivery-logs.js";
 import { InvoiceNotifier } from "./invoice-notifier.js";
@@ -37,9 +38,8 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
   const notifier = new InvoiceNotifier({ invoices, mailer, log, logger, claimLeaseMs: config.claimLeaseMs });
   const metricsServer = await startMetricsServer({ service: "notifier", host: config.host, port: config.metricsPort });
   const metrics = new NotifierMetrics(metricsServer.registry, mailer.channel);
-  const nc = await connectNats(config.natsUrl, "notifier", logger, config.natsCredentials);
-  await ensureStreams(nc, [INVOICES_STREAM, DEAD_LETTER_STREAM], { replicas: config.jetstreamReplicas });
-  const loop = await startConsumerLoop({
+  const health = await startServiceGrpcServer({ routes: () => {}, host: config.host, port: config.port, tls: config.tls });
+  const consume = (nc: NatsConnection) => startConsumerLoop({
     nc,
     stream: INVOICES_STREAM,
     durable: NOTIFIER_CONSUMER,
@@ -61,7 +61,16 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
       }
     },
   });
-  const health = await startServiceGrpcServer({ routes: () => {}, host: config.host, port: config.port, tls: config.tls });
+  const nats = linkNats({
+    servers: config.natsUrl,
+    name: "notifier",
+    logger,
+    credentials: config.natsCredentials,
+    async work(nc) {
+      await ensureStreams(nc, [INVOICES_STREAM, DEAD_LETTER_STREAM], { replicas: config.jetstreamReplicas });
+      return consume(nc);
+    },
+  });
   logger.info(
     {
       channel: mailer.channel,
@@ -70,15 +79,14 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
       health_port: health.healthPort,
       tls: config.tls.tls !== undefined,
     },
-    "notifier consuming",
+    "notifier listening",
   );
   return {
     async stop() {
       health.health.set(ServingStatus.NOT_SERVING);
-      await loop.stop();
+      await nats.stop();
       await health.close();
       await metricsServer.close();
-      await nc.drain();
       mailer.close();
       invoiceService.close();
       await log.close();

@@ -4,7 +4,7 @@ import { startMetricsServer } from "@invoicing/service-kit/metrics-server";
 import { Gauge } from "prom-client";
 import { ensureStreams, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
 import type { Logger } from "@invoicing/service-kit/logger";
-import { connectNats } from "@invoicing/service-kit/nats-connection";
+import { linkNats } from "@invoicing/service-kit/nats-link";
 import { jetstream } from "@nats-io/jetstream";
 import type { OrderConfig } from "./config.js";
 import { OutboxRelay } from "./outbox-relay.js";
@@ -19,10 +19,7 @@ export interface OrderServer {
 /** Wires the order service: its store, the outbox relay to JetStream and the gRPC server. */
 export async function startOrderServer(config: OrderConfig, logger: Logger): Promise<OrderServer> {
   const store = await openOrderStore(config);
-  const nc = await connectNats(config.natsUrl, "order", logger, config.natsCredentials);
-  await ensureStreams(nc, [PAYMENTS_STREAM], { replicas: config.jetstreamReplicas });
-  const relay = new OutboxRelay(store, jetstream(nc), config.eventSigner, logger, nc);
-  relay.start();
+  let relay: OutboxRelay | undefined;
   const metrics = await startMetricsServer({ service: "order", host: config.host, port: config.metricsPort });
   new Gauge({
     name: "order_outbox_pending",
@@ -33,7 +30,8 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
     },
   });
   const server = await startServiceGrpcServer({
-    routes: orderRoutes({ store, onOutboxWrite: () => relay.notify() }),
+    // Payments are taken whether or not NATS is there: their events wait in the outbox.
+    routes: orderRoutes({ store, onOutboxWrite: () => relay?.notify() }),
     host: config.host,
     port: config.port,
     tls: config.tls,
@@ -42,14 +40,25 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
     { port: server.port, metrics_port: metrics.port, health_port: server.healthPort, tls: config.tls.tls !== undefined },
     "order service listening",
   );
+  const nats = linkNats({
+    servers: config.natsUrl,
+    name: "order",
+    logger,
+    credentials: config.natsCredentials,
+    async work(nc) {
+      await ensureStreams(nc, [PAYMENTS_STREAM], { replicas: config.jetstreamReplicas });
+      relay = new OutboxRelay(store, jetstream(nc), config.eventSigner, logger, nc);
+      relay.start();
+      return relay;
+    },
+  });
   return {
     server,
     async stop() {
       server.health.set(ServingStatus.NOT_SERVING);
       await server.close();
       await metrics.close();
-      await relay.stop();
-      await nc.drain();
+      await nats.stop();
       await store.close();
     },
   };
