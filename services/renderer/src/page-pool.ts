@@ -1,29 +1,19 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { hostileContextOptions, refuseRequest } from "./hostile-input-policy.js";
+import { MemoryWatch, type MemoryBudget, type ProcessToStop } from "./memory-watch.js";
+import { immediateFate, settle, type PageFate } from "./page-reuse.js";
+import { countPages, printDocument, type PdfOptions } from "./print-step.js";
 import { processTreeMemory } from "./process-memory.js";
+import {
+  PoolClosedError,
+  QueueFullError,
+  RenderMemoryError,
+  RenderTimeoutError,
+  TooManyPagesError,
+} from "./render-errors.js";
 
-export class QueueFullError extends Error {
-  constructor(readonly depth: number) {
-    super(`render queue is full (${depth} waiting)`);
-  }
-}
-
-export class RenderTimeoutError extends Error {
-  constructor(readonly timeoutMs: number) {
-    super(`render did not finish within ${timeoutMs} ms`);
-  }
-}
-
-export class PoolClosedError extends Error {
-  constructor() {
-    super("renderer is shutting down");
-  }
-}
-
-export interface PdfOptions {
-  format: "A4" | "Letter";
-  landscape: boolean;
-  margin?: { top?: string; right?: string; bottom?: string; left?: string };
-}
+export type { PdfOptions } from "./print-step.js";
+export { countPages } from "./print-step.js";
 
 export interface RenderResult {
   pdf: Buffer;
@@ -39,6 +29,10 @@ export interface PoolEvents {
   /** A fresh browser took over from a healthy one that had done enough (see RecyclePolicy). */
   onRecycled?: (reason: string) => void;
   onError?: (error: unknown) => void;
+  /** A page left unclean by its document was reset to about:blank, or replaced. */
+  onPageNotReused?: (fate: Exclude<PageFate, "reuse">) => void;
+  /** The memory watch killed a render's Chromium process. */
+  onMemoryStop?: (stopped: ProcessToStop) => void;
 }
 
 /** When a healthy browser is swapped for a fresh one, before it grows or leaks. */
@@ -65,10 +59,22 @@ interface Generation {
   retiring: boolean;
 }
 
+/** Limits on one render, whatever its document (see print-step.ts and memory-watch.ts). */
+export interface RenderLimits {
+  maxPages: number;
+  memory: MemoryBudget;
+}
+
+/** How long a failed render waits for its page to report a crash (only failed renders wait). */
+const CRASH_NOTICE_MS = 1_000;
+
+const NO_LIMITS: RenderLimits = { maxPages: 100_000, memory: { perRenderBytes: 0, totalBytes: 0 } };
+
 /**
- * A fixed set of Chromium pages reused across requests, each rendering one document at a time.
- * Pages run with JavaScript off and every request except data: URLs aborted, so a document
- * can neither run script nor reach the network or the file system.
+ * A fixed set of Chromium pages reused across requests, each rendering one document at a time,
+ * under the hostile-input policy (hostile-input-policy.ts): no script, no request but data:,
+ * no navigation, and a page reused only once it is seen to be clean. One render's memory is
+ * bounded by the memory watch, its length by a page limit.
  *
  * The browser is recycled after a number of renders or past a memory bound: a fresh one is
  * launched beside it and takes new work, and the old one closes when its last render is done,
@@ -82,7 +88,13 @@ export class PagePool {
   readonly #timeoutMs: number;
   readonly #recycle: RecyclePolicy;
   readonly #events: PoolEvents;
+  readonly #limits: RenderLimits;
   readonly #generationOf = new WeakMap<Page, Generation>();
+  readonly #crashed = new WeakSet<Page>();
+  readonly #crash = new WeakMap<Page, Promise<void>>();
+  /** Start time of each render in flight, for the memory watch. */
+  readonly #running = new Map<Page, number>();
+  #watch: MemoryWatch | undefined;
   #current: Generation | undefined;
   #idle: Page[] = [];
   #waiting: Array<{ resolve: (page: Page) => void; reject: (error: Error) => void }> = [];
@@ -98,8 +110,10 @@ export class PagePool {
     queueLimit: number;
     timeoutMs: number;
     recycle?: RecyclePolicy;
+    limits?: RenderLimits;
     events?: PoolEvents;
   }) {
+    this.#limits = options.limits ?? NO_LIMITS;
     this.#launch = options.launch;
     this.#size = options.size;
     this.#queueLimit = options.queueLimit;
@@ -124,6 +138,17 @@ export class PagePool {
 
   async start(): Promise<void> {
     this.#install(await this.#newGeneration());
+    this.#watch = new MemoryWatch({
+      budget: this.#limits.memory,
+      browserPids: () =>
+        [this.#current, ...this.#retired].flatMap((generation) => (generation?.launched.pid === undefined ? [] : [generation.launched.pid])),
+      longestRenderMs: () => {
+        let oldest = Infinity;
+        for (const startedAt of this.#running.values()) oldest = Math.min(oldest, startedAt);
+        return oldest === Infinity ? 0 : performance.now() - oldest;
+      },
+      onStopped: (stopped) => this.#events.onMemoryStop?.(stopped),
+    });
   }
 
   async render(html: string, options: PdfOptions): Promise<RenderResult> {
@@ -135,11 +160,17 @@ export class PagePool {
     this.#inFlight++;
     generation.busy++;
     generation.renders++;
-    let healthy = true;
+    this.#running.set(page, startedAt);
+    // Only a page whose render ended with a PDF (or a refusal of its length) may be reused,
+    // and only once seen clean; a timed-out or failed one (a crashed renderer leaves the page
+    // open but useless) is replaced.
+    let printed = false;
+    let timedOut = false;
     try {
-      const pdf = await this.#withDeadline(this.#print(page, html, options), () => {
-        healthy = false;
+      const pdf = await this.#withDeadline(printDocument(page, html, options, this.#limits.maxPages), () => {
+        timedOut = true;
       });
+      printed = !timedOut;
       return {
         pdf,
         pageCount: countPages(pdf),
@@ -147,23 +178,36 @@ export class PagePool {
         queueMillis: Math.round(startedAt - queuedAt),
       };
     } catch (error) {
-      // A crashed renderer process leaves the page open but useless: never reuse a page
-      // whose render failed.
-      healthy = false;
+      if (error instanceof TooManyPagesError) printed = !timedOut;
+      else if (!timedOut && (await this.#crashedWithin(page, CRASH_NOTICE_MS))) {
+        const reason = this.#watch?.claimStop();
+        if (reason) throw new RenderMemoryError(reason);
+      }
       throw error;
     } finally {
+      this.#running.delete(page);
       this.#inFlight--;
       generation.busy--;
-      if (healthy) this.#release(page);
-      else void this.#replacePage(page);
+      if (!printed) void this.#replacePage(page);
+      else if (immediateFate(page, this.#crashed.has(page), html) === "reuse") this.#release(page);
+      else void this.#settle(page, html);
       if (generation.retiring && generation.busy === 0) void this.#closeGeneration(generation);
       this.#recycleIfDue(generation);
     }
   }
 
+  async #settle(page: Page, html: string): Promise<void> {
+    const fate = await settle(page, () => this.#crashed.has(page), html);
+    if (fate === "reuse") return this.#release(page);
+    this.#events.onPageNotReused?.(fate);
+    if (fate === "reset") this.#release(page);
+    else await this.#replacePage(page);
+  }
+
   /** Stops taking work, lets renders in flight finish, closes the browser. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#watch?.close();
     for (const waiter of this.#waiting.splice(0)) waiter.reject(new PoolClosedError());
     while (this.#inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
     await this.#restarting;
@@ -176,9 +220,9 @@ export class PagePool {
     const launched = await this.#launch();
     const { browser } = launched;
     try {
-      const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
-      await context.route("**/*", (route) => route.abort("blockedbyclient"));
-      const pages = await Promise.all(Array.from({ length: this.#size }, () => context.newPage()));
+      const context = await browser.newContext(hostileContextOptions);
+      await context.route("**/*", refuseRequest);
+      const pages = await Promise.all(Array.from({ length: this.#size }, () => this.#newPage(context)));
       const generation: Generation = { launched, context, renders: 0, busy: 0, retiring: false };
       for (const page of pages) this.#generationOf.set(page, generation);
       browser.on("disconnected", () => {
@@ -246,17 +290,6 @@ export class PagePool {
     });
   }
 
-  async #print(page: Page, html: string, options: PdfOptions): Promise<Buffer> {
-    await page.setContent(html, { waitUntil: "load" });
-    return page.pdf({
-      format: options.format,
-      landscape: options.landscape,
-      printBackground: true,
-      preferCSSPageSize: true,
-      ...(options.margin ? { margin: options.margin } : {}),
-    });
-  }
-
   #withDeadline<T>(work: Promise<T>, onTimeout: () => void): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -269,9 +302,36 @@ export class PagePool {
     return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
   }
 
+  async #newPage(context: BrowserContext): Promise<Page> {
+    const page = await context.newPage();
+    this.#crash.set(
+      page,
+      new Promise((resolve) =>
+        page.once("crash", () => {
+          this.#crashed.add(page);
+          resolve();
+        }),
+      ),
+    );
+    return page;
+  }
+
+  /** A killed renderer can fail the print ("Printing failed") before its page reports the crash. */
+  async #crashedWithin(page: Page, ms: number): Promise<boolean> {
+    if (this.#crashed.has(page)) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const crashed = await Promise.race([this.#crash.get(page)?.then(() => true) ?? false, waited]);
+    clearTimeout(timer);
+    return crashed;
+  }
+
   #acquire(): Promise<Page> {
-    const page = this.#idle.pop();
-    if (page) return Promise.resolve(page);
+    for (let page = this.#idle.pop(); page; page = this.#idle.pop()) {
+      // An idle page whose renderer died (the memory watch, a crash) would fail the render.
+      if (!page.isClosed() && !this.#crashed.has(page)) return Promise.resolve(page);
+      void this.#replacePage(page);
+    }
     if (this.#waiting.length >= this.#queueLimit) {
       return Promise.reject(new QueueFullError(this.#waiting.length));
     }
@@ -296,7 +356,7 @@ export class PagePool {
     // made a full set of pages.
     if (this.#closed || this.#restarting || !generation || generation !== this.#current) return;
     try {
-      const fresh = await generation.context.newPage();
+      const fresh = await this.#newPage(generation.context);
       this.#generationOf.set(fresh, generation);
       this.#release(fresh);
     } catch (error) {
@@ -327,9 +387,4 @@ export class PagePool {
       this.#restarting = undefined;
     });
   }
-}
-
-/** Page objects in a Chromium PDF (the page tree's leaves, not the /Pages nodes). */
-export function countPages(pdf: Buffer): number {
-  return pdf.toString("latin1").match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0;
 }

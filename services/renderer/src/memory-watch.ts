@@ -1,0 +1,166 @@
+import {
+  isChromiumRenderer,
+  processTreePids,
+  proportionalBytes,
+  residentBytes,
+} from "./process-memory.js";
+
+// One document can make Chromium's layout grow without bound: a 30,000-row table (1.9 MiB
+// of HTML) took its renderer process to 4.9 GB in ten seconds, far past the pod's 2 GiB, and
+// neither a size nor a page limit catches every such document. So while renders run, the
+// memory of each page's renderer process is watched, and a process over its bound is killed:
+// its page crashes, its render fails with RESOURCE_EXHAUSTED, and the other pages (each in
+// its own renderer process) and the browser are untouched.
+
+export interface MemoryBudget {
+  /** One renderer process (one render); 0 no bound. */
+  perRenderBytes: number;
+  /** The whole service: Node and every browser process; 0 no bound. */
+  totalBytes: number;
+}
+
+export interface RendererProcessMemory {
+  pid: number;
+  bytes: number;
+}
+
+export interface ProcessToStop {
+  pid: number;
+  reason: string;
+}
+
+const MiB = 2 ** 20;
+// Rounded up, so a process just over its bound never reads as "512 MiB, more than 512 MiB".
+const mib = (bytes: number) => `${Math.ceil(bytes / MiB)} MiB`;
+
+/**
+ * Which renderer processes to stop: every one above the per-render bound, then, while the
+ * whole (`otherBytes` is Node and the browser's other processes) is above the total bound,
+ * the largest of the rest, which is the render that grew.
+ */
+export function processesToStop(
+  renderers: readonly RendererProcessMemory[],
+  otherBytes: number,
+  budget: MemoryBudget,
+): ProcessToStop[] {
+  const stop: ProcessToStop[] = [];
+  const kept: RendererProcessMemory[] = [];
+  for (const renderer of renderers) {
+    if (budget.perRenderBytes > 0 && renderer.bytes > budget.perRenderBytes) {
+      stop.push({
+        pid: renderer.pid,
+        reason: `its Chromium process held ${mib(renderer.bytes)}, more than RENDER_PAGE_MEMORY_MB (${mib(budget.perRenderBytes)})`,
+      });
+    } else {
+      kept.push(renderer);
+    }
+  }
+  if (budget.totalBytes > 0) {
+    kept.sort((a, b) => b.bytes - a.bytes);
+    let total = otherBytes + kept.reduce((sum, renderer) => sum + renderer.bytes, 0);
+    while (total > budget.totalBytes && kept.length > 0) {
+      const largest = kept.shift()!;
+      stop.push({
+        pid: largest.pid,
+        reason: `the renderer held ${mib(total)} in all, more than RENDER_MEMORY_LIMIT_MB (${mib(budget.totalBytes)}), and this render's Chromium process was the largest (${mib(largest.bytes)})`,
+      });
+      total -= largest.bytes;
+    }
+  }
+  return stop;
+}
+
+/** How often memory is read while a render has run longer than `watchAfterMs`. */
+const SAMPLE_EVERY_MS = 100;
+/** Which processes belong to the browsers is looked up again this often (a full /proc scan). */
+const TREE_EVERY_MS = 500;
+/** A stop not claimed by a crashed render within this long is forgotten. */
+const CLAIM_WITHIN_MS = 10_000;
+
+export interface MemoryWatchOptions {
+  budget: MemoryBudget;
+  /** The main process of every live browser (the current one and any still retiring). */
+  browserPids: () => number[];
+  /** How long the oldest render in flight has run, ms; 0 when none runs. */
+  longestRenderMs: () => number;
+  /** Ordinary renders end well within this, so they cost the watch nothing. */
+  watchAfterMs?: number;
+  onStopped?: (stopped: ProcessToStop) => void;
+}
+
+/**
+ * Samples while a render has run long, kills renderer processes over budget, and keeps why,
+ * for the render whose page then crashes to claim.
+ */
+export class MemoryWatch {
+  readonly #options: MemoryWatchOptions;
+  readonly #timer: NodeJS.Timeout;
+  #tree: { at: number; renderers: number[]; others: number[] } = { at: 0, renderers: [], others: [] };
+  #stopped: Array<{ at: number; reason: string }> = [];
+
+  constructor(options: MemoryWatchOptions) {
+    this.#options = options;
+    this.#timer = setInterval(() => this.sample(), SAMPLE_EVERY_MS);
+    this.#timer.unref();
+  }
+
+  /** One look at memory; the timer calls it, tests may too. */
+  sample(): ProcessToStop[] {
+    const { budget } = this.#options;
+    if (budget.perRenderBytes === 0 && budget.totalBytes === 0) return [];
+    if (this.#options.longestRenderMs() < (this.#options.watchAfterMs ?? SAMPLE_EVERY_MS)) return [];
+    const tree = this.#processes();
+    // RSS is one small read and never below PSS: PSS (what the pod's memory really holds, a
+    // shared page counted once) is read only where RSS is over a bound.
+    const renderers = tree.renderers.map((pid) => ({ pid, bytes: residentBytes(pid) }));
+    for (const renderer of renderers) {
+      if (budget.perRenderBytes > 0 && renderer.bytes > budget.perRenderBytes) renderer.bytes = proportionalBytes(renderer.pid);
+    }
+    let otherBytes = process.memoryUsage.rss() + tree.others.reduce((sum, pid) => sum + residentBytes(pid), 0);
+    const rssTotal = otherBytes + renderers.reduce((sum, renderer) => sum + renderer.bytes, 0);
+    if (budget.totalBytes > 0 && rssTotal > budget.totalBytes) {
+      for (const renderer of renderers) renderer.bytes = proportionalBytes(renderer.pid);
+      otherBytes = process.memoryUsage.rss() + tree.others.reduce((sum, pid) => sum + proportionalBytes(pid), 0);
+    }
+    const stop = processesToStop(renderers, otherBytes, budget);
+    for (const process_ of stop) this.#kill(process_);
+    return stop;
+  }
+
+  /**
+   * Why the watch stopped a process, for a render whose page crashed; undefined when it
+   * stopped none lately (the crash had another cause).
+   */
+  claimStop(): string | undefined {
+    const now = performance.now();
+    this.#stopped = this.#stopped.filter((stop) => now - stop.at < CLAIM_WITHIN_MS);
+    return this.#stopped.shift()?.reason;
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+  }
+
+  #kill(stop: ProcessToStop): void {
+    try {
+      process.kill(stop.pid, "SIGKILL");
+    } catch {
+      return; // it ended by itself meanwhile
+    }
+    this.#stopped.push({ at: performance.now(), reason: stop.reason });
+    this.#tree.at = 0;
+    this.#options.onStopped?.(stop);
+  }
+
+  #processes(): { renderers: number[]; others: number[] } {
+    const now = performance.now();
+    if (now - this.#tree.at < TREE_EVERY_MS) return this.#tree;
+    const renderers: number[] = [];
+    const others: number[] = [];
+    for (const browserPid of this.#options.browserPids()) {
+      for (const pid of processTreePids(browserPid)) (isChromiumRenderer(pid) ? renderers : others).push(pid);
+    }
+    this.#tree = { at: now, renderers, others };
+    return this.#tree;
+  }
+}
