@@ -11,17 +11,29 @@ import {
 const policy = `<meta http-equiv="Content-Security-Policy" content="${documentContentSecurityPolicy}">`;
 
 describe("withContentSecurityPolicy", () => {
+  const frame = `<iframe src="data:text/html,x"></iframe>`;
+
   it("puts the policy after a leading doctype, so the document keeps its standards mode", () => {
-    assert.equal(withContentSecurityPolicy("<!DOCTYPE html><p>x</p>"), `<!DOCTYPE html>${policy}<p>x</p>`);
+    assert.equal(withContentSecurityPolicy(`<!DOCTYPE html>${frame}`), `<!DOCTYPE html>${policy}${frame}`);
     assert.equal(
-      withContentSecurityPolicy("\n  <!-- invoice --> <!doctype html>\n<html>"),
-      `\n  <!-- invoice --> <!doctype html>${policy}\n<html>`,
+      withContentSecurityPolicy(`\n  <!-- invoice --> <!doctype html>\n${frame}`),
+      `\n  <!-- invoice --> <!doctype html>${policy}\n${frame}`,
     );
   });
 
   it("puts the policy first in a document without a doctype, even one that hides one later", () => {
-    assert.equal(withContentSecurityPolicy("<p>x</p><!doctype html>"), `${policy}<p>x</p><!doctype html>`);
-    assert.equal(withContentSecurityPolicy("<p>x</p>"), `${policy}<p>x</p>`);
+    assert.equal(withContentSecurityPolicy(`${frame}<!doctype html>`), `${policy}${frame}<!doctype html>`);
+  });
+
+  for (const element of ["<IFRAME src=x>", "<frameset>", "<frame/>", "<object data=x>", "<embed src=x>", "<form action=x>", "<base href=x>", "<video src=x>", "<svg><foreignObject><iframe>"]) {
+    it(`applies the policy to a document with ${element}`, () => {
+      assert.ok(withContentSecurityPolicy(`<p>x</p>${element}`).startsWith(policy));
+    });
+  }
+
+  it("leaves a document with nothing the policy acts on as it is", () => {
+    const invoice = `<!doctype html><meta charset="utf-8"><style>td{color:red}</style><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><formula-x></formula-x><p>a form, an iframe</p>`;
+    assert.equal(withContentSecurityPolicy(invoice), invoice);
   });
 
   it("blocks frames, plugins, forms and base URLs, and allows only data: resources", () => {

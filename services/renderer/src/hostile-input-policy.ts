@@ -13,7 +13,7 @@ import type { BrowserContextOptions, Route } from "playwright-core";
 //   left the page on chrome-error://, where the next render failed and a data: iframe written
 //   there crashed the whole browser.)
 // - No frames, plugins, forms or base URL: a Content-Security-Policy is written at the top of
-//   the document, so Chromium blocks them before they load.
+//   a document that has any, so Chromium blocks them before they load.
 // - A page is reused only when nothing of the document can outlive its render (see
 //   pageIsReusable); otherwise it is reset to a fresh about:blank or replaced.
 
@@ -43,11 +43,20 @@ const policyElement = `<meta http-equiv="Content-Security-Policy" content="${doc
 // A doctype (after any comments) must stay first or the template falls into quirks mode.
 const LEADING_DOCTYPE = /^\uFEFF?\s*(?:<!--[\s\S]*?-->\s*)*<!doctype[^>]*>/i;
 
+// What the policy blocks that the request rule does not: nested documents, forms, a base URL,
+// data: media. Each needs its element's name written in the source (a tag name has no
+// character references, and there is no script to create one), so a document without any of
+// these names has nothing for the policy to act on.
+const POLICED_ELEMENT = /<(?:iframe|frame|frameset|object|embed|applet|portal|fencedframe|form|base|video|audio|source|track)(?![a-z0-9-])/i;
+
 /**
- * The document with the policy as its first element. A policy a document declares itself can
- * only narrow ours: Chromium enforces every policy it is given.
+ * The document with the policy as its first element, when it holds an element the policy
+ * acts on. Parsing a policy measured 1.5 to 2.4 ms of Chromium CPU per ordinary invoice (some
+ * 20%), for nothing there. A policy a document declares itself can only narrow ours:
+ * Chromium enforces every policy it is given.
  */
 export function withContentSecurityPolicy(html: string): string {
+  if (!POLICED_ELEMENT.test(html)) return html;
   const doctype = LEADING_DOCTYPE.exec(html)?.[0];
   return doctype === undefined ? policyElement + html : doctype + policyElement + html.slice(doctype.length);
 }
