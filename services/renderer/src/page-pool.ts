@@ -1,14 +1,15 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { hostileContextOptions, refuseRequest } from "./hostile-input-policy.js";
 import { MemoryWatch, type MemoryBudget, type ProcessToStop } from "./memory-watch.js";
+import { PageCrashes } from "./page-crashes.js";
 import { immediateFate, settle, type PageFate } from "./page-reuse.js";
 import { countPages, printDocument, type PdfOptions } from "./print-step.js";
 import { processTreeMemory } from "./process-memory.js";
+import { withDeadline } from "./render-deadline.js";
 import {
   PoolClosedError,
   QueueFullError,
   RenderMemoryError,
-  RenderTimeoutError,
   TooManyPagesError,
 } from "./render-errors.js";
 
@@ -90,8 +91,7 @@ export class PagePool {
   readonly #events: PoolEvents;
   readonly #limits: RenderLimits;
   readonly #generationOf = new WeakMap<Page, Generation>();
-  readonly #crashed = new WeakSet<Page>();
-  readonly #crash = new WeakMap<Page, Promise<void>>();
+  readonly #crashes = new PageCrashes();
   /** Start time of each render in flight, for the memory watch. */
   readonly #running = new Map<Page, number>();
   #watch: MemoryWatch | undefined;
@@ -167,7 +167,7 @@ export class PagePool {
     let printed = false;
     let timedOut = false;
     try {
-      const pdf = await this.#withDeadline(printDocument(page, html, options, this.#limits.maxPages), () => {
+      const pdf = await withDeadline(printDocument(page, html, options, this.#limits.maxPages), this.#timeoutMs, () => {
         timedOut = true;
       });
       printed = !timedOut;
@@ -179,7 +179,7 @@ export class PagePool {
       };
     } catch (error) {
       if (error instanceof TooManyPagesError) printed = !timedOut;
-      else if (!timedOut && (await this.#crashedWithin(page, CRASH_NOTICE_MS))) {
+      else if (!timedOut && (await this.#crashes.within(page, CRASH_NOTICE_MS))) {
         const reason = this.#watch?.claimStop();
         if (reason) throw new RenderMemoryError(reason);
       }
@@ -189,7 +189,7 @@ export class PagePool {
       this.#inFlight--;
       generation.busy--;
       if (!printed) void this.#replacePage(page);
-      else if (immediateFate(page, this.#crashed.has(page), html) === "reuse") this.#release(page);
+      else if (immediateFate(page, this.#crashes.has(page), html) === "reuse") this.#release(page);
       else void this.#settle(page, html);
       if (generation.retiring && generation.busy === 0) void this.#closeGeneration(generation);
       this.#recycleIfDue(generation);
@@ -197,7 +197,7 @@ export class PagePool {
   }
 
   async #settle(page: Page, html: string): Promise<void> {
-    const fate = await settle(page, () => this.#crashed.has(page), html);
+    const fate = await settle(page, () => this.#crashes.has(page), html);
     if (fate === "reuse") return this.#release(page);
     this.#events.onPageNotReused?.(fate);
     if (fate === "reset") this.#release(page);
@@ -290,46 +290,16 @@ export class PagePool {
     });
   }
 
-  #withDeadline<T>(work: Promise<T>, onTimeout: () => void): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        onTimeout();
-        reject(new RenderTimeoutError(this.#timeoutMs));
-      }, this.#timeoutMs);
-    });
-    work.catch(() => undefined);
-    return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-  }
-
   async #newPage(context: BrowserContext): Promise<Page> {
     const page = await context.newPage();
-    this.#crash.set(
-      page,
-      new Promise((resolve) =>
-        page.once("crash", () => {
-          this.#crashed.add(page);
-          resolve();
-        }),
-      ),
-    );
+    this.#crashes.track(page);
     return page;
-  }
-
-  /** A killed renderer can fail the print ("Printing failed") before its page reports the crash. */
-  async #crashedWithin(page: Page, ms: number): Promise<boolean> {
-    if (this.#crashed.has(page)) return true;
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-    const crashed = await Promise.race([this.#crash.get(page)?.then(() => true) ?? false, waited]);
-    clearTimeout(timer);
-    return crashed;
   }
 
   #acquire(): Promise<Page> {
     for (let page = this.#idle.pop(); page; page = this.#idle.pop()) {
       // An idle page whose renderer died (the memory watch, a crash) would fail the render.
-      if (!page.isClosed() && !this.#crashed.has(page)) return Promise.resolve(page);
+      if (!page.isClosed() && !this.#crashes.has(page)) return Promise.resolve(page);
       void this.#replacePage(page);
     }
     if (this.#waiting.length >= this.#queueLimit) {
