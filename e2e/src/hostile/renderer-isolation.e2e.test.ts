@@ -145,7 +145,7 @@ describe("hostile documents against a renderer process", { timeout: 300_000 }, (
     const started = performance.now();
     await assert.rejects(renderer.client.renderPdf({ html }), (error: unknown) => {
       const e = ConnectError.from(error);
-      console.log(`120,000 rows (${(bytes / MiB).toFixed(1)} MiB): ${Code[e.code]} in ${Math.round(performance.now() - started)} ms, "${e.rawMessage}"; peak ${mib(renderer.memory.peakBytes)}`);
+      console.log(`120,000 rows (${(bytes / 1e6).toFixed(2)} MB): ${Code[e.code]} in ${Math.round(performance.now() - started)} ms, "${e.rawMessage}"; peak ${mib(renderer.memory.peakBytes)}`);
       return e.code === Code.InvalidArgument && /^html: must be at most/.test(e.rawMessage);
     });
     // The tester's document: 3.9 MB, under the 5 MiB the renderer used to accept.

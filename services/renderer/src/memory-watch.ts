@@ -70,6 +70,16 @@ export function processesToStop(
   return stop;
 }
 
+/**
+ * Whether a page's renderer process still holds more than `boundBytes` after its render.
+ * Chromium keeps what a large document took (a 6,000-row table left its process at 300 MiB
+ * PSS through later renders), and that would count against the next render's bound and the
+ * total; such a page is replaced, which returns the memory. One small read for an ordinary page.
+ */
+export function keepsTooMuch(pid: number, boundBytes: number): boolean {
+  return boundBytes > 0 && residentBytes(pid) > boundBytes && proportionalBytes(pid) > boundBytes;
+}
+
 /** How often memory is read while a render has run longer than `watchAfterMs`. */
 const SAMPLE_EVERY_MS = 100;
 /** Which processes belong to the browsers is looked up again this often (a full /proc scan). */

@@ -143,4 +143,29 @@ describe("PagePool with real Chromium", { timeout: 120_000 }, () => {
     assert.match(pdfText(after.pdf), /Invoice 99/);
     await pool.close();
   });
+
+  it("replaces a page whose renderer process keeps the memory a large document took", async () => {
+    const notReused: string[] = [];
+    const pool = new PagePool({
+      launch: () => launchChromium(executablePath),
+      size: 1,
+      queueLimit: 10,
+      timeoutMs: 30_000,
+      // A page keeping more than a quarter of this (128 MiB) after its render is replaced.
+      limits: { maxPages: 250, memory: { perRenderBytes: 512 * 2 ** 20, totalBytes: 0 } },
+      events: { onPageNotReused: (fate) => notReused.push(fate) },
+    });
+    pools.push(pool);
+    await pool.start();
+    await pool.render(html(0), A4);
+    assert.deepEqual(notReused, [], "an ordinary render keeps its page");
+    // About 300 MiB of PSS in its renderer process, kept through later renders.
+    const table = `<table>${Array.from({ length: 6_000 }, (_, i) => `<tr><td>${i}</td><td>a row of the table</td></tr>`).join("")}</table>`;
+    const large = await pool.render(table, A4);
+    assert.ok(large.pageCount > 100, `${large.pageCount} pages`);
+    assert.deepEqual(notReused, ["replace"]);
+    const after = await pool.render(html(1), A4);
+    assert.match(pdfText(after.pdf), /Invoice 1\b/);
+    await pool.close();
+  });
 });

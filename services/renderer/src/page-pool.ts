@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { hostileContextOptions, refuseRequest } from "./hostile-input-policy.js";
-import { MemoryWatch, type MemoryBudget, type ProcessToStop } from "./memory-watch.js";
+import { keepsTooMuch, MemoryWatch, type MemoryBudget, type ProcessToStop } from "./memory-watch.js";
 import { PageCrashes } from "./page-crashes.js";
+import { PageProcesses } from "./page-processes.js";
 import { immediateFate, settle, type PageFate } from "./page-reuse.js";
 import { countPages, printDocument, type PdfOptions } from "./print-step.js";
 import { processTreeMemory } from "./process-memory.js";
@@ -92,6 +93,7 @@ export class PagePool {
   readonly #limits: RenderLimits;
   readonly #generationOf = new WeakMap<Page, Generation>();
   readonly #crashes = new PageCrashes();
+  readonly #processes = new PageProcesses();
   /** Start time of each render in flight, for the memory watch. */
   readonly #running = new Map<Page, number>();
   #watch: MemoryWatch | undefined;
@@ -189,11 +191,20 @@ export class PagePool {
       this.#inFlight--;
       generation.busy--;
       if (!printed) void this.#replacePage(page);
-      else if (immediateFate(page, this.#crashes.has(page), html) === "reuse") this.#release(page);
+      else if (this.#keepsTooMuch(page)) {
+        this.#events.onPageNotReused?.("replace");
+        void this.#replacePage(page);
+      } else if (immediateFate(page, this.#crashes.has(page), html) === "reuse") this.#release(page);
       else void this.#settle(page, html);
       if (generation.retiring && generation.busy === 0) void this.#closeGeneration(generation);
       this.#recycleIfDue(generation);
     }
+  }
+
+  /** A quarter of one render's bound, so what pages keep cannot crowd out the next render. */
+  #keepsTooMuch(page: Page): boolean {
+    const pid = this.#processes.pidOf(page);
+    return pid !== undefined && keepsTooMuch(pid, this.#limits.memory.perRenderBytes / 4);
   }
 
   async #settle(page: Page, html: string): Promise<void> {
@@ -222,7 +233,7 @@ export class PagePool {
     try {
       const context = await browser.newContext(hostileContextOptions);
       await context.route("**/*", refuseRequest);
-      const pages = await Promise.all(Array.from({ length: this.#size }, () => this.#newPage(context)));
+      const pages = await Promise.all(Array.from({ length: this.#size }, () => this.#newPage(context, launched.pid)));
       const generation: Generation = { launched, context, renders: 0, busy: 0, retiring: false };
       for (const page of pages) this.#generationOf.set(page, generation);
       browser.on("disconnected", () => {
@@ -290,8 +301,8 @@ export class PagePool {
     });
   }
 
-  async #newPage(context: BrowserContext): Promise<Page> {
-    const page = await context.newPage();
+  async #newPage(context: BrowserContext, browserPid: number | undefined): Promise<Page> {
+    const page = await this.#processes.open(context, browserPid);
     this.#crashes.track(page);
     return page;
   }
@@ -326,7 +337,7 @@ export class PagePool {
     // made a full set of pages.
     if (this.#closed || this.#restarting || !generation || generation !== this.#current) return;
     try {
-      const fresh = await this.#newPage(generation.context);
+      const fresh = await this.#newPage(generation.context, generation.launched.pid);
       this.#generationOf.set(fresh, generation);
       this.#release(fresh);
     } catch (error) {
