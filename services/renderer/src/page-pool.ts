@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { hostileContextOptions, refuseRequest } from "./hostile-input-policy.js";
-import { keepsTooMuch, MemoryWatch, type MemoryBudget, type ProcessToStop } from "./memory-watch.js";
+import { keepsTooMuch, LONG_RENDER_MS, MemoryWatch, type MemoryBudget, type ProcessToStop } from "./memory-watch.js";
 import { PageCrashes } from "./page-crashes.js";
 import { PageProcesses } from "./page-processes.js";
 import { immediateFate, settle, type PageFate } from "./page-reuse.js";
@@ -191,7 +191,7 @@ export class PagePool {
       this.#inFlight--;
       generation.busy--;
       if (!printed) void this.#replacePage(page);
-      else if (this.#keepsTooMuch(page)) {
+      else if (performance.now() - startedAt >= LONG_RENDER_MS && this.#keepsTooMuch(page)) {
         this.#events.onPageNotReused?.("replace");
         void this.#replacePage(page);
       } else if (immediateFate(page, this.#crashes.has(page), html) === "reuse") this.#release(page);
