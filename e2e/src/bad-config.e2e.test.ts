@@ -9,6 +9,7 @@ const cases = [
   ["order", { ORDER_PORT: "not-a-port" }, "ORDER_PORT"],
   ["invoice", { INVOICE_MAX_IN_FLIGHT: "0" }, "INVOICE_MAX_IN_FLIGHT"],
   ["renderer", { RENDER_PAGES: "many" }, "RENDER_PAGES"],
+  ["renderer", { RENDER_PAGE_MEMORY_MB: "4096" }, "RENDER_PAGE_MEMORY_MB"],
   ["notifier", { SMTP_URL: "http://mail.example" }, "SMTP_URL"],
   ["order", { OTEL_TRACES_EXPORTER: "jaeger" }, "OTEL_EXPORTER_JAEGER_ENDPOINT"],
 ] as const;
