@@ -218,3 +218,27 @@ describe("the 120,000-row document on a renderer that accepts its size", { timeo
     assert.match(readFileSync(join(dir, "renderer-large-documents.log"), "utf8"), /render stopped for its memory/);
   });
 });
+
+describe("four large tables at once on RENDER_PAGES=4 (the prod overlay's pages per pod)", { timeout: 300_000 }, () => {
+  let renderer: Renderer | undefined;
+  after(() => stopRenderer(renderer));
+
+  it("stops all four with RESOURCE_EXHAUSTED and keeps the renderer under the pod limit", async () => {
+    renderer = await startRenderer("renderer-four-pages", { RENDER_PAGES: "4" });
+    const renderers = processTreePids(renderer.service.process.pid!).filter(isChromiumRenderer);
+    console.log(`RENDER_PAGES=4: ${renderers.length} Chromium renderer processes`);
+    assert.equal(renderers.length, 4);
+    // Each alone would pass RENDER_PAGE_MEMORY_MB; together they also meet RENDER_MEMORY_LIMIT_MB.
+    const html = tableDocument(30_000, "Item number with a longer description");
+    renderer.memory.reset();
+    const started = performance.now();
+    const results = await Promise.allSettled(Array.from({ length: 4 }, () => renderer!.client.renderPdf({ html })));
+    const messages = results.map((r) => (r.status === "rejected" ? `${codeOf(r.reason)}: ${ConnectError.from(r.reason).rawMessage}` : "OK"));
+    console.log(`four 30,000-row tables at once: after ${Math.round(performance.now() - started)} ms, peak renderer memory (Node + browser) ${mib(renderer.memory.peakBytes)}; ${messages.join(" | ")}`);
+    assert.ok(messages.every((m) => m.startsWith("ResourceExhausted: html: the render was stopped")), messages.join("\n"));
+    assert.equal(renderer.memory.killed, false);
+    assert.ok(renderer.memory.peakBytes < POD_LIMIT_BYTES, `peak ${mib(renderer.memory.peakBytes)}`);
+    assert.deepEqual(await ordinaryRenders(renderer, "after four", 8), []);
+    assert.equal(await browserCrashes(renderer), 0);
+  });
+});

@@ -1,9 +1,4 @@
-import {
-  isChromiumRenderer,
-  processTreePids,
-  proportionalBytes,
-  residentBytes,
-} from "./process-memory.js";
+import { isChromiumRenderer, processTreePids, proportionalBytes, residentBytes } from "./process-memory.js";
 
 // One document can make Chromium's layout grow without bound: a 30,000-row table (1.9 MiB
 // of HTML) took its renderer process to 4.9 GB in ten seconds, far past the pod's 2 GiB, and
@@ -89,7 +84,7 @@ export function keepsTooMuch(pid: number, boundBytes: number): boolean {
 export const LONG_RENDER_MS = 100;
 
 /** How often memory is read while a render has run longer than `watchAfterMs`. */
-const SAMPLE_EVERY_MS = 100;
+const SAMPLE_EVERY_MS = 50;
 /** Which processes belong to the browsers is looked up again this often (a full /proc scan). */
 const TREE_EVERY_MS = 500;
 /** A stop not claimed by a crashed render within this long is forgotten. */
@@ -114,7 +109,7 @@ export class MemoryWatch {
   readonly #options: MemoryWatchOptions;
   readonly #timer: NodeJS.Timeout;
   #tree: { at: number; renderers: number[]; others: number[] } = { at: 0, renderers: [], others: [] };
-  #stopped: Array<{ at: number; reason: string }> = [];
+  #stopped: Array<{ at: number; pid: number; reason: string }> = [];
 
   constructor(options: MemoryWatchOptions) {
     this.#options = options;
@@ -128,31 +123,27 @@ export class MemoryWatch {
     if (budget.perRenderBytes === 0 && budget.totalBytes === 0) return [];
     if (this.#options.longestRenderMs() < (this.#options.watchAfterMs ?? LONG_RENDER_MS)) return [];
     const tree = this.#processes();
-    // RSS is one small read and never below PSS: PSS (what the pod's memory really holds, a
-    // shared page counted once) is read only where RSS is over a bound.
+    // RSS, one small read a process, never below PSS (what the pod's memory really holds, a
+    // shared page counted once): the bounds trip a little early, never late. PSS, read from
+    // smaps_rollup, took 50 to 250 ms a sample with four large renderers on two busy cores,
+    // while they grew by a GB a second: four tables at once took the renderer to 2.15 GB.
     const renderers = tree.renderers.map((pid) => ({ pid, bytes: residentBytes(pid) }));
-    for (const renderer of renderers) {
-      if (budget.perRenderBytes > 0 && renderer.bytes > budget.perRenderBytes) renderer.bytes = proportionalBytes(renderer.pid);
-    }
-    let otherBytes = process.memoryUsage.rss() + tree.others.reduce((sum, pid) => sum + residentBytes(pid), 0);
-    const rssTotal = otherBytes + renderers.reduce((sum, renderer) => sum + renderer.bytes, 0);
-    if (budget.totalBytes > 0 && rssTotal > budget.totalBytes) {
-      for (const renderer of renderers) renderer.bytes = proportionalBytes(renderer.pid);
-      otherBytes = process.memoryUsage.rss() + tree.others.reduce((sum, pid) => sum + proportionalBytes(pid), 0);
-    }
+    const otherBytes = process.memoryUsage.rss() + tree.others.reduce((sum, pid) => sum + residentBytes(pid), 0);
     const stop = processesToStop(renderers, otherBytes, budget);
     for (const process_ of stop) this.#kill(process_);
     return stop;
   }
 
   /**
-   * Why the watch stopped a process, for a render whose page crashed; undefined when it
-   * stopped none lately (the crash had another cause).
+   * Why the watch stopped process `pid`, for the render that ran in it; undefined when it did
+   * not (the render failed for another cause). Without a pid (a page whose process is not
+   * known), the oldest stop not yet claimed, for a render whose page crashed.
    */
-  claimStop(): string | undefined {
+  claimStop(pid?: number): string | undefined {
     const now = performance.now();
     this.#stopped = this.#stopped.filter((stop) => now - stop.at < CLAIM_WITHIN_MS);
-    return this.#stopped.shift()?.reason;
+    const index = pid === undefined ? 0 : this.#stopped.findIndex((stop) => stop.pid === pid);
+    return index < 0 ? undefined : this.#stopped.splice(index, 1)[0]?.reason;
   }
 
   close(): void {
@@ -165,7 +156,7 @@ export class MemoryWatch {
     } catch {
       return; // it ended by itself meanwhile
     }
-    this.#stopped.push({ at: performance.now(), reason: stop.reason });
+    this.#stopped.push({ at: performance.now(), pid: stop.pid, reason: stop.reason });
     this.#tree.at = 0;
     this.#options.onStopped?.(stop);
   }

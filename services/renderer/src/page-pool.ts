@@ -181,8 +181,8 @@ export class PagePool {
       };
     } catch (error) {
       if (error instanceof TooManyPagesError) printed = !timedOut;
-      else if (!timedOut && (await this.#crashes.within(page, CRASH_NOTICE_MS))) {
-        const reason = this.#watch?.claimStop();
+      else if (!timedOut) {
+        const reason = await this.#stoppedForMemory(page);
         if (reason) throw new RenderMemoryError(reason);
       }
       throw error;
@@ -199,6 +199,17 @@ export class PagePool {
       if (generation.retiring && generation.busy === 0) void this.#closeGeneration(generation);
       this.#recycleIfDue(generation);
     }
+  }
+
+  /**
+   * Why the memory watch killed this page's renderer process, if it did: by the process it
+   * stopped (the stop comes before the failure it causes), or, for a page whose process is
+   * not known, by the crash the page reports.
+   */
+  async #stoppedForMemory(page: Page): Promise<string | undefined> {
+    const pid = this.#processes.pidOf(page);
+    if (pid !== undefined) return this.#watch?.claimStop(pid);
+    return (await this.#crashes.within(page, CRASH_NOTICE_MS)) ? this.#watch?.claimStop() : undefined;
   }
 
   /** A quarter of one render's bound, so what pages keep cannot crowd out the next render. */
