@@ -2,8 +2,8 @@ import { isChromiumRenderer, processTreePids, proportionalBytes, residentBytes }
 
 // One document can make Chromium's layout grow without bound: a 30,000-row table (1.9 MiB
 // of HTML) took its renderer process to 4.9 GB in ten seconds, far past the pod's 2 GiB, and
-// neither a size nor a page limit catches every such document. So while renders run, the
-// memory of each page's renderer process is watched, and a process over its bound is killed:
+// neither a size nor a page limit catches every such document. So while a render runs long,
+// the memory of each page's renderer process is read every 50 ms, and one over its bound is killed:
 // its page crashes, its render fails with RESOURCE_EXHAUSTED, and the other pages (each in
 // its own renderer process) and the browser are untouched.
 
@@ -87,7 +87,7 @@ export const LONG_RENDER_MS = 100;
 const SAMPLE_EVERY_MS = 50;
 /** Which processes belong to the browsers is looked up again this often (a full /proc scan). */
 const TREE_EVERY_MS = 500;
-/** A stop not claimed by a crashed render within this long is forgotten. */
+/** A stop its render has not claimed within this long (the render had already ended) is forgotten. */
 const CLAIM_WITHIN_MS = 10_000;
 
 export interface MemoryWatchOptions {
@@ -103,7 +103,7 @@ export interface MemoryWatchOptions {
 
 /**
  * Samples while a render has run long, kills renderer processes over budget, and keeps why,
- * for the render whose page then crashes to claim.
+ * for the render that ran in the killed process to claim.
  */
 export class MemoryWatch {
   readonly #options: MemoryWatchOptions;
