@@ -23,7 +23,20 @@ export function immediateFate(page: Page, crashed: boolean, html: string): PageF
   return mayDeclareRefresh(html) ? undefined : "reuse";
 }
 
+/** Longest a page may take to be judged and reset; past it, it is replaced. */
+const SETTLE_WITHIN_MS = 5_000;
+
 export async function settle(page: Page, crashed: () => boolean, html: string): Promise<PageFate> {
+  let timer: NodeJS.Timeout | undefined;
+  // A renderer still busy with the document would leave the question unanswered, and the
+  // page out of the pool for good.
+  const late = new Promise<PageFate>((resolve) => (timer = setTimeout(() => resolve("replace"), SETTLE_WITHIN_MS)));
+  const fate = await Promise.race([judge(page, crashed, html), late]);
+  clearTimeout(timer);
+  return fate;
+}
+
+async function judge(page: Page, crashed: () => boolean, html: string): Promise<PageFate> {
   try {
     const state = observe(page, crashed());
     if (state.closed || state.crashed) return "replace";
@@ -33,7 +46,7 @@ export async function settle(page: Page, crashed: () => boolean, html: string): 
     if (pageIsReusable(state)) return "reuse";
     // A new document in the same page drops the old one with its scheduled refresh and its
     // frames; a browser-initiated navigation also overrides one the document had started.
-    await page.goto(BLANK_PAGE, { timeout: 5_000 });
+    await page.goto(BLANK_PAGE, { timeout: SETTLE_WITHIN_MS });
     return pageIsReset(observe(page, crashed())) ? "reset" : "replace";
   } catch {
     return "replace";
