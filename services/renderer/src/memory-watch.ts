@@ -99,6 +99,19 @@ export interface MemoryWatchOptions {
   /** Ordinary renders end well within this, so they cost the watch nothing. */
   watchAfterMs?: number;
   onStopped?: (stopped: ProcessToStop) => void;
+  /** Closes the page that runs in process `pid`; false when no page is known to. */
+  closeProcess?: (pid: number) => boolean;
+}
+
+/** How long a closed page's process may take to end before it is killed. */
+const KILL_AFTER_CLOSE_MS = 250;
+
+function killNow(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // it has ended
+  }
 }
 
 /**
@@ -110,6 +123,8 @@ export class MemoryWatch {
   readonly #timer: NodeJS.Timeout;
   #tree: { at: number; renderers: number[]; others: number[] } = { at: 0, renderers: [], others: [] };
   #stopped: Array<{ at: number; pid: number; reason: string }> = [];
+  /** Processes whose page is being closed, killed if still there after KILL_AFTER_CLOSE_MS. */
+  readonly #stopping = new Set<number>();
 
   constructor(options: MemoryWatchOptions) {
     this.#options = options;
@@ -151,14 +166,22 @@ export class MemoryWatch {
   }
 
   #kill(stop: ProcessToStop): void {
-    try {
-      process.kill(stop.pid, "SIGKILL");
-    } catch {
-      return; // it ended by itself meanwhile
-    }
+    if (this.#stopping.has(stop.pid)) return;
     this.#stopped.push({ at: performance.now(), pid: stop.pid, reason: stop.reason });
     this.#tree.at = 0;
     this.#options.onStopped?.(stop);
+    // The browser's own way first: closing the page ends its process with nothing left
+    // attached to it. Once, four renderers SIGKILLed at once took the browser down with them
+    // (some were printing). The kill stays, in case the close does not end the process.
+    if (this.#options.closeProcess?.(stop.pid)) {
+      this.#stopping.add(stop.pid);
+      setTimeout(() => {
+        this.#stopping.delete(stop.pid);
+        killNow(stop.pid);
+      }, KILL_AFTER_CLOSE_MS).unref();
+    } else {
+      killNow(stop.pid);
+    }
   }
 
   #processes(): { renderers: number[]; others: number[] } {

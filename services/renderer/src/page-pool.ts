@@ -150,6 +150,12 @@ export class PagePool {
         return oldest === Infinity ? 0 : performance.now() - oldest;
       },
       onStopped: (stopped) => this.#events.onMemoryStop?.(stopped),
+      closeProcess: (pid) => {
+        const page = this.#processes.pageOf(pid);
+        if (!page) return false;
+        void page.close({ runBeforeUnload: false }).catch(() => undefined);
+        return true;
+      },
     });
   }
 

@@ -9,6 +9,7 @@ import { isChromiumRenderer, processTreePids } from "./process-memory.js";
  */
 export class PageProcesses {
   readonly #pid = new WeakMap<Page, number>();
+  readonly #page = new Map<number, Page>();
   /** Per browser: the page being opened, so two openings never see each other's process. */
   readonly #opening = new Map<number | undefined, Promise<unknown>>();
 
@@ -18,7 +19,12 @@ export class PageProcesses {
       const page = await context.newPage();
       if (before && browserPid !== undefined) {
         const started = renderersOf(browserPid).filter((pid) => !before.has(pid));
-        if (started.length === 1) this.#pid.set(page, started[0]!);
+        if (started.length === 1) {
+          const pid = started[0]!;
+          this.#pid.set(page, pid);
+          this.#page.set(pid, page);
+          page.once("close", () => this.#page.delete(pid));
+        }
       }
       return page;
     });
@@ -32,6 +38,11 @@ export class PageProcesses {
 
   pidOf(page: Page): number | undefined {
     return this.#pid.get(page);
+  }
+
+  /** The open page running in process `pid`. */
+  pageOf(pid: number): Page | undefined {
+    return this.#page.get(pid);
   }
 }
 
