@@ -12,6 +12,7 @@ const cases = [
   ["order", { ORDER_PORT: "not-a-port" }, "ORDER_PORT"],
   ["invoice", { INVOICE_MAX_IN_FLIGHT: "0" }, "INVOICE_MAX_IN_FLIGHT"],
   ["renderer", { RENDER_PAGES: "many" }, "RENDER_PAGES"],
+  ["renderer", { RENDER_PAGE_MEMORY_MB: "4096" }, "RENDER_PAGE_MEMORY_MB"],
   ["notifier", { SMTP_URL: "http://mail.example" }, "SMTP_URL"],
   ["order", { OTEL_TRACES_EXPORTER: "jaeger" }, "OTEL_EXPORTER_JAEGER_ENDPOINT"],
   // No signing key: the order service would publish events no consumer may trust.

@@ -23,7 +23,11 @@ export class RenderError extends Error {
    * mid-call, which grpc-js may report as INTERNAL or UNKNOWN) is worth another attempt.
    */
   get permanent(): boolean {
-    return this.code === grpc.status.INVALID_ARGUMENT || this.code === grpc.status.FAILED_PRECONDITION;
+    if (this.code === grpc.status.INVALID_ARGUMENT || this.code === grpc.status.FAILED_PRECONDITION) return true;
+    // The document itself is too big to print: more pages than RENDER_MAX_PAGES, or more memory
+    // than one render may take (RENDER_PAGE_MEMORY_MB). The same bytes fail the same way on
+    // every replica. A render stopped because the whole renderer was full is worth retrying.
+    return this.code === grpc.status.RESOURCE_EXHAUSTED && /RENDER_MAX_PAGES|RENDER_PAGE_MEMORY_MB/.test(this.message);
   }
 }
 

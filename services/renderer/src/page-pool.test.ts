@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
+import { pdfText } from "@invoicing/local-stack/pdf-text";
 import { findChromium, launchChromium } from "./browser-launcher.js";
 import { PagePool } from "./page-pool.js";
 import { childPids, processTreeMemory } from "./process-memory.js";
+import { RenderMemoryError, TooManyPagesError } from "./render-errors.js";
 
 const html = (i: number) => `<html><body><h1>Invoice ${i}</h1><table>${"<tr><td>line</td><td>1,00 €</td></tr>".repeat(10)}</table></body></html>`;
 const A4 = { format: "A4", landscape: false } as const;
@@ -91,6 +93,79 @@ describe("PagePool with real Chromium", { timeout: 120_000 }, () => {
     assert.deepEqual(events, ["down", "up"]);
     const after = await pool.render(html(99), A4);
     assert.equal(after.pdf.subarray(0, 5).toString(), "%PDF-");
+    await pool.close();
+  });
+
+  it("resets the page a meta refresh left, so the next render on that same page prints its own document", async () => {
+    const notReused: string[] = [];
+    const pool = new PagePool({
+      launch: () => launchChromium(executablePath),
+      size: 1,
+      queueLimit: 10,
+      timeoutMs: 15_000,
+      events: { onPageNotReused: (fate) => notReused.push(fate), onBrowserDown: () => notReused.push("browser down") },
+    });
+    pools.push(pool);
+    await pool.start();
+    // Fires during the next render unless the page is reset first (it used to fail that render).
+    await pool.render(`<meta http-equiv="refresh" content="0.2;url=http://127.0.0.1:9/">hostile`, A4);
+    for (let i = 0; i < 10; i++) {
+      const { pdf } = await pool.render(html(i), A4);
+      assert.match(pdfText(pdf), new RegExp(`Invoice ${i}\\b`));
+    }
+    assert.deepEqual(notReused, ["reset"]);
+    // An ordinary document (no http-equiv in it) is judged without a call to the browser and reused.
+    await pool.render(html(11), A4);
+    assert.deepEqual(notReused, ["reset"]);
+    await pool.close();
+  });
+
+  it("stops a render past its memory bound with RenderMemoryError, refuses one past the page limit, and renders on", async () => {
+    const stopped: string[] = [];
+    const pool = new PagePool({
+      launch: () => launchChromium(executablePath),
+      size: 2,
+      queueLimit: 10,
+      timeoutMs: 30_000,
+      limits: { maxPages: 20, memory: { perRenderBytes: 256 * 2 ** 20, totalBytes: 0 } },
+      events: { onMemoryStop: (stop) => stopped.push(stop.reason), onBrowserDown: () => stopped.push("browser down") },
+    });
+    pools.push(pool);
+    await pool.start();
+    const table = `<table>${Array.from({ length: 20_000 }, (_, i) => `<tr><td>${i}</td><td>a row of the table</td></tr>`).join("")}</table>`;
+    const hog = pool.render(table, A4);
+    const beside = await Promise.all(Array.from({ length: 6 }, (_, i) => pool.render(html(i), A4)));
+    await assert.rejects(hog, (error: unknown) => error instanceof RenderMemoryError && /RENDER_PAGE_MEMORY_MB \(256 MiB\)/.test(error.message));
+    assert.equal(beside.length, 6);
+    assert.equal(stopped.length, 1, stopped.join("; "));
+    await assert.rejects(pool.render(`<div style="height:100000px">tall</div>`, A4), TooManyPagesError);
+    const after = await pool.render(html(99), A4);
+    assert.match(pdfText(after.pdf), /Invoice 99/);
+    await pool.close();
+  });
+
+  it("replaces a page whose renderer process keeps the memory a large document took", async () => {
+    const notReused: string[] = [];
+    const pool = new PagePool({
+      launch: () => launchChromium(executablePath),
+      size: 1,
+      queueLimit: 10,
+      timeoutMs: 30_000,
+      // A page keeping more than a quarter of this (128 MiB) after its render is replaced.
+      limits: { maxPages: 250, memory: { perRenderBytes: 512 * 2 ** 20, totalBytes: 0 } },
+      events: { onPageNotReused: (fate) => notReused.push(fate) },
+    });
+    pools.push(pool);
+    await pool.start();
+    await pool.render(html(0), A4);
+    assert.deepEqual(notReused, [], "an ordinary render keeps its page");
+    // About 300 MiB of PSS in its renderer process, kept through later renders.
+    const table = `<table>${Array.from({ length: 6_000 }, (_, i) => `<tr><td>${i}</td><td>a row of the table</td></tr>`).join("")}</table>`;
+    const large = await pool.render(table, A4);
+    assert.ok(large.pageCount > 100, `${large.pageCount} pages`);
+    assert.deepEqual(notReused, ["replace"]);
+    const after = await pool.render(html(1), A4);
+    assert.match(pdfText(after.pdf), /Invoice 1\b/);
     await pool.close();
   });
 });

@@ -1,29 +1,21 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { hostileContextOptions, refuseRequest } from "./hostile-input-policy.js";
+import { keepsTooMuch, LONG_RENDER_MS, MemoryWatch, type MemoryBudget, type ProcessToStop } from "./memory-watch.js";
+import { PageCrashes } from "./page-crashes.js";
+import { PageProcesses } from "./page-processes.js";
+import { immediateFate, settle, type PageFate } from "./page-reuse.js";
+import { countPages, printDocument, type PdfOptions } from "./print-step.js";
 import { processTreeMemory } from "./process-memory.js";
+import { withDeadline } from "./render-deadline.js";
+import {
+  PoolClosedError,
+  QueueFullError,
+  RenderMemoryError,
+  TooManyPagesError,
+} from "./render-errors.js";
 
-export class QueueFullError extends Error {
-  constructor(readonly depth: number) {
-    super(`render queue is full (${depth} waiting)`);
-  }
-}
-
-export class RenderTimeoutError extends Error {
-  constructor(readonly timeoutMs: number) {
-    super(`render did not finish within ${timeoutMs} ms`);
-  }
-}
-
-export class PoolClosedError extends Error {
-  constructor() {
-    super("renderer is shutting down");
-  }
-}
-
-export interface PdfOptions {
-  format: "A4" | "Letter";
-  landscape: boolean;
-  margin?: { top?: string; right?: string; bottom?: string; left?: string };
-}
+export type { PdfOptions } from "./print-step.js";
+export { countPages } from "./print-step.js";
 
 export interface RenderResult {
   pdf: Buffer;
@@ -39,6 +31,10 @@ export interface PoolEvents {
   /** A fresh browser took over from a healthy one that had done enough (see RecyclePolicy). */
   onRecycled?: (reason: string) => void;
   onError?: (error: unknown) => void;
+  /** A page left unclean by its document was reset to about:blank, or replaced. */
+  onPageNotReused?: (fate: Exclude<PageFate, "reuse">) => void;
+  /** The memory watch killed a render's Chromium process. */
+  onMemoryStop?: (stopped: ProcessToStop) => void;
 }
 
 /** When a healthy browser is swapped for a fresh one, before it grows or leaks. */
@@ -65,10 +61,22 @@ interface Generation {
   retiring: boolean;
 }
 
+/** Limits on one render, whatever its document (see print-step.ts and memory-watch.ts). */
+export interface RenderLimits {
+  maxPages: number;
+  memory: MemoryBudget;
+}
+
+/** How long a failed render waits for its page to report a crash (only failed renders wait). */
+const CRASH_NOTICE_MS = 1_000;
+
+const NO_LIMITS: RenderLimits = { maxPages: 100_000, memory: { perRenderBytes: 0, totalBytes: 0 } };
+
 /**
- * A fixed set of Chromium pages reused across requests, each rendering one document at a time.
- * Pages run with JavaScript off and every request except data: URLs aborted, so a document
- * can neither run script nor reach the network or the file system.
+ * A fixed set of Chromium pages reused across requests, each rendering one document at a time,
+ * under the hostile-input policy (hostile-input-policy.ts): no script, no request but data:,
+ * no navigation, and a page reused only once it is seen to be clean. One render's memory is
+ * bounded by the memory watch, its length by a page limit.
  *
  * The browser is recycled after a number of renders or past a memory bound: a fresh one is
  * launched beside it and takes new work, and the old one closes when its last render is done,
@@ -82,7 +90,13 @@ export class PagePool {
   readonly #timeoutMs: number;
   readonly #recycle: RecyclePolicy;
   readonly #events: PoolEvents;
+  readonly #limits: RenderLimits;
   readonly #generationOf = new WeakMap<Page, Generation>();
+  readonly #crashes = new PageCrashes();
+  readonly #processes = new PageProcesses();
+  /** Start time of each render in flight, for the memory watch. */
+  readonly #running = new Map<Page, number>();
+  #watch: MemoryWatch | undefined;
   #current: Generation | undefined;
   #idle: Page[] = [];
   #waiting: Array<{ resolve: (page: Page) => void; reject: (error: Error) => void }> = [];
@@ -98,8 +112,10 @@ export class PagePool {
     queueLimit: number;
     timeoutMs: number;
     recycle?: RecyclePolicy;
+    limits?: RenderLimits;
     events?: PoolEvents;
   }) {
+    this.#limits = options.limits ?? NO_LIMITS;
     this.#launch = options.launch;
     this.#size = options.size;
     this.#queueLimit = options.queueLimit;
@@ -124,6 +140,23 @@ export class PagePool {
 
   async start(): Promise<void> {
     this.#install(await this.#newGeneration());
+    this.#watch = new MemoryWatch({
+      budget: this.#limits.memory,
+      browserPids: () =>
+        [this.#current, ...this.#retired].flatMap((generation) => (generation?.launched.pid === undefined ? [] : [generation.launched.pid])),
+      longestRenderMs: () => {
+        let oldest = Infinity;
+        for (const startedAt of this.#running.values()) oldest = Math.min(oldest, startedAt);
+        return oldest === Infinity ? 0 : performance.now() - oldest;
+      },
+      onStopped: (stopped) => this.#events.onMemoryStop?.(stopped),
+      closeProcess: (pid) => {
+        const page = this.#processes.pageOf(pid);
+        if (!page) return false;
+        void page.close({ runBeforeUnload: false }).catch(() => undefined);
+        return true;
+      },
+    });
   }
 
   async render(html: string, options: PdfOptions): Promise<RenderResult> {
@@ -135,11 +168,17 @@ export class PagePool {
     this.#inFlight++;
     generation.busy++;
     generation.renders++;
-    let healthy = true;
+    this.#running.set(page, startedAt);
+    // Only a page whose render ended with a PDF (or a refusal of its length) may be reused,
+    // and only once seen clean; a timed-out or failed one (a crashed renderer leaves the page
+    // open but useless) is replaced.
+    let printed = false;
+    let timedOut = false;
     try {
-      const pdf = await this.#withDeadline(this.#print(page, html, options), () => {
-        healthy = false;
+      const pdf = await withDeadline(printDocument(page, html, options, this.#limits.maxPages), this.#timeoutMs, () => {
+        timedOut = true;
       });
+      printed = !timedOut;
       return {
         pdf,
         pageCount: countPages(pdf),
@@ -147,23 +186,56 @@ export class PagePool {
         queueMillis: Math.round(startedAt - queuedAt),
       };
     } catch (error) {
-      // A crashed renderer process leaves the page open but useless: never reuse a page
-      // whose render failed.
-      healthy = false;
+      if (error instanceof TooManyPagesError) printed = !timedOut;
+      else if (!timedOut) {
+        const reason = await this.#stoppedForMemory(page);
+        if (reason) throw new RenderMemoryError(reason);
+      }
       throw error;
     } finally {
+      this.#running.delete(page);
       this.#inFlight--;
       generation.busy--;
-      if (healthy) this.#release(page);
-      else void this.#replacePage(page);
+      if (!printed) void this.#replacePage(page);
+      else if (performance.now() - startedAt >= LONG_RENDER_MS && this.#keepsTooMuch(page)) {
+        this.#events.onPageNotReused?.("replace");
+        void this.#replacePage(page);
+      } else if (immediateFate(page, this.#crashes.has(page), html) === "reuse") this.#release(page);
+      else void this.#settle(page, html);
       if (generation.retiring && generation.busy === 0) void this.#closeGeneration(generation);
       this.#recycleIfDue(generation);
     }
   }
 
+  /**
+   * Why the memory watch killed this page's renderer process, if it did: by the process it
+   * stopped (the stop comes before the failure it causes), or, for a page whose process is
+   * not known, by the crash the page reports.
+   */
+  async #stoppedForMemory(page: Page): Promise<string | undefined> {
+    const pid = this.#processes.pidOf(page);
+    if (pid !== undefined) return this.#watch?.claimStop(pid);
+    return (await this.#crashes.within(page, CRASH_NOTICE_MS)) ? this.#watch?.claimStop() : undefined;
+  }
+
+  /** A quarter of one render's bound, so what pages keep cannot crowd out the next render. */
+  #keepsTooMuch(page: Page): boolean {
+    const pid = this.#processes.pidOf(page);
+    return pid !== undefined && keepsTooMuch(pid, this.#limits.memory.perRenderBytes / 4);
+  }
+
+  async #settle(page: Page, html: string): Promise<void> {
+    const fate = await settle(page, () => this.#crashes.has(page), html);
+    if (fate === "reuse") return this.#release(page);
+    this.#events.onPageNotReused?.(fate);
+    if (fate === "reset") this.#release(page);
+    else await this.#replacePage(page);
+  }
+
   /** Stops taking work, lets renders in flight finish, closes the browser. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#watch?.close();
     for (const waiter of this.#waiting.splice(0)) waiter.reject(new PoolClosedError());
     while (this.#inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
     await this.#restarting;
@@ -176,9 +248,9 @@ export class PagePool {
     const launched = await this.#launch();
     const { browser } = launched;
     try {
-      const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
-      await context.route("**/*", (route) => route.abort("blockedbyclient"));
-      const pages = await Promise.all(Array.from({ length: this.#size }, () => context.newPage()));
+      const context = await browser.newContext(hostileContextOptions);
+      await context.route("**/*", refuseRequest);
+      const pages = await Promise.all(Array.from({ length: this.#size }, () => this.#newPage(context, launched.pid)));
       const generation: Generation = { launched, context, renders: 0, busy: 0, retiring: false };
       for (const page of pages) this.#generationOf.set(page, generation);
       browser.on("disconnected", () => {
@@ -246,32 +318,18 @@ export class PagePool {
     });
   }
 
-  async #print(page: Page, html: string, options: PdfOptions): Promise<Buffer> {
-    await page.setContent(html, { waitUntil: "load" });
-    return page.pdf({
-      format: options.format,
-      landscape: options.landscape,
-      printBackground: true,
-      preferCSSPageSize: true,
-      ...(options.margin ? { margin: options.margin } : {}),
-    });
-  }
-
-  #withDeadline<T>(work: Promise<T>, onTimeout: () => void): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        onTimeout();
-        reject(new RenderTimeoutError(this.#timeoutMs));
-      }, this.#timeoutMs);
-    });
-    work.catch(() => undefined);
-    return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+  async #newPage(context: BrowserContext, browserPid: number | undefined): Promise<Page> {
+    const page = await this.#processes.open(context, browserPid);
+    this.#crashes.track(page);
+    return page;
   }
 
   #acquire(): Promise<Page> {
-    const page = this.#idle.pop();
-    if (page) return Promise.resolve(page);
+    for (let page = this.#idle.pop(); page; page = this.#idle.pop()) {
+      // An idle page whose renderer died (the memory watch, a crash) would fail the render.
+      if (!page.isClosed() && !this.#crashes.has(page)) return Promise.resolve(page);
+      void this.#replacePage(page);
+    }
     if (this.#waiting.length >= this.#queueLimit) {
       return Promise.reject(new QueueFullError(this.#waiting.length));
     }
@@ -296,7 +354,7 @@ export class PagePool {
     // made a full set of pages.
     if (this.#closed || this.#restarting || !generation || generation !== this.#current) return;
     try {
-      const fresh = await generation.context.newPage();
+      const fresh = await this.#newPage(generation.context, generation.launched.pid);
       this.#generationOf.set(fresh, generation);
       this.#release(fresh);
     } catch (error) {
@@ -327,9 +385,4 @@ export class PagePool {
       this.#restarting = undefined;
     });
   }
-}
-
-/** Page objects in a Chromium PDF (the page tree's leaves, not the /Pages nodes). */
-export function countPages(pdf: Buffer): number {
-  return pdf.toString("latin1").match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0;
 }

@@ -83,6 +83,38 @@ export function processTreeMemory(rootPid: number): number {
   return processTree(rootPid).reduce((total, entry) => total + (proportionalSetSize(entry.pid) ?? entry.rssBytes), 0);
 }
 
+/** The pids of a process and all its descendants (a full /proc scan: a few milliseconds). */
+export function processTreePids(rootPid: number): number[] {
+  if (process.platform !== "linux") return [];
+  return processTree(rootPid).map((entry) => entry.pid);
+}
+
+/** Resident set size of one process, bytes (cheap: one small read); 0 once it is gone. */
+export function residentBytes(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]) * PAGE_BYTES;
+  } catch {
+    return 0;
+  }
+}
+
+/** Proportional set size of one process, bytes; its RSS where smaps_rollup is missing, 0 once it is gone. */
+export function proportionalBytes(pid: number): number {
+  return proportionalSetSize(pid) ?? residentBytes(pid);
+}
+
+/**
+ * Whether a process is one of Chromium's renderers (one per page or site), from its command
+ * line: one string with spaces, as processes forked by the zygote rewrite it, or NUL-separated.
+ */
+export function isChromiumRenderer(pid: number): boolean {
+  try {
+    return /(?:^|[\s\0])--type=renderer(?:[\s\0]|$)/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
 function proportionalSetSize(pid: number): number | undefined {
   try {
     const kib = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1];

@@ -5,23 +5,24 @@ import {
   RenderService,
   type RenderPdfRequest,
 } from "@invoicing/contracts/invoicing/render/v1/render_pb";
+import type { PagePool } from "./page-pool.js";
+import type { PdfOptions } from "./print-step.js";
 import {
   PoolClosedError,
   QueueFullError,
+  RenderMemoryError,
   RenderTimeoutError,
-  type PagePool,
-  type PdfOptions,
-} from "./page-pool.js";
+  TooManyPagesError,
+} from "./render-errors.js";
 import type { RendererMetrics } from "./renderer-metrics.js";
 
-const MAX_HTML_BYTES = 5 * 1024 * 1024;
 const CSS_LENGTH = /^\d+(\.\d+)?(mm|cm|in|px|pt)$/;
 
-export function renderRoutes(pool: PagePool, metrics: RendererMetrics) {
+export function renderRoutes(pool: PagePool, metrics: RendererMetrics, limits: { maxHtmlBytes: number }) {
   return (router: ConnectRouter) =>
     router.service(RenderService, {
       async renderPdf(req) {
-        const options = validate(req);
+        const options = validate(req, limits.maxHtmlBytes);
         const started = performance.now();
         try {
           const result = await pool.render(req.html, options);
@@ -41,12 +42,16 @@ export function renderRoutes(pool: PagePool, metrics: RendererMetrics) {
     });
 }
 
-function validate(req: RenderPdfRequest): PdfOptions {
+function validate(req: RenderPdfRequest, maxHtmlBytes: number): PdfOptions {
+  // Before anything else: trimming a document of megabytes is work too.
+  const bytes = Buffer.byteLength(req.html);
+  if (bytes > maxHtmlBytes) {
+    // INVALID_ARGUMENT, not RESOURCE_EXHAUSTED: the document itself is refused, and the
+    // invoice service retries RESOURCE_EXHAUSTED on another replica, which would refuse it too.
+    throw new ConnectError(`html: must be at most ${maxHtmlBytes} bytes (RENDER_MAX_HTML_KB), got ${bytes}`, Code.InvalidArgument);
+  }
   if (req.html.trim() === "") {
     throw new ConnectError("html: must not be empty", Code.InvalidArgument);
-  }
-  if (Buffer.byteLength(req.html) > MAX_HTML_BYTES) {
-    throw new ConnectError(`html: must be at most ${MAX_HTML_BYTES} bytes`, Code.InvalidArgument);
   }
   const page = req.page;
   const format = page?.format || "A4";
@@ -78,6 +83,10 @@ function toConnectError(error: unknown): ConnectError {
   if (error instanceof QueueFullError) {
     // The depth is in the message (and the metric): the caller's retry goes to another replica.
     return new ConnectError(`${error.message}; retry another replica`, Code.ResourceExhausted);
+  }
+  // Limits a document ran into while it rendered; the page and every other render go on.
+  if (error instanceof TooManyPagesError || error instanceof RenderMemoryError) {
+    return new ConnectError(error.message, Code.ResourceExhausted);
   }
   if (error instanceof RenderTimeoutError) return new ConnectError(error.message, Code.DeadlineExceeded);
   if (error instanceof PoolClosedError) return new ConnectError(error.message, Code.Unavailable);

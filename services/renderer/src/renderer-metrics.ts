@@ -8,6 +8,8 @@ import type { PagePool } from "./page-pool.js";
 export class RendererMetrics {
   readonly renderSeconds: Histogram<"outcome">;
   readonly browserRestarts: Counter<"reason">;
+  readonly pagesNotReused: Counter<"fate">;
+  readonly memoryStops: Counter;
 
   constructor(registry: Registry, pool: () => PagePool | undefined) {
     new Gauge({
@@ -45,6 +47,17 @@ export class RendererMetrics {
       name: "renderer_browser_restarts_total",
       help: "Browsers replaced: crash (it died) or recycle (renders or memory bound reached).",
       labelNames: ["reason"],
+      registers: [registry],
+    });
+    this.pagesNotReused = new Counter({
+      name: "renderer_pages_not_reused_total",
+      help: "Pages a document left unclean (a navigation, a refresh, frames): reset to about:blank, or replaced.",
+      labelNames: ["fate"],
+      registers: [registry],
+    });
+    this.memoryStops = new Counter({
+      name: "renderer_memory_stops_total",
+      help: "Renders whose Chromium process was killed for its memory (RENDER_PAGE_MEMORY_MB, RENDER_MEMORY_LIMIT_MB).",
       registers: [registry],
     });
   }

@@ -37,6 +37,10 @@ export async function startRendererServer(config: RendererConfig, logger: Logger
       maxBrowserBytes: config.recycleAboveBytes,
       memoryCheckEvery: 50,
     },
+    limits: {
+      maxPages: config.maxPages,
+      memory: { perRenderBytes: config.renderMemoryBytes, totalBytes: config.memoryLimitBytes },
+    },
     events: {
       onRecycled: (reason) => {
         metrics.browserRestarts.inc({ reason: "recycle" });
@@ -52,12 +56,20 @@ export async function startRendererServer(config: RendererConfig, logger: Logger
         server?.health.set(ServingStatus.SERVING);
       },
       onError: (error) => logger.error({ err: error }, "page pool error"),
+      onPageNotReused: (fate) => {
+        metrics.pagesNotReused.inc({ fate });
+        logger.info({ fate }, "page left unclean by its document");
+      },
+      onMemoryStop: (stopped) => {
+        metrics.memoryStops.inc();
+        logger.warn({ pid: stopped.pid, reason: stopped.reason }, "render stopped for its memory");
+      },
     },
   });
   await pool.start();
   const ready = pool;
   server = await startServiceGrpcServer({
-    routes: renderRoutes(ready, metrics),
+    routes: renderRoutes(ready, metrics, { maxHtmlBytes: config.maxHtmlBytes }),
     host: config.host,
     port: config.port,
     maxConnectionAgeMs: config.maxConnectionAgeMs || undefined,

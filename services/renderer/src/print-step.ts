@@ -1,0 +1,33 @@
+import type { Page } from "playwright-core";
+import { withContentSecurityPolicy } from "./hostile-input-policy.js";
+import { TooManyPagesError } from "./render-errors.js";
+
+export interface PdfOptions {
+  format: "A4" | "Letter";
+  landscape: boolean;
+  margin?: { top?: string; right?: string; bottom?: string; left?: string };
+}
+
+/**
+ * Writes the document into the page and prints it. Chromium is asked for one page more than
+ * the limit and no more (it caps a range at the document's end), so a document that would
+ * print thousands of pages costs the PDF of `maxPages + 1` and is refused.
+ */
+export async function printDocument(page: Page, html: string, options: PdfOptions, maxPages: number): Promise<Buffer> {
+  await page.setContent(withContentSecurityPolicy(html), { waitUntil: "load" });
+  const pdf = await page.pdf({
+    format: options.format,
+    landscape: options.landscape,
+    printBackground: true,
+    preferCSSPageSize: true,
+    pageRanges: `1-${maxPages + 1}`,
+    ...(options.margin ? { margin: options.margin } : {}),
+  });
+  if (countPages(pdf) > maxPages) throw new TooManyPagesError(maxPages);
+  return pdf;
+}
+
+/** Page objects in a Chromium PDF (the page tree's leaves, not the /Pages nodes). */
+export function countPages(pdf: Buffer): number {
+  return pdf.toString("latin1").match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0;
+}
