@@ -38,7 +38,6 @@ describe("a durable consumer whose worker dies", { timeout: 60_000 }, () => {
     // What the services pass; a list like this once made nats-server 2.9 hold redeliveries back.
     backoffMs: [ACK_WAIT_MS, 10_000],
     maxInFlight: 4,
-    maxDeliver: 5,
     ackWaitMs: ACK_WAIT_MS,
     logger: createLogger("redelivery-test", "silent"),
     retryDelayMs: () => 100,
@@ -98,6 +97,8 @@ describe("a durable consumer whose worker dies", { timeout: 60_000 }, () => {
     await (await startConsumerLoop(loopOptions(durable, async () => {}))).stop();
     const { config } = await jsm.consumers.info(PAYMENTS_STREAM, durable);
     assert.deepEqual(config.backoff ?? [], []);
+    // And no delivery limit left: a transient failure is retried however long it lasts.
+    assert.equal(config.max_deliver, -1);
     assert.equal(config.ack_wait, msToNanos(ACK_WAIT_MS));
   });
 });

@@ -24,13 +24,13 @@ import { startSmtpSink } from "./smtp-sink.js";
 import { eventually } from "@invoicing/local-stack/eventually";
 import { invoiceOfPayment } from "@invoicing/local-stack/invoice-lookup";
 
-// An outage, a dead letter, the fix, the replay: the invoice service starts with a renderer
-// address where nothing listens yet, so a payment's invoice is numbered, fails to render on
-// every attempt and is dead-lettered (FAILED). Then the renderer starts on that address and
-// the operator replays with invoicectl: the same invoice, with the same number, becomes
-// READY and is mailed once; replaying again changes nothing.
-
-const MAX_DELIVER = 2;
+// A misconfiguration, a dead letter, the fix, the replay: the renderer starts with a document
+// limit below any invoice (RENDER_MAX_HTML_KB=1), so a payment's invoice is numbered, refused
+// by the renderer (a permanent failure: no retry changes the answer) and dead-lettered
+// (FAILED). Then the renderer is started again with its default limit, and the operator
+// replays with invoicectl: the same invoice, with the same number, becomes READY and is mailed
+// once; replaying again changes nothing. (An outage is no dead letter: it is retried for as
+// long as it lasts, see renderer-outage.e2e.test.ts.)
 const invoicectlBin = join(repoRoot, "packages", "invoicectl", "bin", "invoicectl.mjs");
 
 
@@ -87,13 +87,10 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
       services.push(started);
       return Number(started.ready["port"]);
     };
+    await start("renderer", "renderer listening", { RENDERER_PORT: String(rendererPort), RENDER_MAX_HTML_KB: "1" });
     const invoicePort = await start("invoice", "invoice service listening", {
       INVOICE_PORT: "0",
       RENDERER_TARGET: `127.0.0.1:${rendererPort}`,
-      // A render waits for a renderer up to its deadline (render-client.ts), so with none
-      // listening each attempt ends DEADLINE_EXCEEDED after this long.
-      RENDER_DEADLINE_MS: "3000",
-      INVOICE_MAX_DELIVER: String(MAX_DELIVER),
       INVOICE_ACK_WAIT_MS: "2000",
     });
     const invoiceUrl = `http://127.0.0.1:${invoicePort}`;
@@ -122,20 +119,20 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
   let failed: Invoice;
   let letter: DeadLetter;
 
-  it("dead-letters the payment while the renderer is unreachable: FAILED, with the reason", async () => {
+  it("dead-letters the payment the renderer refuses: FAILED, with the reason", async () => {
     const { order } = await orders.createOrder(sampleOrder("Replay Customer"));
     assert.ok(order);
     customerId = order.customer!.customerId;
     paymentId = `pay_${randomUUID()}`;
     await orders.completePayment({ orderId: order.orderId, paymentId, amount: order.total, method: PaymentMethod.CARD });
 
-    // Numbered, then FAILED with the reason after MAX_DELIVER attempts.
+    // Numbered, then FAILED with the renderer's reason, after one attempt.
     failed = await eventually("the invoice to fail", async () => {
       const invoice = await invoiceOf(paymentId);
       return invoice?.status === InvoiceStatus.FAILED ? invoice : undefined;
     }, 30_000);
     assert.match(failed.number, /^INV-\d{4}-\d{6}$/);
-    assert.match(failed.failureReason, new RegExp(`^gave up after ${MAX_DELIVER} attempts: render failed: (UNAVAILABLE|DEADLINE_EXCEEDED)`));
+    assert.match(failed.failureReason, /^render failed: INVALID_ARGUMENT html: must be at most 1024 bytes \(RENDER_MAX_HTML_KB\)/);
 
     // One dead letter, for this payment's message, seen by the library and by the command.
     const letters = await listDeadLetters(nc);
@@ -144,7 +141,7 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
     assert.equal(letter.stream, PAYMENTS_STREAM);
     assert.equal(letter.consumer, "invoice-generator");
     assert.equal(letter.subject, `payments.completed.${order.orderId}`);
-    assert.equal(letter.attempts, MAX_DELIVER);
+    assert.equal(letter.attempts, 1);
     assert.equal(letter.reason, failed.failureReason);
     assert.match(letter.headers.get("traceparent"), new RegExp(`^00-${failed.traceId}-`));
     const listed = await invoicectl(nats.envFor("invoicectl"), "dead-letters", "list", "--json");
@@ -153,7 +150,10 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
     assert.deepEqual(records.map((r) => [r.seq, r.payload]), [[letter.seq, `payment ${paymentId}`]]);
     assert.equal(smtp.mails.length, 0, "nothing mailed for a FAILED invoice");
 
-    // The fix: a renderer on the address the invoice service was given.
+    // The fix: the renderer again, on the same address, with its default limit.
+    const misconfigured = services.find((s) => s.name === "renderer")!;
+    await misconfigured.stop();
+    services.splice(services.indexOf(misconfigured), 1);
     services.push(await startService({
       service: "renderer",
       readyMessage: "renderer listening",

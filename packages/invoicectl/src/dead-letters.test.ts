@@ -59,7 +59,7 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
    * then dead-lettered the way durable-consumer.ts does it: the original bytes and headers
    * (without Nats-Msg-Id) plus the Dead-Letter-* headers.
    */
-  async function paymentDeadLetter(reason = "gave up after 2 attempts: render failed: UNAVAILABLE", stream = PAYMENTS_STREAM) {
+  async function paymentDeadLetter(reason = "invalid PaymentCompleted: amount: 1 does not equal the order total 2", stream = PAYMENTS_STREAM) {
     const paymentId = `pay_${randomUUID()}`;
     const orderId = `ord_${randomUUID()}`;
     const subject = `payments.completed.${orderId}`;
@@ -98,7 +98,7 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
     assert.equal(letter!.streamSeq, dl.originalSeq);
     assert.equal(letter!.consumer, "invoice-generator");
     assert.equal(letter!.attempts, 2);
-    assert.match(letter!.reason, /^gave up after 2 attempts/);
+    assert.match(letter!.reason, /^invalid PaymentCompleted/);
     assert.deepEqual(letter!.data, dl.data);
     assert.ok(letter!.time instanceof Date && Date.now() - letter!.time.getTime() < 60_000);
     assert.equal(describePayload(letter!), `payment ${dl.paymentId}`);
@@ -189,13 +189,14 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
       filterSubject: subject,
       backoffMs: [1_000],
       maxInFlight: 1,
-      maxDeliver: 2,
       ackWaitMs: 1_000,
       logger: createLogger("invoicectl-test", "silent"),
       retryDelayMs: () => 50,
       handle: async (msg) => {
         seen.push(msg);
-        if (!healthy) throw new Error("renderer unavailable");
+        // Transient first (retried), then a refusal no retry changes (dead-lettered).
+        if (seen.length === 1) throw new Error("renderer unavailable");
+        if (!healthy) throw new PermanentFailure("render refused: html: must be at most 1024 bytes");
       },
     });
     try {
@@ -206,7 +207,7 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
       assert.equal(letter.consumer, "invoicectl-test");
       assert.equal(letter.streamSeq, original.seq);
       assert.equal(letter.attempts, 2);
-      assert.equal(letter.reason, "gave up after 2 attempts: renderer unavailable");
+      assert.equal(letter.reason, "render refused: html: must be at most 1024 bytes");
       assert.equal(seen.length, 2);
 
       healthy = true;
@@ -235,7 +236,7 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
     const table = await run("dead-letters", "list");
     assert.equal(table.code, EXIT.OK);
     assert.match(table.stdout, new RegExp(`^${dl.seq}\\s+\\S+\\s+PAYMENTS:${dl.originalSeq}\\s+${dl.subject}\\s+invoice-generator\\s+2\\s`, "m"));
-    assert.match(table.stdout, /reason: gave up after 2 attempts/);
+    assert.match(table.stdout, /reason: invalid PaymentCompleted/);
     assert.match(table.stdout, new RegExp(`payment ${dl.paymentId}`));
 
     const json = await run("dead-letters", "list", "--json");

@@ -33,12 +33,14 @@ export interface ConsumerLoopOptions {
   /** Server redelivery delays after ack timeouts; applied only where safe (see backoffIsSafe). */
   backoffMs: readonly number[];
   maxInFlight: number;
-  /** Attempts before a message is dead-lettered. */
-  maxDeliver: number;
   /** The consumer's ack wait: `working()` is sent well within it while a handler runs. */
   ackWaitMs: number;
   logger: Logger;
-  /** Delay before the next attempt after a transient failure on attempt `n` (1-based). */
+  /**
+   * Delay before the next attempt after a transient failure on attempt `n` (1-based); capped
+   * by the caller. There is no attempt limit: a renderer, store or disk down for half an hour
+   * delays documents and never fails them. Only a PermanentFailure is dead-lettered.
+   */
   retryDelayMs: (attempt: number) => number;
   /** Does the work and makes it durable; the loop acks only after it resolves. */
   handle: (msg: JsMsg) => Promise<void>;
@@ -48,8 +50,8 @@ export interface ConsumerLoopOptions {
 
 /**
  * Ensures the durable consumer, then pulls from it with at most `maxInFlight` messages in work. Ack after
- * success; nak with delay on a transient failure; dead-letter and term on a permanent one or
- * on the last attempt. One bad message never stops the loop.
+ * success; nak with delay on a transient failure, however often; dead-letter and term on a
+ * permanent one. One bad message never stops the loop.
  */
 export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<DurableConsumerLoop> {
   const { nc, stream, durable, logger } = options;
@@ -60,7 +62,6 @@ export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<D
     durable,
     filterSubject: options.filterSubject,
     ackWaitMs: options.ackWaitMs,
-    maxDeliver: options.maxDeliver,
     backoffMs: options.backoffMs,
   });
   const js = jetstream(nc);
@@ -85,11 +86,6 @@ export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<D
 
   const handleOne = async (msg: JsMsg) => {
     const attempt = msg.info.deliveryCount;
-    if (attempt > options.maxDeliver) {
-      // The last attempt ended without a verdict (its process died): record it now.
-      await deadLetter(msg, `gave up after ${options.maxDeliver} attempts`);
-      return;
-    }
     const keepAlive = setInterval(() => msg.working(), Math.max(250, options.ackWaitMs / 3));
     try {
       await consumeTraced(msg, durable, () => options.handle(msg));
@@ -97,13 +93,13 @@ export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<D
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const permanent = error instanceof PermanentFailure;
-      if (!permanent && attempt < options.maxDeliver) {
+      if (!permanent) {
         const delay = error instanceof RetryLater ? Math.max(0, error.afterMs) : options.retryDelayMs(attempt);
         logger.warn({ subject: msg.subject, attempt, delay, reason }, "transient failure, retrying");
         msg.nak(delay);
         return;
       }
-      await deadLetter(msg, permanent ? reason : `gave up after ${attempt} attempts: ${reason}`);
+      await deadLetter(msg, reason);
     } finally {
       clearInterval(keepAlive);
     }

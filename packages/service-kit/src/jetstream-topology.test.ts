@@ -131,7 +131,6 @@ describe("ensureStreams against a three-server cluster", { timeout: 90_000 }, ()
       durable: "invoice-generator",
       filterSubject: "payments.completed.>",
       ackWaitMs: 30_000,
-      maxDeliver: 3,
       backoffMs: [1_000],
     });
 

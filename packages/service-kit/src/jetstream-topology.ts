@@ -102,13 +102,10 @@ export interface DurableConsumerOptions {
   filterSubject: string;
   /** How long the server waits for an ack (or `working()`) before redelivering. */
   ackWaitMs: number;
-  /** Attempts the consumer loop makes before it dead-letters (see durable-consumer.ts). */
-  maxDeliver: number;
   /** Redelivery delays after ack timeouts, one per attempt, the last repeating; see backoffIsSafe. */
   backoffMs: readonly number[];
 }
 
-const SPARE_DELIVERIES = 5;
 
 /**
  * nats-server before 2.10.23 (Debian ships 2.9) re-arms a consumer's redelivery timer to the
@@ -133,10 +130,9 @@ export async function ensureDurableConsumer(nc: NatsConnection, options: Durable
     // died; with a backoff list only where the server applies it per message.
     ack_wait: msToNanos(options.ackWaitMs),
     ...(backoffIsSafe(nc.info?.version) ? { backoff: options.backoffMs.map(msToNanos) } : {}),
-    // Above the loop's own limit: the loop counts attempts and dead-letters, and the spare
-    // deliveries let it record a message whose last attempt died with its process, rather
-    // than the server dropping it.
-    max_deliver: options.maxDeliver + SPARE_DELIVERIES,
+    // No limit: the loop decides. A transient failure is tried again however long the outage
+    // lasts, and only a permanent one is dead-lettered, so the server never drops a message.
+    max_deliver: -1,
     max_ack_pending: 1_000,
   };
   try {

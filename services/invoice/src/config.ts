@@ -18,12 +18,12 @@ export interface InvoiceConfig extends PlatformConfig {
   creditNoteSeries: string;
   /** Payments processed at once by this worker. */
   maxInFlight: number;
-  maxDeliver: number;
   /**
-   * Attempts for a refund event. Most are a refund waiting for its invoice (it may be behind
-   * a backlog of renders), so the default spans about an hour of 30 s waits, not 90 s.
+   * The longest wait between two attempts at a document after a transient failure (renderer,
+   * store or disk down; a refund waiting for its invoice). There is no attempt limit: an
+   * outage delays documents and never fails them.
    */
-  creditNoteMaxDeliver: number;
+  retryMaxDelayMs: number;
   ackWaitMs: number;
   seller: Seller;
   tracing: TracingConfig;
@@ -64,8 +64,7 @@ export function readConfig(env: Env = process.env): InvoiceConfig {
     series,
     creditNoteSeries,
     maxInFlight: envInt(env, "INVOICE_MAX_IN_FLIGHT", 8, { min: 1, max: 1_000 }),
-    maxDeliver: envInt(env, "INVOICE_MAX_DELIVER", 10, { min: 1, max: 1_000 }),
-    creditNoteMaxDeliver: envInt(env, "CREDIT_NOTE_MAX_DELIVER", 130, { min: 1, max: 10_000 }),
+    retryMaxDelayMs: envInt(env, "INVOICE_RETRY_MAX_DELAY_MS", 30_000, { min: 100, max: 3_600_000 }),
     ackWaitMs: envInt(env, "INVOICE_ACK_WAIT_MS", 30_000, { min: 1_000, max: 3_600_000 }),
     seller: {
       name: envString(env, "SELLER_NAME", "Example Invoicing GmbH"),

@@ -24,7 +24,7 @@ import { RenderError } from "./render-client.js";
 
 export interface DocumentConsumerOptions {
   maxInFlight: number;
-  maxDeliver: number;
+  retryMaxDelayMs: number;
   ackWaitMs: number;
   /** The order service's signature on every payment and refund event: nothing unsigned is issued. */
   orderEvents: EventVerifier;
@@ -82,10 +82,9 @@ function startDocumentConsumer<Desc extends DescMessage>(
     filterSubject: events.filterSubject,
     backoffMs: [options.ackWaitMs, options.ackWaitMs * 2, options.ackWaitMs * 4],
     maxInFlight: options.maxInFlight,
-    maxDeliver: options.maxDeliver,
     ackWaitMs: options.ackWaitMs,
     logger,
-    retryDelayMs: (attempt) => Math.min(30_000, 250 * 2 ** (attempt - 1)),
+    retryDelayMs: (attempt) => Math.min(options.retryMaxDelayMs, 250 * 2 ** Math.min(attempt - 1, 20)),
     handle: async (msg) => {
       // Verified before anything is read from it: a forged or altered event numbers nothing.
       const event = decodeVerifiedEvent(events.schema, msg, options.orderEvents);

@@ -77,7 +77,7 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
           await startCreditNoteConsumer(
             nc,
             new CreditNoteIssuer(finisher, stores.invoices, config.creditNoteSeries),
-            { ...config, maxDeliver: config.creditNoteMaxDeliver },
+            config,
             logger,
           ),
         );

@@ -120,9 +120,10 @@ export class GrpcPdfRenderer implements PdfRenderer {
         (error, response) => {
           if (error || !response) {
             const code = error?.code ?? grpc.status.UNKNOWN;
-            span.setStatus({ code: SpanStatusCode.ERROR, message: error?.details });
+            const details = statusDetails(error?.details);
+            span.setStatus({ code: SpanStatusCode.ERROR, message: details });
             span.end();
-            reject(new RenderError(code, `render failed: ${grpc.status[code]} ${error?.details ?? ""}`.trim()));
+            reject(new RenderError(code, `render failed: ${grpc.status[code]} ${details}`.trim()));
             return;
           }
           span.setAttribute("render.millis", response.renderMillis);
@@ -135,5 +136,19 @@ export class GrpcPdfRenderer implements PdfRenderer {
 
   close(): void {
     this.#client.close();
+  }
+}
+
+/**
+ * The renderer's message as it wrote it. Connect percent-encodes all of grpc-message (":" and
+ * "," too) while grpc-js undoes only what the gRPC spec requires, so "html: ..." arrives as
+ * "html%3A ...": decoded here, kept as it came when it is not valid percent-encoding.
+ */
+function statusDetails(details: string | undefined): string {
+  if (!details) return "";
+  try {
+    return decodeURIComponent(details);
+  } catch {
+    return details;
   }
 }

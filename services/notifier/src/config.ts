@@ -17,7 +17,8 @@ export interface NotifierConfig extends PlatformConfig {
   smtpUrl: URL | undefined;
   mailFrom: string;
   maxInFlight: number;
-  maxDeliver: number;
+  /** The longest wait between two attempts at a delivery after a transient failure; no attempt limit. */
+  retryMaxDelayMs: number;
   ackWaitMs: number;
   /**
    * How long a claim on a document's delivery lasts (NOTIFIER_CLAIM_LEASE_MS): above the
@@ -52,7 +53,7 @@ export function readConfig(env: Env = process.env): NotifierConfig {
     smtpUrl: envUrl(env, "SMTP_URL", ["smtp:", "smtps:"]),
     mailFrom: envString(env, "MAIL_FROM", "Invoices <invoices@example.com>"),
     maxInFlight: envInt(env, "NOTIFIER_MAX_IN_FLIGHT", 8, { min: 1, max: 1_000 }),
-    maxDeliver: envInt(env, "NOTIFIER_MAX_DELIVER", 10, { min: 1, max: 1_000 }),
+    retryMaxDelayMs: envInt(env, "NOTIFIER_RETRY_MAX_DELAY_MS", 60_000, { min: 100, max: 3_600_000 }),
     ackWaitMs: envInt(env, "NOTIFIER_ACK_WAIT_MS", 30_000, { min: 1_000, max: 3_600_000 }),
     claimLeaseMs: envInt(env, "NOTIFIER_CLAIM_LEASE_MS", 180_000, { min: 1_000, max: 86_400_000 }),
     tracing: readTracingConfig(env),

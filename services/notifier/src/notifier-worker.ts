@@ -46,10 +46,9 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     filterSubject: "invoices.generated.>",
     backoffMs: [config.ackWaitMs],
     maxInFlight: config.maxInFlight,
-    maxDeliver: config.maxDeliver,
     ackWaitMs: config.ackWaitMs,
     logger,
-    retryDelayMs: (attempt) => Math.min(60_000, 500 * 2 ** (attempt - 1)),
+    retryDelayMs: (attempt) => Math.min(config.retryMaxDelayMs, 500 * 2 ** Math.min(attempt - 1, 20)),
     handle: async (msg) => {
       // Signed by the invoice service, or nothing is done for it (it goes to the dead letters).
       const event = decodeVerifiedEvent(InvoiceGeneratedSchema, msg, config.invoiceEvents);
