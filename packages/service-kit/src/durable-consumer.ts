@@ -1,8 +1,11 @@
 import { jetstream, type JsMsg } from "@nats-io/jetstream";
 import { headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
-import { deadLetterSubject, ensureDurableConsumer } from "./jetstream-topology.js";
+import { DEAD_LETTER_STREAM, deadLetterSubject, ensureDurableConsumer, ensureStreams } from "./jetstream-topology.js";
+import { setTimeout as sleep } from "node:timers/promises";
 import { consumeTraced } from "./message-tracing.js";
+
+const PULL_EXPIRES_MS = 5_000;
 
 /** A message that can never succeed (undecodable, invalid): dead-lettered, never retried. */
 export class PermanentFailure extends Error {
@@ -46,6 +49,13 @@ export interface ConsumerLoopOptions {
   handle: (msg: JsMsg) => Promise<void>;
   /** Called when a message is dead-lettered, e.g. to mark its invoice FAILED. */
   onDeadLetter?: (msg: JsMsg, reason: string) => Promise<void>;
+  /** num_replicas for the stream and DEAD_LETTERS when the loop has to create them again. */
+  replicas?: number;
+  /**
+   * False while the durable (or its stream) is gone and being created again, true once it
+   * consumes again: for health, so a worker that cannot consume does not look healthy.
+   */
+  onConsuming?: (consuming: boolean) => void;
 }
 
 /**
@@ -55,18 +65,34 @@ export interface ConsumerLoopOptions {
  */
 export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<DurableConsumerLoop> {
   const { nc, stream, durable, logger } = options;
+  let stopping = false;
   // Created (or brought in line) here, from the same limits the loop enforces, so the
   // server's ack wait and delivery count can never disagree with the loop's.
-  await ensureDurableConsumer(nc, {
-    stream,
-    durable,
-    filterSubject: options.filterSubject,
-    ackWaitMs: options.ackWaitMs,
-    backoffMs: options.backoffMs,
-  });
+  const ensureConsumer = () =>
+    ensureDurableConsumer(nc, {
+      stream,
+      durable,
+      filterSubject: options.filterSubject,
+      ackWaitMs: options.ackWaitMs,
+      backoffMs: options.backoffMs,
+    });
+  await ensureConsumer();
   const js = jetstream(nc);
   const consumer = await js.consumers.get(stream, durable);
-  const messages = await consumer.consume({ max_messages: options.maxInFlight });
+  // Pull requests expire after 5 s (nats.js's default is 30 s): a durable created again after
+  // it was lost is asked for messages within seconds, not half a minute later.
+  const messages = await consumer.consume({ max_messages: options.maxInFlight, expires: PULL_EXPIRES_MS });
+  const recreate = recreation({ ...options, ensureConsumer, isStopping: () => stopping });
+  void (async () => {
+    // A durable (or its stream) deleted under a running worker: nats.js keeps pulling, but
+    // nothing comes until it exists again. Create both again, as at start, and say so.
+    for await (const status of messages.status()) {
+      if (status.type === "consumer_deleted" || status.type === "consumer_not_found" || status.type === "stream_not_found") {
+        logger.warn({ stream, durable, status: status.type }, "durable consumer gone; creating it again");
+        void recreate();
+      }
+    }
+  })();
   const inFlight = new Set<Promise<void>>();
 
   const deadLetter = async (msg: JsMsg, why: string) => {
@@ -78,8 +104,10 @@ export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<D
       // No reason on the wire: nats-server 2.9 ignores "+TERM <reason>" and redelivers.
       msg.term();
     } catch (deadLetterError) {
-      // Not recorded anywhere yet, so it must not be dropped: let the server redeliver.
+      // Not recorded anywhere yet, so it must not be dropped: let the server redeliver, and
+      // make sure DEAD_LETTERS exists for that attempt (it may have been lost with the store).
       logger.error({ err: deadLetterError, subject: msg.subject }, "dead-lettering failed");
+      await ensureStreams(nc, [DEAD_LETTER_STREAM], { replicas: options.replicas }).catch(() => undefined);
       msg.nak(options.retryDelayMs(attempt));
     }
   };
@@ -105,7 +133,6 @@ export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<D
     }
   };
 
-  let stopping = false;
   const loop = (async () => {
     for await (const msg of messages) {
       const work = handleOne(msg).catch((error: unknown) => {
@@ -132,6 +159,32 @@ export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<D
       await loop.catch(() => undefined);
       await Promise.all(inFlight);
     },
+  };
+}
+
+/**
+ * Creates the stream and the durable again until both exist; one run at a time, however many
+ * notifications ask for it.
+ */
+function recreation(options: ConsumerLoopOptions & { ensureConsumer: () => Promise<void>; isStopping: () => boolean }) {
+  let running: Promise<void> | undefined;
+  return () => {
+    running ??= (async () => {
+      options.onConsuming?.(false);
+      for (let attempt = 1; !options.isStopping(); attempt++) {
+        try {
+          await ensureStreams(options.nc, [options.stream, DEAD_LETTER_STREAM], { replicas: options.replicas });
+          await options.ensureConsumer();
+          options.logger.info({ stream: options.stream, durable: options.durable, attempt }, "durable consumer created again");
+          options.onConsuming?.(true);
+          return;
+        } catch (error) {
+          options.logger.warn({ err: error, attempt }, "creating the durable consumer again failed; retrying");
+          await sleep(Math.min(5_000, 200 * 2 ** Math.min(attempt, 5)));
+        }
+      }
+    })().finally(() => (running = undefined));
+    return running;
   };
 }
 

@@ -28,6 +28,9 @@ export interface DocumentConsumerOptions {
   ackWaitMs: number;
   /** The order service's signature on every payment and refund event: nothing unsigned is issued. */
   orderEvents: EventVerifier;
+  jetstreamReplicas: number;
+  /** Told when the durable is lost and found again (consumer-health.ts). */
+  onConsuming?: (durable: string) => (consuming: boolean) => void;
 }
 
 export function startInvoiceConsumer(
@@ -84,6 +87,8 @@ function startDocumentConsumer<Desc extends DescMessage>(
     maxInFlight: options.maxInFlight,
     ackWaitMs: options.ackWaitMs,
     logger,
+    replicas: options.jetstreamReplicas,
+    onConsuming: options.onConsuming?.(events.durable),
     retryDelayMs: (attempt) => Math.min(options.retryMaxDelayMs, 250 * 2 ** Math.min(attempt - 1, 20)),
     handle: async (msg) => {
       // Verified before anything is read from it: a forged or altered event numbers nothing.

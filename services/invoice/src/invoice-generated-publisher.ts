@@ -12,6 +12,8 @@ export class JetStreamInvoicePublisher implements InvoiceGeneratedPublisher {
   constructor(
     private readonly js: JetStreamClient,
     private readonly signer: EventSigner,
+    /** Creates INVOICES again after a failed publish: it may have been lost with the broker's store. */
+    private readonly ensureStream?: () => Promise<void>,
   ) {}
 
   async publish(invoice: Invoice): Promise<void> {
@@ -32,9 +34,14 @@ export class JetStreamInvoicePublisher implements InvoiceGeneratedPublisher {
       pdfSha256: invoice.pdfSha256,
       kind: invoice.kind,
     });
-    await publishTraced(this.js, invoiceGeneratedSubject(invoice.invoiceId), toBinary(InvoiceGeneratedSchema, event), {
-      msgID: invoice.invoiceId,
-      signer: this.signer,
-    });
+    try {
+      await publishTraced(this.js, invoiceGeneratedSubject(invoice.invoiceId), toBinary(InvoiceGeneratedSchema, event), {
+        msgID: invoice.invoiceId,
+        signer: this.signer,
+      });
+    } catch (error) {
+      await this.ensureStream?.().catch(() => undefined);
+      throw error;
+    }
   }
 }

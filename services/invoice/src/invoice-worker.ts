@@ -9,6 +9,7 @@ import {
 } from "@invoicing/service-kit/jetstream-topology";
 import type { Logger } from "@invoicing/service-kit/logger";
 import { linkNats } from "@invoicing/service-kit/nats-link";
+import { consumerHealth } from "@invoicing/service-kit/consumer-health";
 import { startServiceGrpcServer, type ServiceGrpcServer } from "@invoicing/service-kit/service-grpc-server";
 import { jetstream } from "@nats-io/jetstream";
 import type { InvoiceConfig } from "./config.js";
@@ -64,20 +65,23 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
         store: stores.invoices,
         pdfs: stores.pdfs,
         renderer,
-        publisher: new JetStreamInvoicePublisher(jetstream(nc), config.eventSigner),
+        publisher: new JetStreamInvoicePublisher(jetstream(nc), config.eventSigner, () =>
+          ensureStreams(nc, [INVOICES_STREAM], { replicas: config.jetstreamReplicas }),
+        ),
         changes,
         seller: config.seller,
         logger,
         metrics,
       });
       const consumers: DurableConsumerLoop[] = [];
+      const consuming = { onConsuming: consumerHealth(server.health) };
       try {
-        consumers.push(await startInvoiceConsumer(nc, new InvoiceIssuer(finisher, config.series), config, logger));
+        consumers.push(await startInvoiceConsumer(nc, new InvoiceIssuer(finisher, config.series), { ...config, ...consuming }, logger));
         consumers.push(
           await startCreditNoteConsumer(
             nc,
             new CreditNoteIssuer(finisher, stores.invoices, config.creditNoteSeries),
-            config,
+            { ...config, ...consuming },
             logger,
           ),
         );

@@ -14,6 +14,7 @@ import { startServiceGrpcServer } from "@invoicing/service-kit/service-grpc-serv
 import { startMetricsServer } from "@invoicing/service-kit/metrics-server";
 import { ServingStatus } from "@invoicing/service-kit/health";
 import { linkNats } from "@invoicing/service-kit/nats-link";
+import { consumerHealth } from "@invoicing/service-kit/consumer-health";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { NotifierConfig } from "./config.js";
 import { openDeliveryLog } from "./delivery-logs.js";
@@ -48,6 +49,8 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     maxInFlight: config.maxInFlight,
     ackWaitMs: config.ackWaitMs,
     logger,
+    replicas: config.jetstreamReplicas,
+    onConsuming: consumerHealth(health.health)(NOTIFIER_CONSUMER),
     retryDelayMs: (attempt) => Math.min(config.retryMaxDelayMs, 500 * 2 ** Math.min(attempt - 1, 20)),
     handle: async (msg) => {
       // Signed by the invoice service, or nothing is done for it (it goes to the dead letters).

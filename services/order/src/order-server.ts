@@ -47,7 +47,9 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
     credentials: config.natsCredentials,
     async work(nc) {
       await ensureStreams(nc, [PAYMENTS_STREAM], { replicas: config.jetstreamReplicas });
-      relay = new OutboxRelay(store, jetstream(nc), config.eventSigner, logger, nc);
+      relay = new OutboxRelay(store, jetstream(nc), config.eventSigner, logger, nc, () =>
+        ensureStreams(nc, [PAYMENTS_STREAM], { replicas: config.jetstreamReplicas }),
+      );
       relay.start();
       return relay;
     },

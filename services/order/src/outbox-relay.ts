@@ -30,6 +30,8 @@ export class OutboxRelay {
     private readonly signer: EventSigner,
     private readonly logger: Logger,
     private readonly connection?: Pick<NatsConnection, "status">,
+    /** Creates PAYMENTS again: a stream lost with the broker's store would refuse every publish. */
+    private readonly ensureStream?: () => Promise<void>,
   ) {}
 
   start(): void {
@@ -67,6 +69,7 @@ export class OutboxRelay {
       } catch (error) {
         failures++;
         this.logger.warn({ err: error, failures }, "outbox publish failed; will retry");
+        await this.ensureStream?.().catch(() => undefined);
       }
       if (published === BATCH) continue;
       const wait = failures > 0 ? Math.min(MAX_BACKOFF_MS, 100 * 2 ** failures) : IDLE_POLL_MS;
