@@ -5,9 +5,9 @@
 #   service-secrets      MONGODB_URL (the services' user, every member), SMTP_URL if given
 #   nats-credentials     order-password, invoice-password, notifier-password, invoicectl-password
 #                        (nats-server and each service read the same key)
-#   event-signing-keys   order-events.key.pem, invoice-events.key.pem: Ed25519, each mounted
-#                        only into the service that signs with it
-#   event-public-keys    order-events.pub.pem, invoice-events.pub.pem: what consumers verify with
+#   event-signing-keys   order-events.key.pem, invoice-events.key.pem, notifier-events.key.pem:
+#                        Ed25519, each mounted only into the service that signs with it
+#   event-public-keys    the three .pub.pem halves: what consumers verify with
 # Usage: SMTP_URL=smtp://user:pass@mail.example.com:587 deploy/k8s/create-secrets.sh invoicing 3
 #        deploy/k8s/create-secrets.sh invoicing-dev 1
 # The member count must match the mongodb StatefulSet (3 in prod, 1 in dev). An existing
@@ -67,13 +67,15 @@ if exists event-signing-keys; then
 else
   keys=$(mktemp -d)
   trap 'rm -rf "$keys"' EXIT
-  for producer in order invoice; do
+  for producer in order invoice notifier; do
     openssl genpkey -algorithm ed25519 -out "$keys/$producer-events.key.pem"
     openssl pkey -in "$keys/$producer-events.key.pem" -pubout -out "$keys/$producer-events.pub.pem"
   done
   kubectl -n "$namespace" delete secret event-public-keys --ignore-not-found
   kubectl -n "$namespace" create secret generic event-public-keys \
-    --from-file="$keys/order-events.pub.pem" --from-file="$keys/invoice-events.pub.pem"
+    --from-file="$keys/order-events.pub.pem" --from-file="$keys/invoice-events.pub.pem" \
+    --from-file="$keys/notifier-events.pub.pem"
   kubectl -n "$namespace" create secret generic event-signing-keys \
-    --from-file="$keys/order-events.key.pem" --from-file="$keys/invoice-events.key.pem"
+    --from-file="$keys/order-events.key.pem" --from-file="$keys/invoice-events.key.pem" \
+    --from-file="$keys/notifier-events.key.pem"
 fi

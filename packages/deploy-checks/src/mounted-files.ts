@@ -18,6 +18,7 @@ export const FILE_VARIABLES: Readonly<Record<string, FileKind>> = {
   EVENT_SIGNING_KEY_FILE: "ed25519-private",
   ORDER_EVENT_KEY_FILES: "ed25519-public",
   INVOICE_EVENT_KEY_FILES: "ed25519-public",
+  NOTIFIER_EVENT_KEY_FILES: "ed25519-public",
 };
 
 const pathsOf = (value: string) => value.split(",").map((p) => p.trim()).filter(Boolean);

@@ -4,11 +4,11 @@ import { createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-// The two event-producing services' Ed25519 key pairs for a local stack, as PEM files in the
+// The three event-producing services' Ed25519 key pairs for a local stack, as PEM files in the
 // stack's folder (what `openssl genpkey -algorithm ed25519` makes, and a deployment mounts
 // from Secrets), and the environment that points each service at its own.
 
-export type EventProducer = "order" | "invoice";
+export type EventProducer = "order" | "invoice" | "notifier";
 
 export interface EventKeyFiles {
   privateKey: string;
@@ -30,15 +30,15 @@ export function ensureEventKeys(dir: string): StackEventKeys {
     }
     return { privateKey, publicKey };
   };
-  return { order: files("order"), invoice: files("invoice") };
+  return { order: files("order"), invoice: files("invoice"), notifier: files("notifier") };
 }
 
 /** Each service's key variables: its own private key, and the public keys of what it consumes. */
 export function eventKeyEnv(keys: StackEventKeys) {
   return {
-    order: { EVENT_SIGNING_KEY_FILE: keys.order.privateKey },
+    order: { EVENT_SIGNING_KEY_FILE: keys.order.privateKey, NOTIFIER_EVENT_KEY_FILES: keys.notifier.publicKey },
     invoice: { EVENT_SIGNING_KEY_FILE: keys.invoice.privateKey, ORDER_EVENT_KEY_FILES: keys.order.publicKey },
-    notifier: { INVOICE_EVENT_KEY_FILES: keys.invoice.publicKey },
+    notifier: { EVENT_SIGNING_KEY_FILE: keys.notifier.privateKey, INVOICE_EVENT_KEY_FILES: keys.invoice.publicKey },
   };
 }
 

@@ -24,10 +24,13 @@ export const DEAD_LETTER_STREAM = "DEAD_LETTERS";
 export const INVOICE_CONSUMER = "invoice-generator";
 export const CREDIT_NOTE_CONSUMER = "credit-note-issuer";
 export const NOTIFIER_CONSUMER = "notifier";
+/** The order service's: learns which payments and refunds have their document delivered. */
+export const RECONCILER_CONSUMER = "order-reconciler";
 
 export const paymentCompletedSubject = (orderId: string) => `payments.completed.${orderId}`;
 export const paymentRefundedSubject = (orderId: string) => `payments.refunded.${orderId}`;
 export const invoiceGeneratedSubject = (invoiceId: string) => `invoices.generated.${invoiceId}`;
+export const documentDeliveredSubject = (invoiceId: string) => `invoices.delivered.${invoiceId}`;
 export const deadLetterSubject = (stream: string, consumer: string) =>
   `deadletter.${stream}.${consumer}`;
 

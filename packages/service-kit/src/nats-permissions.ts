@@ -6,6 +6,7 @@ import {
   INVOICES_STREAM,
   NOTIFIER_CONSUMER,
   PAYMENTS_STREAM,
+  RECONCILER_CONSUMER,
 } from "./jetstream-topology.js";
 import { inboxPrefixOf } from "./nats-connection.js";
 
@@ -48,7 +49,17 @@ const ownInbox = (user: NatsUser) => [`${inboxPrefixOf(user)}.>`];
 
 export const natsPermissions: Record<NatsUser, NatsPermissions> = {
   order: {
-    publish: [`${api}.INFO`, ...manageStream(PAYMENTS_STREAM), "payments.completed.*", "payments.refunded.*"],
+    publish: [
+      `${api}.INFO`,
+      ...manageStream(PAYMENTS_STREAM),
+      // Reconciliation: it learns from the notifier's DocumentDelivered what was delivered.
+      ...manageStream(INVOICES_STREAM),
+      ...manageStream(DEAD_LETTER_STREAM),
+      ...consumeDurable(INVOICES_STREAM, RECONCILER_CONSUMER),
+      "payments.completed.*",
+      "payments.refunded.*",
+      deadLetterSubject(INVOICES_STREAM, RECONCILER_CONSUMER),
+    ],
     subscribe: ownInbox("order"),
   },
   invoice: {
@@ -72,6 +83,7 @@ export const natsPermissions: Record<NatsUser, NatsPermissions> = {
       ...manageStream(INVOICES_STREAM),
       ...manageStream(DEAD_LETTER_STREAM),
       ...consumeDurable(INVOICES_STREAM, NOTIFIER_CONSUMER),
+      "invoices.delivered.*",
       deadLetterSubject(INVOICES_STREAM, NOTIFIER_CONSUMER),
     ],
     subscribe: ownInbox("notifier"),

@@ -1,5 +1,5 @@
 
-import { readVerifyKeyFiles, type EventVerifier } from "@invoicing/service-kit/event-signature";
+import { readSigningKeyFile, readVerifyKeyFiles, type EventSigner, type EventVerifier } from "@invoicing/service-kit/event-signature";
 import { ConfigError, envInt, envPort, envString, envUrl, type Env } from "@invoicing/service-kit/env-config";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
 import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/tls-config";
@@ -29,6 +29,8 @@ export interface NotifierConfig extends PlatformConfig {
   tracing: TracingConfig;
   /** The invoice service's public key(s) (INVOICE_EVENT_KEY_FILES): an InvoiceGenerated it did not sign mails nothing. */
   invoiceEvents: EventVerifier;
+  /** Signs every DocumentDelivered (EVENT_SIGNING_KEY_FILE): the order service's reconciler trusts only what it signed. */
+  eventSigner: EventSigner;
   /**
    * Mutual TLS from TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, TLS_CLIENT_NAMES; plaintext when
    * unset. With it the invoice service is called over https with this certificate.
@@ -58,6 +60,7 @@ export function readConfig(env: Env = process.env): NotifierConfig {
     claimLeaseMs: envInt(env, "NOTIFIER_CLAIM_LEASE_MS", 180_000, { min: 1_000, max: 86_400_000 }),
     tracing: readTracingConfig(env),
     invoiceEvents: readVerifyKeyFiles("INVOICE_EVENT_KEY_FILES", "invoice", env["INVOICE_EVENT_KEY_FILES"]),
+    eventSigner: readSigningKeyFile("EVENT_SIGNING_KEY_FILE", env["EVENT_SIGNING_KEY_FILE"]),
     tls,
   };
 }

@@ -58,6 +58,12 @@ export class InvoiceNotifier {
       logger: Logger;
       /** Longer than any send can take (mailer.ts's SMTP_TIMEOUTS): past it a claim is taken to belong to a process that died. */
       claimLeaseMs: number;
+      /**
+       * Tells the order service's reconciler the document is delivered (DocumentDelivered),
+       * after the record and again for a document found delivered before, so a report lost
+       * with the broker is sent again. Unset in tests of the mail guarantee alone.
+       */
+      announceDelivered?: (invoice: Invoice, channel: string) => Promise<void>;
     },
   ) {}
 
@@ -82,6 +88,7 @@ export class InvoiceNotifier {
     const claim = await log.claim(invoiceId, this.#holder, new Date(), this.deps.claimLeaseMs);
     if (claim.state === "delivered") {
       logger.info({ invoice_id: invoiceId, reference: claim.delivery.reference }, "already delivered");
+      if (this.deps.announceDelivered) await this.deps.announceDelivered(await this.#readyInvoice(invoiceId), claim.delivery.channel);
       return "already_delivered";
     }
     if (claim.state === "held") {
@@ -103,6 +110,7 @@ export class InvoiceNotifier {
     }
     await this.#recordSent({ invoiceId, channel: mailer.channel, reference, deliveredAt: new Date() });
     logger.info({ invoice_id: invoice.invoiceId, number: invoice.number, reference }, "invoice delivered");
+    await this.deps.announceDelivered?.(invoice, mailer.channel);
     return "sent";
   }
 

@@ -14,6 +14,8 @@ import { startServiceGrpcServer } from "@invoicing/service-kit/service-grpc-serv
 import { startMetricsServer } from "@invoicing/service-kit/metrics-server";
 import { ServingStatus } from "@invoicing/service-kit/health";
 import { linkNats } from "@invoicing/service-kit/nats-link";
+import { jetstream } from "@nats-io/jetstream";
+import { deliveryAnnouncer } from "./delivery-announcer.js";
 import { consumerHealth } from "@invoicing/service-kit/consumer-health";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { NotifierConfig } from "./config.js";
@@ -36,11 +38,10 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     : new OutboxFolderMailer(join(config.dataDir, "outbox"), config.mailFrom);
   const invoiceService = invoiceServiceTransport(config.invoiceServiceUrl, config.tls.tls);
   const invoices = createClient(InvoiceService, invoiceService.transport);
-  const notifier = new InvoiceNotifier({ invoices, mailer, log, logger, claimLeaseMs: config.claimLeaseMs });
   const metricsServer = await startMetricsServer({ service: "notifier", host: config.host, port: config.metricsPort });
   const metrics = new NotifierMetrics(metricsServer.registry, mailer.channel);
   const health = await startServiceGrpcServer({ routes: () => {}, host: config.host, port: config.port, tls: config.tls });
-  const consume = (nc: NatsConnection) => startConsumerLoop({
+  const consume = (nc: NatsConnection, notifier: InvoiceNotifier) => startConsumerLoop({
     nc,
     stream: INVOICES_STREAM,
     durable: NOTIFIER_CONSUMER,
@@ -70,7 +71,8 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     credentials: config.natsCredentials,
     async work(nc) {
       await ensureStreams(nc, [INVOICES_STREAM, DEAD_LETTER_STREAM], { replicas: config.jetstreamReplicas });
-      return consume(nc);
+      const announceDelivered = deliveryAnnouncer(jetstream(nc), config.eventSigner);
+      return consume(nc, new InvoiceNotifier({ invoices, mailer, log, logger, claimLeaseMs: config.claimLeaseMs, announceDelivered }));
     },
   });
   logger.info(

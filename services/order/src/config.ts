@@ -1,5 +1,5 @@
-import { envPort, envString, type Env } from "@invoicing/service-kit/env-config";
-import { readSigningKeyFile, type EventSigner } from "@invoicing/service-kit/event-signature";
+import { envInt, envPort, envString, type Env } from "@invoicing/service-kit/env-config";
+import { readSigningKeyFile, readVerifyKeyFiles, type EventSigner, type EventVerifier } from "@invoicing/service-kit/event-signature";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
 import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/tls-config";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
@@ -12,6 +12,15 @@ export interface OrderConfig extends PlatformConfig {
   tracing: TracingConfig;
   /** Signs every payment and refund event (EVENT_SIGNING_KEY_FILE): the invoice service acts only on what it signed. */
   eventSigner: EventSigner;
+  /** The notifier's public key(s) (NOTIFIER_EVENT_KEY_FILES): only a DocumentDelivered it signed ends reconciliation. */
+  notifierEvents: EventVerifier;
+  /**
+   * Reconciliation (ORDER_RECONCILE_AFTER_MS, ORDER_RECONCILE_INTERVAL_MS): a payment or
+   * refund event published this long ago whose document was never reported delivered is
+   * published again, checked this often. Well above a normal payment-to-mail time.
+   */
+  reconcileAfterMs: number;
+  reconcileIntervalMs: number;
   /** Mutual TLS from TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, TLS_CLIENT_NAMES; plaintext when unset. */
   tls: ServerTlsConfig;
 }
@@ -24,6 +33,9 @@ export function readConfig(env: Env = process.env): OrderConfig {
     metricsPort: envPort(env, "METRICS_PORT", 0),
     tracing: readTracingConfig(env),
     eventSigner: readSigningKeyFile("EVENT_SIGNING_KEY_FILE", env["EVENT_SIGNING_KEY_FILE"]),
+    notifierEvents: readVerifyKeyFiles("NOTIFIER_EVENT_KEY_FILES", "notifier", env["NOTIFIER_EVENT_KEY_FILES"]),
+    reconcileAfterMs: envInt(env, "ORDER_RECONCILE_AFTER_MS", 600_000, { min: 1_000, max: 7 * 86_400_000 }),
+    reconcileIntervalMs: envInt(env, "ORDER_RECONCILE_INTERVAL_MS", 60_000, { min: 100, max: 86_400_000 }),
     tls: readServerTlsConfig(env),
   };
 }

@@ -80,6 +80,8 @@ interface OutboxDoc {
   payload: Binary;
   traceparent: string;
   published_at: Date | null;
+  /** Set from the notifier's DocumentDelivered; absent on events written before reconciliation. */
+  delivered_at?: Date | null;
 }
 
 const toPayment = (doc: PaymentDoc): PaymentRecord => ({
@@ -138,6 +140,12 @@ export class MongoOrderStore implements OrderStore {
       { key: { msg_id: 1 }, name: "msg_id_unique", unique: true },
       { key: { published_at: 1, _id: 1 }, name: "pending" },
     ]);
+    // Events from before reconciliation count as delivered (idempotent: only where the field
+    // is missing), so an upgrade does not republish the whole history.
+    await store.#outbox.updateMany(
+      { delivered_at: { $exists: false }, published_at: { $ne: null } },
+      { $set: { delivered_at: new Date() } },
+    );
     return store;
   }
 
@@ -278,6 +286,7 @@ export class MongoOrderStore implements OrderStore {
         payload: new Binary(event.payload),
         traceparent: event.traceparent,
         published_at: null,
+        delivered_at: null,
       },
       { session },
     );
@@ -315,6 +324,26 @@ export class MongoOrderStore implements OrderStore {
       { msg_id: { $in: [...msgIds] }, published_at: null },
       { $set: { published_at: new Date() } },
     );
+  }
+
+  async markDelivered(msgId: string): Promise<boolean> {
+    // The first report stands; a later one finds it set and changes nothing.
+    const marked = await this.#outbox.updateOne({ msg_id: msgId, delivered_at: null }, { $set: { delivered_at: new Date() } });
+    return marked.matchedCount > 0 || (await this.#outbox.countDocuments({ msg_id: msgId }, { limit: 1 })) > 0;
+  }
+
+  async requeueUndelivered(publishedBefore: Date, limit: number): Promise<string[]> {
+    if (limit <= 0) return [];
+    const docs = await this.#outbox
+      .find({ delivered_at: null, published_at: { $ne: null, $lt: publishedBefore } })
+      .sort({ published_at: 1 })
+      .limit(limit)
+      .toArray();
+    const ids = docs.map((doc) => doc.msg_id);
+    if (ids.length > 0) {
+      await this.#outbox.updateMany({ msg_id: { $in: ids }, delivered_at: null }, { $set: { published_at: null } });
+    }
+    return ids;
   }
 
   async close(): Promise<void> {

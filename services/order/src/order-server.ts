@@ -1,8 +1,10 @@
 import { startServiceGrpcServer, type ServiceGrpcServer } from "@invoicing/service-kit/service-grpc-server";
 import { ServingStatus } from "@invoicing/service-kit/health";
 import { startMetricsServer } from "@invoicing/service-kit/metrics-server";
-import { Gauge } from "prom-client";
-import { ensureStreams, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
+import { Counter, Gauge } from "prom-client";
+import { ensureStreams, INVOICES_STREAM, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
+import { startDeliveryReports } from "./delivery-reports.js";
+import { Reconciler } from "./reconciler.js";
 import type { Logger } from "@invoicing/service-kit/logger";
 import { linkNats } from "@invoicing/service-kit/nats-link";
 import { jetstream } from "@nats-io/jetstream";
@@ -29,6 +31,19 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
       this.set(await store.countPendingOutbox());
     },
   });
+  const reconciler = new Reconciler({
+    store,
+    wakeRelay: () => relay?.notify(),
+    afterMs: config.reconcileAfterMs,
+    intervalMs: config.reconcileIntervalMs,
+    logger,
+    requeued: new Counter({
+      name: "order_events_republished_total",
+      help: "Payment and refund events published again because their document was not reported delivered in time (reconciliation).",
+      registers: [metrics.registry],
+    }),
+  });
+  reconciler.start();
   const server = await startServiceGrpcServer({
     // Payments are taken whether or not NATS is there: their events wait in the outbox.
     routes: orderRoutes({ store, onOutboxWrite: () => relay?.notify() }),
@@ -46,12 +61,19 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
     logger,
     credentials: config.natsCredentials,
     async work(nc) {
-      await ensureStreams(nc, [PAYMENTS_STREAM], { replicas: config.jetstreamReplicas });
+      await ensureStreams(nc, [PAYMENTS_STREAM, INVOICES_STREAM], { replicas: config.jetstreamReplicas });
+      const reports = await startDeliveryReports(nc, { store, notifierEvents: config.notifierEvents, jetstreamReplicas: config.jetstreamReplicas, logger });
       relay = new OutboxRelay(store, jetstream(nc), config.eventSigner, logger, nc, () =>
         ensureStreams(nc, [PAYMENTS_STREAM], { replicas: config.jetstreamReplicas }),
       );
       relay.start();
-      return relay;
+      const started = relay;
+      return {
+        async stop() {
+          await reports.stop();
+          await started.stop();
+        },
+      };
     },
   });
   return {
@@ -60,6 +82,7 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
       server.health.set(ServingStatus.NOT_SERVING);
       await server.close();
       await metrics.close();
+      await reconciler.stop();
       await nats.stop();
       await store.close();
     },

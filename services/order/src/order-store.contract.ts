@@ -112,6 +112,29 @@ export function orderStoreContract(name: string, open: () => Promise<OrderStore>
       assert.deepEqual(left, ids.slice(2));
     });
 
+    it("puts published events whose documents were never delivered back in the outbox, and only those", async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const o = order();
+        await store.createOrder(o);
+        const p = payment(o.orderId);
+        ids.push(p.paymentId);
+        await store.completePayment(p, event(p.paymentId));
+      }
+      await store.markPublished(ids);
+      assert.equal(await store.markDelivered(ids[0]!), true);
+      assert.equal(await store.markDelivered(ids[0]!), true, "a second report changes nothing");
+      assert.equal(await store.markDelivered("pay_unknown"), false);
+      // Not old enough yet: nothing moves.
+      assert.deepEqual((await store.requeueUndelivered(new Date(Date.now() - 60_000), 100)).filter((id) => ids.includes(id)), []);
+      const requeued = (await store.requeueUndelivered(new Date(Date.now() + 1_000), 10_000)).filter((id) => ids.includes(id));
+      assert.deepEqual(requeued.sort(), ids.slice(1).sort());
+      const pending = (await store.pendingOutbox(10_000)).map((e) => e.msgId).filter((id) => ids.includes(id));
+      assert.deepEqual(pending.sort(), ids.slice(1).sort(), "pending again, to be published under the same msg id");
+      // Pending ones are not requeued twice.
+      assert.deepEqual((await store.requeueUndelivered(new Date(Date.now() + 1_000), 10_000)).filter((id) => ids.includes(id)), []);
+    });
+
     it("lets exactly one of many concurrent payments for one order win", async () => {
       const o = order();
       await store.createOrder(o);

@@ -85,5 +85,18 @@ export interface OrderStore {
   /** Events not yet published: growing means NATS is unreachable or the relay is stuck. */
   countPendingOutbox(): Promise<number>;
   markPublished(msgIds: readonly string[]): Promise<void>;
+  /**
+   * The event's document was delivered to the customer (the notifier's DocumentDelivered):
+   * reconciliation is done with it. False when no such event is in the outbox.
+   */
+  markDelivered(msgId: string): Promise<boolean>;
+  /**
+   * Reconciliation: events published before `publishedBefore` whose document was never
+   * reported delivered are made pending again, at most `limit` of them, oldest first, so the
+   * relay publishes them once more under the same Nats-Msg-Id (a broker that lost them takes
+   * them again; one that still holds them drops the copy, and the consumers are idempotent).
+   * Returns their msg ids.
+   */
+  requeueUndelivered(publishedBefore: Date, limit: number): Promise<string[]>;
   close(): Promise<void>;
 }

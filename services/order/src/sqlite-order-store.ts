@@ -46,10 +46,27 @@ CREATE TABLE IF NOT EXISTS outbox (
   subject TEXT NOT NULL,
   payload BLOB NOT NULL,
   traceparent TEXT NOT NULL,
-  published_at INTEGER
+  published_at INTEGER,
+  delivered_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(seq) WHERE published_at IS NULL;
+CREATE INDEX IF NOT EXISTS outbox_undelivered ON outbox(published_at) WHERE delivered_at IS NULL AND published_at IS NOT NULL;
 `;
+
+/**
+ * Stores from before reconciliation have no delivered_at: add it, and count what was already
+ * published as delivered (it was, as far as anything then could tell), so an upgrade does not
+ * republish the whole history.
+ */
+const addDeliveredAt = (db: SqliteDatabase) => {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('outbox')").all() as Array<{ name: string }>;
+  if (columns.length === 0 || columns.some((c) => c.name === "delivered_at")) return;
+  db.transaction(() => {
+    const again = db.prepare("SELECT name FROM pragma_table_info('outbox')").all() as Array<{ name: string }>;
+    if (again.some((c) => c.name === "delivered_at")) return;
+    db.exec("ALTER TABLE outbox ADD COLUMN delivered_at INTEGER; UPDATE outbox SET delivered_at = published_at");
+  }).immediate();
+};
 
 interface PaymentRow {
   payment_id: string;
@@ -99,7 +116,7 @@ export class SqliteOrderStore implements OrderStore {
   readonly #db: SqliteDatabase;
 
   constructor(path: string) {
-    this.#db = openSqlite(path, schema);
+    this.#db = openSqlite(path, schema, addDeliveredAt);
   }
 
   async createOrder(order: Order): Promise<void> {
@@ -251,6 +268,32 @@ export class SqliteOrderStore implements OrderStore {
       this.#db.transaction(() => {
         for (const id of msgIds) mark.run(now, id);
       })();
+    });
+  }
+
+  async markDelivered(msgId: string): Promise<boolean> {
+    return whileBusy(() => {
+      const marked = this.#db
+        .prepare("UPDATE outbox SET delivered_at = coalesce(delivered_at, ?) WHERE msg_id = ?")
+        .run(Date.now(), msgId);
+      return marked.changes > 0;
+    });
+  }
+
+  async requeueUndelivered(publishedBefore: Date, limit: number): Promise<string[]> {
+    return whileBusy(() => {
+      const requeue = this.#db.transaction(() => {
+        const rows = this.#db
+          .prepare(
+            `SELECT msg_id FROM outbox WHERE delivered_at IS NULL AND published_at IS NOT NULL AND published_at < ?
+             ORDER BY published_at LIMIT ?`,
+          )
+          .all(publishedBefore.getTime(), limit) as Array<{ msg_id: string }>;
+        const pending = this.#db.prepare("UPDATE outbox SET published_at = NULL WHERE msg_id = ?");
+        for (const row of rows) pending.run(row.msg_id);
+        return rows.map((row) => row.msg_id);
+      });
+      return requeue.immediate();
     });
   }
 
