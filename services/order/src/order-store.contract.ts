@@ -46,6 +46,19 @@ export function orderStoreContract(name: string, open: () => Promise<OrderStore>
       traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
     });
 
+    /** `n` orders, each paid, each payment's event queued; their payment ids in order. */
+    const paidPayments = async (n: number) => {
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const o = order();
+        await store.createOrder(o);
+        const p = payment(o.orderId);
+        ids.push(p.paymentId);
+        await store.completePayment(p, event(p.paymentId));
+      }
+      return ids;
+    };
+
     it("stores and reads an order", async () => {
       const o = order();
       await store.createOrder(o);
@@ -95,14 +108,7 @@ export function orderStoreContract(name: string, open: () => Promise<OrderStore>
     });
 
     it("lists pending events oldest first and forgets published ones", async () => {
-      const ids: string[] = [];
-      for (let i = 0; i < 3; i++) {
-        const o = order();
-        await store.createOrder(o);
-        const p = payment(o.orderId);
-        ids.push(p.paymentId);
-        await store.completePayment(p, event(p.paymentId));
-      }
+      const ids = await paidPayments(3);
       const pending = (await store.pendingOutbox(1000)).map((e) => e.msgId).filter((id) => ids.includes(id));
       assert.deepEqual(pending, ids);
       const pendingBefore = await store.countPendingOutbox();
@@ -113,14 +119,7 @@ export function orderStoreContract(name: string, open: () => Promise<OrderStore>
     });
 
     it("puts published events whose documents were never delivered back in the outbox, and only those", async () => {
-      const ids: string[] = [];
-      for (let i = 0; i < 3; i++) {
-        const o = order();
-        await store.createOrder(o);
-        const p = payment(o.orderId);
-        ids.push(p.paymentId);
-        await store.completePayment(p, event(p.paymentId));
-      }
+      const ids = await paidPayments(3);
       await store.markPublished(ids);
       assert.equal(await store.markDelivered(ids[0]!), true);
       assert.equal(await store.markDelivered(ids[0]!), true, "a second report changes nothing");
