@@ -3,7 +3,10 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { HealthState, healthRoutes } from "./health.js";
+import { closeWhenIdle } from "./idle-connections.js";
 import { serverTracing } from "./rpc-tracing.js";
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server-limits.js";
+import { UnfinishedRequests } from "./unfinished-requests.js";
 
 export interface GrpcServer {
   readonly port: number;
@@ -28,8 +31,12 @@ export async function startGrpcServer(options: {
    * clients already connected. Unset: connections live as long as the client keeps them.
    */
   maxConnectionAgeMs?: number;
+  /** Request size, streams, connections and timeouts; unset ones keep DEFAULT_SERVER_LIMITS. */
+  limits?: Partial<ServerLimits>;
 }): Promise<GrpcServer> {
   const health = options.health ?? new HealthState();
+  const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+  const unfinished = new UnfinishedRequests(limits);
   const handler = connectNodeAdapter({
     routes: (router) => {
       options.routes(router);
@@ -40,12 +47,28 @@ export async function startGrpcServer(options: {
     // again cost the renderer about a millisecond of CPU per render (a profile of `pnpm
     // bench`), in a pool whose only limit is CPU. Compressed requests are still accepted.
     compressMinBytes: Number.MAX_SAFE_INTEGER,
+    readMaxBytes: limits.maxRequestBytes,
+    requestGate: unfinished.gate,
   });
-  const server = http2.createServer(handler);
+  const server = http2.createServer(
+    {
+      settings: {
+        maxConcurrentStreams: limits.maxConcurrentStreams,
+        maxHeaderListSize: limits.maxHeaderListBytes,
+      },
+      maxSessionMemory: limits.maxSessionMemoryMb,
+    },
+    (req, res) => {
+      unfinished.track(req);
+      void handler(req, res);
+    },
+  );
+  server.maxConnections = limits.maxConnections;
   const sessions = new Set<http2.ServerHttp2Session>();
   const maxAge = options.maxConnectionAgeMs;
   server.on("session", (session) => {
     sessions.add(session);
+    closeWhenIdle(session, limits.idleConnectionMs);
     const aged = maxAge ? setTimeout(() => session.close(), maxAge * (0.9 + Math.random() * 0.2)) : undefined;
     aged?.unref();
     session.once("close", () => {
