@@ -7,6 +7,7 @@ import type { Logger } from "@invoicing/service-kit/logger";
 import { connectNats } from "@invoicing/service-kit/nats-connection";
 import { jetstream } from "@nats-io/jetstream";
 import type { OrderConfig } from "./config.js";
+import { ORDER_SERVER_LIMITS } from "./order-server-limits.js";
 import { OutboxRelay } from "./outbox-relay.js";
 import { orderRoutes } from "./order-service.js";
 import { openOrderStore } from "./order-stores.js";
@@ -36,6 +37,7 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
     routes: orderRoutes({ store, onOutboxWrite: () => relay.notify() }),
     host: config.host,
     port: config.port,
+    limits: ORDER_SERVER_LIMITS,
   });
   logger.info({ port: server.port, metrics_port: metrics.port }, "order service listening");
   return {
