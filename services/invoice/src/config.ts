@@ -2,6 +2,7 @@ import { ConfigError, envInt, envPort, envString, type Env } from "@invoicing/se
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 import type { Seller } from "./invoice-template.js";
+import type { WatchLimits } from "./watch-limits.js";
 
 export interface InvoiceConfig extends PlatformConfig {
   host: string;
@@ -23,6 +24,7 @@ export interface InvoiceConfig extends PlatformConfig {
    */
   creditNoteMaxDeliver: number;
   ackWaitMs: number;
+  watches: WatchLimits;
   seller: Seller;
   tracing: TracingConfig;
 }
@@ -56,6 +58,11 @@ export function readConfig(env: Env = process.env): InvoiceConfig {
     maxDeliver: envInt(env, "INVOICE_MAX_DELIVER", 10, { min: 1, max: 1_000 }),
     creditNoteMaxDeliver: envInt(env, "CREDIT_NOTE_MAX_DELIVER", 130, { min: 1, max: 10_000 }),
     ackWaitMs: envInt(env, "INVOICE_ACK_WAIT_MS", 30_000, { min: 1_000, max: 3_600_000 }),
+    watches: {
+      // Each open watch re-reads the store twice a second: 256 is about 500 reads a second.
+      maxWatches: envInt(env, "INVOICE_MAX_WATCHES", 256, { min: 1, max: 100_000 }),
+      maxWatchMs: envInt(env, "INVOICE_MAX_WATCH_MS", 600_000, { min: 1_000, max: 86_400_000 }),
+    },
     seller: {
       name: envString(env, "SELLER_NAME", "Example Invoicing GmbH"),
       addressLines: envString(env, "SELLER_ADDRESS", "Musterstraße 1|10115 Berlin|DE").split("|"),

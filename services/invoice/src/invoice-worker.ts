@@ -19,6 +19,7 @@ import { startCreditNoteConsumer, startInvoiceConsumer } from "./document-consum
 import { DocumentFinisher } from "./document-finisher.js";
 import { InvoiceIssuer } from "./invoice-issuer.js";
 import { InvoiceMetrics } from "./invoice-metrics.js";
+import { INVOICE_SERVER_LIMITS } from "./invoice-server-limits.js";
 import { invoiceRoutes } from "./invoice-service.js";
 import { openInvoiceStores } from "./invoice-stores.js";
 import { GrpcPdfRenderer } from "./render-client.js";
@@ -48,9 +49,10 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
     metrics: new InvoiceMetrics(metricsServer.registry),
   });
   const server = await startGrpcServer({
-    routes: invoiceRoutes({ store: stores.invoices, pdfs: stores.pdfs, changes }),
+    routes: invoiceRoutes({ store: stores.invoices, pdfs: stores.pdfs, changes, watches: config.watches }),
     host: config.host,
     port: config.port,
+    limits: INVOICE_SERVER_LIMITS,
   });
   let consumers: DurableConsumerLoop[] = [
     await startInvoiceConsumer(nc, new InvoiceIssuer(finisher, config.series), config, logger),
