@@ -64,7 +64,14 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
       }
     },
   });
-  const health = await startGrpcServer({ routes: () => {}, host: config.host, port: config.port });
+  // grpc.health only, for kubelet probes: tiny requests and a handful of callers. Inside the
+  // 256 Mi pod limit that leaves the defaults' worst case (16 connections × 2 MB) far below it.
+  const health = await startGrpcServer({
+    routes: () => {},
+    host: config.host,
+    port: config.port,
+    limits: { maxRequestBytes: 16 * 1024, maxConnections: 16, maxUnfinishedRequests: 8 },
+  });
   logger.info({ channel: mailer.channel, port: health.port, metrics_port: metricsServer.port }, "notifier consuming");
   return {
     async stop() {

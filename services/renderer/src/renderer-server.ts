@@ -7,6 +7,7 @@ import type { RendererConfig } from "./config.js";
 import { PagePool } from "./page-pool.js";
 import { renderRoutes } from "./render-service.js";
 import { RendererMetrics } from "./renderer-metrics.js";
+import { RENDERER_SERVER_LIMITS } from "./renderer-server-limits.js";
 
 export interface RendererServer {
   server: GrpcServer;
@@ -61,6 +62,7 @@ export async function startRendererServer(config: RendererConfig, logger: Logger
     host: config.host,
     port: config.port,
     maxConnectionAgeMs: config.maxConnectionAgeMs || undefined,
+    limits: RENDERER_SERVER_LIMITS,
   });
   logger.info(
     { port: server.port, metrics_port: metricsServer.port, executablePath, pages: config.pages },
