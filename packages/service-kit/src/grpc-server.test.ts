@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
-import { createClient, type ConnectRouter } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { Code, ConnectError, createClient, type ConnectRouter } from "@connectrpc/connect";
+import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { Health, HealthCheckResponse_ServingStatus } from "@invoicing/contracts/grpc/health/v1/health_pb";
 import { RenderPdfResponseSchema, RenderService } from "@invoicing/contracts/invoicing/render/v1/render_pb";
 import assert from "node:assert/strict";
@@ -141,6 +141,15 @@ describe("startGrpcServer", () => {
       const refused = await extra.outcome;
       assert.equal(refused.grpcStatus, RESOURCE_EXHAUSTED, `answer ${JSON.stringify(refused)}`);
       assert.match(refused.grpcMessage ?? "", /more than 3 requests/);
+      // The Connect protocol is refused by Connect's request gate, in its own error format.
+      const overConnect = createClient(
+        RenderService,
+        createConnectTransport({ baseUrl: `http://127.0.0.1:${server.port}`, httpVersion: "2" }),
+      );
+      await assert.rejects(overConnect.renderPdf({ html: "x" }), (error: unknown) => {
+        const e = ConnectError.from(error);
+        return e.code === Code.ResourceExhausted && /more than 3 requests/.test(e.rawMessage);
+      });
       const probe = openRawGrpcStream(session, CHECK);
       probe.stream.end(Buffer.concat([grpcFrameHeader(2, false), healthCheckOf(0)]));
       assert.equal((await probe.outcome).grpcStatus, 0, "health checks pass the cap");

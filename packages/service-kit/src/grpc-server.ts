@@ -59,10 +59,13 @@ export async function startGrpcServer(options: {
       maxSessionMemory: limits.maxSessionMemoryMb,
     },
     (req, res) => {
-      unfinished.track(req);
+      if (req.stream.headersSent) return; // refused by `admit`
+      unfinished.resetUnreadOnAnswer(req.stream);
       void handler(req, res);
     },
   );
+  // Ahead of Node's own listener, which builds the request and response objects.
+  server.prependListener("stream", (stream, headers) => unfinished.admit(stream, headers));
   server.maxConnections = limits.maxConnections;
   const sessions = new Set<http2.ServerHttp2Session>();
   const maxAge = options.maxConnectionAgeMs;

@@ -1,3 +1,5 @@
+import { envInt, type Env } from "./env-config.js";
+
 // What one gRPC server lets its callers hold. Without these the tester's 1 MiB gzip request
 // inflated to 1 GiB, a 100 MB request was read whole, and 10,000 streams that never finished
 // took the order service from 128 to 647 MB and stayed open. Each service sets the figures
@@ -44,3 +46,23 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   maxSessionMemoryMb: 2,
   maxHeaderListBytes: 16 * 1024,
 };
+
+/**
+ * The two limits an operator may need to change without a release: how long a request body
+ * may take (slow networks) and how long a connection may sit without streams. The sizes and
+ * counts stay in each service's wiring, where they are reasoned against its pod's memory.
+ */
+export type ServerTimeouts = Pick<ServerLimits, "requestBodyTimeoutMs" | "idleConnectionMs">;
+
+export function readServerTimeouts(env: Env): ServerTimeouts {
+  return {
+    requestBodyTimeoutMs: envInt(env, "GRPC_REQUEST_BODY_TIMEOUT_MS", DEFAULT_SERVER_LIMITS.requestBodyTimeoutMs, {
+      min: 100,
+      max: 600_000,
+    }),
+    idleConnectionMs: envInt(env, "GRPC_IDLE_CONNECTION_MS", DEFAULT_SERVER_LIMITS.idleConnectionMs, {
+      min: 1_000,
+      max: 86_400_000,
+    }),
+  };
+}

@@ -1,5 +1,6 @@
 import { ConfigError, envInt, envPort, envString, type Env } from "@invoicing/service-kit/env-config";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
+import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/server-limits";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 import type { Seller } from "./invoice-template.js";
 import type { WatchLimits } from "./watch-limits.js";
@@ -26,6 +27,8 @@ export interface InvoiceConfig extends PlatformConfig {
   ackWaitMs: number;
   watches: WatchLimits;
   seller: Seller;
+  /** GRPC_REQUEST_BODY_TIMEOUT_MS, GRPC_IDLE_CONNECTION_MS: see ServerLimits. */
+  grpcTimeouts: ServerTimeouts;
   tracing: TracingConfig;
 }
 
@@ -68,6 +71,7 @@ export function readConfig(env: Env = process.env): InvoiceConfig {
       addressLines: envString(env, "SELLER_ADDRESS", "Musterstraße 1|10115 Berlin|DE").split("|"),
       vatId: envString(env, "SELLER_VAT_ID", "DE000000000"),
     },
+    grpcTimeouts: readServerTimeouts(env),
     tracing: readTracingConfig(env),
   };
 }

@@ -52,7 +52,7 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
     routes: invoiceRoutes({ store: stores.invoices, pdfs: stores.pdfs, changes, watches: config.watches }),
     host: config.host,
     port: config.port,
-    limits: INVOICE_SERVER_LIMITS,
+    limits: { ...INVOICE_SERVER_LIMITS, ...config.grpcTimeouts },
   });
   let consumers: DurableConsumerLoop[] = [
     await startInvoiceConsumer(nc, new InvoiceIssuer(finisher, config.series), config, logger),

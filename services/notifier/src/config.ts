@@ -1,5 +1,6 @@
 import { envInt, envPort, envString, envUrl, type Env } from "@invoicing/service-kit/env-config";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
+import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/server-limits";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 
 export interface NotifierConfig extends PlatformConfig {
@@ -16,6 +17,8 @@ export interface NotifierConfig extends PlatformConfig {
   maxInFlight: number;
   maxDeliver: number;
   ackWaitMs: number;
+  /** GRPC_REQUEST_BODY_TIMEOUT_MS, GRPC_IDLE_CONNECTION_MS: see ServerLimits. */
+  grpcTimeouts: ServerTimeouts;
   tracing: TracingConfig;
 }
 
@@ -32,6 +35,7 @@ export function readConfig(env: Env = process.env): NotifierConfig {
     maxInFlight: envInt(env, "NOTIFIER_MAX_IN_FLIGHT", 8, { min: 1, max: 1_000 }),
     maxDeliver: envInt(env, "NOTIFIER_MAX_DELIVER", 10, { min: 1, max: 1_000 }),
     ackWaitMs: envInt(env, "NOTIFIER_ACK_WAIT_MS", 30_000, { min: 1_000, max: 3_600_000 }),
+    grpcTimeouts: readServerTimeouts(env),
     tracing: readTracingConfig(env),
   };
 }

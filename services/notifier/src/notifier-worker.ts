@@ -70,7 +70,7 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     routes: () => {},
     host: config.host,
     port: config.port,
-    limits: { maxRequestBytes: 16 * 1024, maxConnections: 16, maxUnfinishedRequests: 8 },
+    limits: { maxRequestBytes: 16 * 1024, maxConnections: 16, maxUnfinishedRequests: 8, ...config.grpcTimeouts },
   });
   logger.info({ channel: mailer.channel, port: health.port, metrics_port: metricsServer.port }, "notifier consuming");
   return {

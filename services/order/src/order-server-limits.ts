@@ -13,6 +13,7 @@ import type { ServerLimits } from "@invoicing/service-kit/server-limits";
 export const ORDER_SERVER_LIMITS: Partial<ServerLimits> = {
   maxRequestBytes: 1024 * 1024,
   maxUnfinishedRequests: 64,
-  maxConnections: 64,
+  maxConcurrentStreams: 32,
+  maxConnections: 32,
   maxSessionMemoryMb: 2,
 };

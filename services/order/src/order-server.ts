@@ -37,7 +37,7 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
     routes: orderRoutes({ store, onOutboxWrite: () => relay.notify() }),
     host: config.host,
     port: config.port,
-    limits: ORDER_SERVER_LIMITS,
+    limits: { ...ORDER_SERVER_LIMITS, ...config.grpcTimeouts },
   });
   logger.info({ port: server.port, metrics_port: metrics.port }, "order service listening");
   return {

@@ -62,7 +62,7 @@ export async function startRendererServer(config: RendererConfig, logger: Logger
     host: config.host,
     port: config.port,
     maxConnectionAgeMs: config.maxConnectionAgeMs || undefined,
-    limits: RENDERER_SERVER_LIMITS,
+    limits: { ...RENDERER_SERVER_LIMITS, ...config.grpcTimeouts },
   });
   logger.info(
     { port: server.port, metrics_port: metricsServer.port, executablePath, pages: config.pages },
