@@ -3,9 +3,12 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { HealthState, healthRoutes } from "./health.js";
+import { closeWhenIdle } from "./idle-connections.js";
 import { createMutualTlsServer } from "./mutual-tls-server.js";
 import { serverTracing } from "./rpc-tracing.js";
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server-limits.js";
 import type { ServerTls } from "./tls-config.js";
+import { UnfinishedRequests } from "./unfinished-requests.js";
 
 export interface GrpcServer {
   readonly port: number;
@@ -32,8 +35,12 @@ export async function startGrpcServer(options: {
   maxConnectionAgeMs?: number;
   /** Mutual TLS (see mutual-tls-server.ts); unset: plaintext h2c. */
   tls?: ServerTls;
+  /** Request size, streams, connections and timeouts; unset ones keep DEFAULT_SERVER_LIMITS. */
+  limits?: Partial<ServerLimits>;
 }): Promise<GrpcServer> {
   const health = options.health ?? new HealthState();
+  const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+  const unfinished = new UnfinishedRequests(limits);
   const handler = connectNodeAdapter({
     routes: (router) => {
       options.routes(router);
@@ -44,12 +51,31 @@ export async function startGrpcServer(options: {
     // again cost the renderer about a millisecond of CPU per render (a profile of `pnpm
     // bench`), in a pool whose only limit is CPU. Compressed requests are still accepted.
     compressMinBytes: Number.MAX_SAFE_INTEGER,
+    readMaxBytes: limits.maxRequestBytes,
+    requestGate: unfinished.gate,
   });
-  const server = options.tls ? createMutualTlsServer(options.tls, {}, handler) : http2.createServer(handler);
+  const serverOptions: http2.ServerOptions = {
+    settings: {
+      maxConcurrentStreams: limits.maxConcurrentStreams,
+      maxHeaderListSize: limits.maxHeaderListBytes,
+    },
+    maxSessionMemory: limits.maxSessionMemoryMb,
+  };
+  const onRequest = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+    if (req.stream.headersSent) return; // refused by `admit`
+    unfinished.resetUnreadOnAnswer(req.stream);
+    void handler(req, res);
+  };
+  // The same limits with mutual TLS as without.
+  const server = options.tls ? createMutualTlsServer(options.tls, serverOptions, onRequest) : http2.createServer(serverOptions, onRequest);
+  // Ahead of Node's own listener, which builds the request and response objects.
+  server.prependListener("stream", (stream, headers) => unfinished.admit(stream, headers));
+  server.maxConnections = limits.maxConnections;
   const sessions = new Set<http2.ServerHttp2Session>();
   const maxAge = options.maxConnectionAgeMs;
   server.on("session", (session) => {
     sessions.add(session);
+    closeWhenIdle(session, limits.idleConnectionMs);
     const aged = maxAge ? setTimeout(() => session.close(), maxAge * (0.9 + Math.random() * 0.2)) : undefined;
     aged?.unref();
     session.once("close", () => {

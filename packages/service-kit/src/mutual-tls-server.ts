@@ -41,6 +41,7 @@ export function createMutualTlsServer(
       ALPNProtocols: ["h2"],
     },
     (req, res) => {
+      if (req.stream.headersSent) return; // already refused (grpc-server.ts's unfinished-request cap)
       const refusal = req.stream.session ? refusalFor(req.stream.session) : "no session";
       if (refusal === null) {
         handler(req, res);

@@ -2,8 +2,10 @@ import { ConfigError, envInt, envPort, envString, type Env } from "@invoicing/se
 import { readSigningKeyFile, readVerifyKeyFiles, type EventSigner, type EventVerifier } from "@invoicing/service-kit/event-signature";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
 import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/tls-config";
+import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/server-limits";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 import type { Seller } from "./invoice-template.js";
+import type { WatchLimits } from "./watch-limits.js";
 
 export interface InvoiceConfig extends PlatformConfig {
   host: string;
@@ -25,7 +27,10 @@ export interface InvoiceConfig extends PlatformConfig {
    */
   retryMaxDelayMs: number;
   ackWaitMs: number;
+  watches: WatchLimits;
   seller: Seller;
+  /** GRPC_REQUEST_BODY_TIMEOUT_MS, GRPC_IDLE_CONNECTION_MS: see ServerLimits. */
+  grpcTimeouts: ServerTimeouts;
   tracing: TracingConfig;
   /** Signs every InvoiceGenerated (EVENT_SIGNING_KEY_FILE): the notifier acts only on what it signed. */
   eventSigner: EventSigner;
@@ -66,11 +71,17 @@ export function readConfig(env: Env = process.env): InvoiceConfig {
     maxInFlight: envInt(env, "INVOICE_MAX_IN_FLIGHT", 8, { min: 1, max: 1_000 }),
     retryMaxDelayMs: envInt(env, "INVOICE_RETRY_MAX_DELAY_MS", 30_000, { min: 100, max: 3_600_000 }),
     ackWaitMs: envInt(env, "INVOICE_ACK_WAIT_MS", 30_000, { min: 1_000, max: 3_600_000 }),
+    watches: {
+      // Each open watch re-reads the store twice a second: 256 is about 500 reads a second.
+      maxWatches: envInt(env, "INVOICE_MAX_WATCHES", 256, { min: 1, max: 100_000 }),
+      maxWatchMs: envInt(env, "INVOICE_MAX_WATCH_MS", 600_000, { min: 1_000, max: 86_400_000 }),
+    },
     seller: {
       name: envString(env, "SELLER_NAME", "Example Invoicing GmbH"),
       addressLines: envString(env, "SELLER_ADDRESS", "Musterstraße 1|10115 Berlin|DE").split("|"),
       vatId: envString(env, "SELLER_VAT_ID", "DE000000000"),
     },
+    grpcTimeouts: readServerTimeouts(env),
     tracing: readTracingConfig(env),
     eventSigner: readSigningKeyFile("EVENT_SIGNING_KEY_FILE", env["EVENT_SIGNING_KEY_FILE"]),
     orderEvents: readVerifyKeyFiles("ORDER_EVENT_KEY_FILES", "order", env["ORDER_EVENT_KEY_FILES"]),

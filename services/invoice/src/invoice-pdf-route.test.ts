@@ -22,7 +22,13 @@ describe("GetInvoicePdf checks the stored bytes", () => {
   const damaged: Invoice[] = [];
   const client = createClient(
     InvoiceService,
-    createRouterTransport(invoiceRoutes({ store, pdfs, changes: new InvoiceChanges(), onDamagedPdf: (i) => damaged.push(i) })),
+    createRouterTransport(invoiceRoutes({
+      store,
+      pdfs,
+      changes: new InvoiceChanges(),
+      watches: { maxWatches: 8, maxWatchMs: 60_000 },
+      onDamagedPdf: (i) => damaged.push(i),
+    })),
   );
 
   const readyWithPdf = async (pdf: Buffer) => {

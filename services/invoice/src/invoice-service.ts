@@ -14,6 +14,7 @@ import type { InvoiceChanges } from "./invoice-changes.js";
 import { documentSource, type InvoiceStore } from "./invoice-store.js";
 import { InvalidPageTokenError } from "./page-token.js";
 import { pdfKey, type PdfStore } from "./pdf-store.js";
+import { WatchSlots, type WatchLimits } from "./watch-limits.js";
 
 const PDF_CHUNK_BYTES = 64 * 1024;
 /** How often a watcher re-reads the store, for changes made by another replica. */
@@ -28,8 +29,12 @@ export function invoiceRoutes(deps: {
   changes: InvoiceChanges;
   /** A stored PDF whose bytes no longer hash to the invoice's SHA-256 was asked for. */
   onDamagedPdf?: (invoice: Invoice) => void;
+  watches: WatchLimits;
+  /** Shared by every router built from these deps; passed in so tests can read it. */
+  watchSlots?: WatchSlots;
 }) {
   const { store, pdfs, changes } = deps;
+  const watchSlots = deps.watchSlots ?? new WatchSlots(deps.watches);
 
   const lookup = async (key: DocumentKey) =>
     key.invoiceId ? store.get(key.invoiceId) : store.getBySource(sourceFor(key));
@@ -82,15 +87,26 @@ export function invoiceRoutes(deps: {
 
       async *watchInvoice(req, ctx) {
         requireOneKey(req);
-        let last: Invoice | undefined;
-        while (!ctx.signal.aborted) {
-          const current = await lookup(req);
-          if (current && (!last || current.status !== last.status)) {
-            last = current;
-            yield create(WatchInvoiceResponseSchema, { invoice: current });
-            if (isFinal(current)) return;
+        const release = watchSlots.take();
+        const capped = AbortSignal.timeout(deps.watches.maxWatchMs);
+        const signal = AbortSignal.any([ctx.signal, capped]);
+        try {
+          let last: Invoice | undefined;
+          while (!signal.aborted) {
+            const current = await lookup(req);
+            // An invoice id names a document that exists or never will. A payment or refund
+            // may be recorded before its document, so those keep waiting.
+            if (!current && !last && req.invoiceId) throw notFound(req);
+            if (current && (!last || current.status !== last.status)) {
+              last = current;
+              yield create(WatchInvoiceResponseSchema, { invoice: current });
+              if (isFinal(current)) return;
+            }
+            await changes.next(last ? last.invoiceId : sourceFor(req), WATCH_REREAD_MS, signal);
           }
-          await changes.next(last ? last.invoiceId : sourceFor(req), WATCH_REREAD_MS, ctx.signal);
+          throw watchEnded(ctx.signal, deps.watches.maxWatchMs);
+        } finally {
+          release();
         }
       },
     });
@@ -121,6 +137,22 @@ function requireOneKey(req: DocumentKey): void {
   const set = [req.invoiceId, req.paymentId, req.refundId].filter(Boolean).length;
   if (set === 0) throw invalid("invoice_id: one of invoice_id, payment_id or refund_id must be set");
   if (set > 1) throw invalid("invoice_id: set only one of invoice_id, payment_id or refund_id");
+}
+
+/**
+ * Why a watch stopped before its document was final: never an OK with no message, which a
+ * caller would read as "done". The caller's deadline (Connect aborts the handler's signal
+ * with DEADLINE_EXCEEDED) or the server shutting down give their own error; past the
+ * server's own cap it is DEADLINE_EXCEEDED too, saying so; a caller who went away reads nothing.
+ */
+function watchEnded(callerSignal: AbortSignal, maxWatchMs: number): ConnectError {
+  if (callerSignal.aborted) {
+    return ConnectError.from(callerSignal.reason ?? new ConnectError("watch cancelled", Code.Canceled));
+  }
+  return new ConnectError(
+    `watch reached this server's maximum of ${maxWatchMs} ms without a final status; watch again`,
+    Code.DeadlineExceeded,
+  );
 }
 
 const invalid = (message: string) => new ConnectError(message, Code.InvalidArgument);

@@ -20,6 +20,7 @@ import { startCreditNoteConsumer, startInvoiceConsumer } from "./document-consum
 import { DocumentFinisher } from "./document-finisher.js";
 import { InvoiceIssuer } from "./invoice-issuer.js";
 import { InvoiceMetrics } from "./invoice-metrics.js";
+import { INVOICE_SERVER_LIMITS } from "./invoice-server-limits.js";
 import { invoiceRoutes } from "./invoice-service.js";
 import { openInvoiceStores } from "./invoice-stores.js";
 import { GrpcPdfRenderer } from "./render-client.js";
@@ -38,10 +39,17 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
   const metricsServer = await startMetricsServer({ service: "invoice", host: config.host, port: config.metricsPort });
   const metrics = new InvoiceMetrics(metricsServer.registry);
   const server = await startServiceGrpcServer({
-    routes: invoiceRoutes({ store: stores.invoices, pdfs: stores.pdfs, changes, onDamagedPdf: (invoice) => metrics.damagedPdf(invoice) }),
+    routes: invoiceRoutes({
+      store: stores.invoices,
+      pdfs: stores.pdfs,
+      changes,
+      watches: config.watches,
+      onDamagedPdf: (invoice) => metrics.damagedPdf(invoice),
+    }),
     host: config.host,
     port: config.port,
     tls: config.tls,
+    limits: { ...INVOICE_SERVER_LIMITS, ...config.grpcTimeouts },
   });
   logger.info(
     {

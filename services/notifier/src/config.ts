@@ -3,6 +3,7 @@ import { readSigningKeyFile, readVerifyKeyFiles, type EventSigner, type EventVer
 import { ConfigError, envInt, envPort, envString, envUrl, type Env } from "@invoicing/service-kit/env-config";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
 import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/tls-config";
+import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/server-limits";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 
 export interface NotifierConfig extends PlatformConfig {
@@ -26,6 +27,8 @@ export interface NotifierConfig extends PlatformConfig {
    * the notifier that claimed it died before recording it.
    */
   claimLeaseMs: number;
+  /** GRPC_REQUEST_BODY_TIMEOUT_MS, GRPC_IDLE_CONNECTION_MS: see ServerLimits. */
+  grpcTimeouts: ServerTimeouts;
   tracing: TracingConfig;
   /** The invoice service's public key(s) (INVOICE_EVENT_KEY_FILES): an InvoiceGenerated it did not sign mails nothing. */
   invoiceEvents: EventVerifier;
@@ -58,6 +61,7 @@ export function readConfig(env: Env = process.env): NotifierConfig {
     retryMaxDelayMs: envInt(env, "NOTIFIER_RETRY_MAX_DELAY_MS", 60_000, { min: 100, max: 3_600_000 }),
     ackWaitMs: envInt(env, "NOTIFIER_ACK_WAIT_MS", 30_000, { min: 1_000, max: 3_600_000 }),
     claimLeaseMs: envInt(env, "NOTIFIER_CLAIM_LEASE_MS", 180_000, { min: 1_000, max: 86_400_000 }),
+    grpcTimeouts: readServerTimeouts(env),
     tracing: readTracingConfig(env),
     invoiceEvents: readVerifyKeyFiles("INVOICE_EVENT_KEY_FILES", "invoice", env["INVOICE_EVENT_KEY_FILES"]),
     eventSigner: readSigningKeyFile("EVENT_SIGNING_KEY_FILE", env["EVENT_SIGNING_KEY_FILE"]),

@@ -40,7 +40,15 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
   const invoices = createClient(InvoiceService, invoiceService.transport);
   const metricsServer = await startMetricsServer({ service: "notifier", host: config.host, port: config.metricsPort });
   const metrics = new NotifierMetrics(metricsServer.registry, mailer.channel);
-  const health = await startServiceGrpcServer({ routes: () => {}, host: config.host, port: config.port, tls: config.tls });
+  // grpc.health only, for kubelet probes: tiny requests and a handful of callers. Inside the
+  // 256 Mi pod limit that leaves the defaults' worst case (16 connections × 2 MB) far below it.
+  const health = await startServiceGrpcServer({
+    routes: () => {},
+    host: config.host,
+    port: config.port,
+    tls: config.tls,
+    limits: { maxRequestBytes: 16 * 1024, maxConnections: 16, maxUnfinishedRequests: 8, ...config.grpcTimeouts },
+  });
   const consume = (nc: NatsConnection, notifier: InvoiceNotifier) => startConsumerLoop({
     nc,
     stream: INVOICES_STREAM,

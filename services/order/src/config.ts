@@ -2,6 +2,7 @@ import { envInt, envPort, envString, type Env } from "@invoicing/service-kit/env
 import { readSigningKeyFile, readVerifyKeyFiles, type EventSigner, type EventVerifier } from "@invoicing/service-kit/event-signature";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
 import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/tls-config";
+import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/server-limits";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 
 export interface OrderConfig extends PlatformConfig {
@@ -9,6 +10,8 @@ export interface OrderConfig extends PlatformConfig {
   port: number;
   /** Prometheus metrics, plain HTTP; 0 picks a free port (logged). */
   metricsPort: number;
+  /** GRPC_REQUEST_BODY_TIMEOUT_MS, GRPC_IDLE_CONNECTION_MS: see ServerLimits. */
+  grpcTimeouts: ServerTimeouts;
   tracing: TracingConfig;
   /** Signs every payment and refund event (EVENT_SIGNING_KEY_FILE): the invoice service acts only on what it signed. */
   eventSigner: EventSigner;
@@ -31,6 +34,7 @@ export function readConfig(env: Env = process.env): OrderConfig {
     host: envString(env, "ORDER_HOST", "127.0.0.1"),
     port: envPort(env, "ORDER_PORT", 50051),
     metricsPort: envPort(env, "METRICS_PORT", 0),
+    grpcTimeouts: readServerTimeouts(env),
     tracing: readTracingConfig(env),
     eventSigner: readSigningKeyFile("EVENT_SIGNING_KEY_FILE", env["EVENT_SIGNING_KEY_FILE"]),
     notifierEvents: readVerifyKeyFiles("NOTIFIER_EVENT_KEY_FILES", "notifier", env["NOTIFIER_EVENT_KEY_FILES"]),

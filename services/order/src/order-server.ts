@@ -9,6 +9,7 @@ import type { Logger } from "@invoicing/service-kit/logger";
 import { linkNats } from "@invoicing/service-kit/nats-link";
 import { jetstream } from "@nats-io/jetstream";
 import type { OrderConfig } from "./config.js";
+import { ORDER_SERVER_LIMITS } from "./order-server-limits.js";
 import { OutboxRelay } from "./outbox-relay.js";
 import { orderRoutes } from "./order-service.js";
 import { openOrderStore } from "./order-stores.js";
@@ -50,6 +51,7 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
     host: config.host,
     port: config.port,
     tls: config.tls,
+    limits: { ...ORDER_SERVER_LIMITS, ...config.grpcTimeouts },
   });
   logger.info(
     { port: server.port, metrics_port: metrics.port, health_port: server.healthPort, tls: config.tls.tls !== undefined },

@@ -5,7 +5,7 @@ import type {
   RefundPaymentRequest,
 } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
-import { isCurrencyCode } from "@invoicing/money";
+import { firstLineBeyondInt64, INT64_MAX, isCurrencyCode } from "@invoicing/money";
 
 // Request checks, each naming the field by its proto path so a caller can fix the request.
 
@@ -13,7 +13,11 @@ const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const COUNTRY = /^[A-Z]{2}$/;
 const VAT_ID = /^[A-Z]{2}[A-Z0-9+*.]{2,13}$/;
 const ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const MAX_ITEMS = 500;
+// Every string has a bound, so the largest order (and its PaymentCompleted, which carries the
+// whole order) has a known size: order-validation.test.ts builds it and checks it fits the
+// order server's request limit and NATS max_payload.
+export const MAX_ITEMS = 500;
+const MAX_LOCALE = 35; // RFC 5646's practical bound for a language tag
 
 function invalid(field: string, problem: string): ConnectError {
   return new ConnectError(`${field}: ${problem}`, Code.InvalidArgument);
@@ -43,8 +47,10 @@ export function validateCreateOrder(req: CreateOrderRequest): void {
   const address = customer.billingAddress;
   if (!address) throw invalid("customer.billing_address", "must be set");
   requireText(address.line1, "customer.billing_address.line1", 200);
+  if (address.line2.length > 200) throw invalid("customer.billing_address.line2", "must be at most 200 characters");
   requireText(address.postalCode, "customer.billing_address.postal_code", 20);
   requireText(address.city, "customer.billing_address.city", 100);
+  if (address.region.length > 100) throw invalid("customer.billing_address.region", "must be at most 100 characters");
   if (!COUNTRY.test(address.countryCode)) {
     throw invalid("customer.billing_address.country_code", "must be an ISO 3166-1 alpha-2 code such as DE");
   }
@@ -61,8 +67,16 @@ export function validateCreateOrder(req: CreateOrderRequest): void {
     }
     if (item.taxRateBps < 0 || item.taxRateBps > 10_000) throw invalid(`items[${i}].tax_rate_bps`, "must be 0..10000");
   });
+  // Each line is bounded above, but 500 of them are not: the total must still be an int64.
+  const beyond = firstLineBeyondInt64(req.items);
+  if (beyond !== undefined) {
+    throw invalid(
+      `items[${beyond}].unit_price`,
+      `the order's totals pass the int64 maximum of ${INT64_MAX} minor units at this line`,
+    );
+  }
   if (!isCurrencyCode(req.currency)) throw invalid("currency", `must be an ISO 4217 code such as EUR, got "${req.currency}"`);
-  if (req.locale !== "" && !isValidLocale(req.locale)) {
+  if (req.locale.length > MAX_LOCALE || (req.locale !== "" && !isValidLocale(req.locale))) {
     throw invalid("locale", `must be a BCP 47 locale such as de-DE, got "${req.locale}"`);
   }
 }

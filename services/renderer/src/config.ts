@@ -7,6 +7,7 @@ import {
   type Env,
 } from "@invoicing/service-kit/env-config";
 import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/tls-config";
+import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/server-limits";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
 import { availableParallelism } from "node:os";
 
@@ -36,6 +37,8 @@ export interface RendererConfig {
   maxConnectionAgeMs: number;
   /** Explicit browser binary; otherwise Debian's chromium-headless-shell, then chromium. */
   chromiumPath: string | undefined;
+  /** GRPC_REQUEST_BODY_TIMEOUT_MS, GRPC_IDLE_CONNECTION_MS: see ServerLimits. */
+  grpcTimeouts: ServerTimeouts;
   tracing: TracingConfig;
   /**
    * Mutual TLS from TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, TLS_CLIENT_NAMES; plaintext when
@@ -80,6 +83,7 @@ export function readConfig(env: Env = process.env): RendererConfig {
     recycleAboveBytes: envInt(env, "RENDER_RECYCLE_MEMORY_MB", 1_024, { min: 0, max: 65_536 }) * MiB,
     maxConnectionAgeMs: envInt(env, "RENDER_MAX_CONNECTION_AGE_MS", 60_000, { min: 0, max: 86_400_000 }),
     chromiumPath: envOptional(env, "CHROMIUM_PATH"),
+    grpcTimeouts: readServerTimeouts(env),
     tracing: readTracingConfig(env),
     tls: readServerTlsConfig(env, { defaultClientNames: ["invoice"] }),
   };

@@ -80,6 +80,18 @@ describe("renderer over gRPC with real Chromium", () => {
     );
   });
 
+  it("takes documents past the small services' request limit; past its own, RESOURCE_EXHAUSTED before rendering", async () => {
+    // 5.5 MiB reaches the handler, which names the field; 7 MiB is refused by the server's limit.
+    await assert.rejects(client.renderPdf({ html: "x".repeat(5.5 * 1024 * 1024) }), (error: unknown) => {
+      const e = ConnectError.from(error);
+      return e.code === Code.InvalidArgument && /^html: must be at most/.test(e.rawMessage);
+    });
+    await assert.rejects(client.renderPdf({ html: "x".repeat(7 * 1024 * 1024) }), (error: unknown) => {
+      const e = ConnectError.from(error);
+      return e.code === Code.ResourceExhausted && /larger than configured readMaxBytes/.test(e.rawMessage);
+    });
+  });
+
   it("answers RESOURCE_EXHAUSTED past the queue bound", async () => {
     // One page, one queue slot: of many concurrent renders some must be refused, none lost.
     const html = `<html><body>${"<p>row</p>".repeat(2000)}</body></html>`;
