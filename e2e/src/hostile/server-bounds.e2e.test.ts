@@ -178,7 +178,15 @@ describe("order service under hostile requests", { timeout: 300_000 }, () => {
     for (let round = 0; round < 2; round++) {
       await flood();
       await serveOrdinaryCalls(2_000);
-      afterEach.push({ rssMiB: processMemory(pid).rssMiB, heapMiB: await heapMiB() });
+      // Garbage goes when V8 collects it, not when the flood ends: ordinary calls go on for up
+      // to 15 s, until the heap is back within bounds (or the check below fails).
+      let heap = await heapMiB();
+      for (let waited = 0; heap >= before.heapMiB + RETURNED_WITHIN_MIB && waited < 15; waited++) {
+        await serveOrdinaryCalls(500);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        heap = await heapMiB();
+      }
+      afterEach.push({ rssMiB: processMemory(pid).rssMiB, heapMiB: heap });
     }
     const peakMiB = processMemory(pid).peakMiB;
     console.log(
@@ -189,6 +197,9 @@ describe("order service under hostile requests", { timeout: 300_000 }, () => {
     // The JavaScript heap comes back; the process keeps some pages from the allocator for the
     // next burst, so what matters is that a second flood reuses them instead of adding more.
     for (const after of afterEach) assert.ok(after.heapMiB < before.heapMiB + RETURNED_WITHIN_MIB, `heap ${after.heapMiB} MiB`);
-    assert.ok(afterEach[1]!.rssMiB < afterEach[0]!.rssMiB + RETURNED_WITHIN_MIB, "the second flood held no more than the first");
+    // RSS read right after a flood still holds garbage not yet collected, so the bound is the
+    // high-water mark before the second flood, not the first flood's exact figure.
+    const highWater = Math.max(before.rssMiB, afterEach[0]!.rssMiB);
+    assert.ok(afterEach[1]!.rssMiB < highWater + RETURNED_WITHIN_MIB, "the second flood held no more than the process had before it");
   });
 });

@@ -24,10 +24,11 @@ export class RenderError extends Error {
    */
   get permanent(): boolean {
     if (this.code === grpc.status.INVALID_ARGUMENT || this.code === grpc.status.FAILED_PRECONDITION) return true;
-    // The document itself is too big to print: more pages than RENDER_MAX_PAGES, or more memory
-    // than one render may take (RENDER_PAGE_MEMORY_MB). The same bytes fail the same way on
-    // every replica. A render stopped because the whole renderer was full is worth retrying.
-    return this.code === grpc.status.RESOURCE_EXHAUSTED && /RENDER_MAX_PAGES|RENDER_PAGE_MEMORY_MB/.test(this.message);
+    // The document itself is too big: more bytes than any renderer reads (readMaxBytes), more
+    // pages than RENDER_MAX_PAGES, or more memory than one render may take
+    // (RENDER_PAGE_MEMORY_MB). The same bytes fail the same way on every replica. A render
+    // stopped because the whole renderer was full, or refused by a busy one, is worth retrying.
+    return this.code === grpc.status.RESOURCE_EXHAUSTED && /readMaxBytes|RENDER_MAX_PAGES|RENDER_PAGE_MEMORY_MB/.test(this.message);
   }
 }
 

@@ -81,12 +81,13 @@ describe("renderer over gRPC with real Chromium", () => {
   });
 
   it("takes documents past the small services' request limit; past its own, RESOURCE_EXHAUSTED before rendering", async () => {
-    // 5.5 MiB reaches the handler, which names the field; 7 MiB is refused by the server's limit.
-    await assert.rejects(client.renderPdf({ html: "x".repeat(5.5 * 1024 * 1024) }), (error: unknown) => {
+    // Past the 2 MiB HTML cap but within the request limit, the handler names the field;
+    // 5 MiB is refused by the server's limit before any handler runs.
+    await assert.rejects(client.renderPdf({ html: "x".repeat(2.1 * 1024 * 1024) }), (error: unknown) => {
       const e = ConnectError.from(error);
       return e.code === Code.InvalidArgument && /^html: must be at most/.test(e.rawMessage);
     });
-    await assert.rejects(client.renderPdf({ html: "x".repeat(7 * 1024 * 1024) }), (error: unknown) => {
+    await assert.rejects(client.renderPdf({ html: "x".repeat(5 * 1024 * 1024) }), (error: unknown) => {
       const e = ConnectError.from(error);
       return e.code === Code.ResourceExhausted && /larger than configured readMaxBytes/.test(e.rawMessage);
     });

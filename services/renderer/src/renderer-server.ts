@@ -7,7 +7,7 @@ import type { RendererConfig } from "./config.js";
 import { PagePool } from "./page-pool.js";
 import { renderRoutes } from "./render-service.js";
 import { RendererMetrics } from "./renderer-metrics.js";
-import { RENDERER_SERVER_LIMITS } from "./renderer-server-limits.js";
+import { RENDERER_SERVER_LIMITS, requestBytesFor } from "./renderer-server-limits.js";
 
 export interface RendererServer {
   server: ServiceGrpcServer;
@@ -75,7 +75,7 @@ export async function startRendererServer(config: RendererConfig, logger: Logger
     port: config.port,
     maxConnectionAgeMs: config.maxConnectionAgeMs || undefined,
     tls: config.tls,
-    limits: { ...RENDERER_SERVER_LIMITS, ...config.grpcTimeouts },
+    limits: { ...RENDERER_SERVER_LIMITS, maxRequestBytes: requestBytesFor(config.maxHtmlBytes), ...config.grpcTimeouts },
   });
   logger.info(
     {
