@@ -1,9 +1,9 @@
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { InvoiceService, InvoiceStatus } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { InvoiceService } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { OrderService, PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { eventually } from "@invoicing/local-stack/eventually";
-import { invoiceOfPayment } from "@invoicing/local-stack/invoice-lookup";
+import { everyInvoiceReady } from "@invoicing/local-stack/invoice-lookup";
 import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
 import assert from "node:assert/strict";
@@ -62,14 +62,7 @@ describe("the broker's store deleted under load", { timeout: 240_000 }, () => {
       await sleep(50);
     }
     const lostAt = performance.now();
-    await eventually(
-      "every invoice READY",
-      async () => {
-        const all = await Promise.all(paid.map((p) => invoiceOfPayment(invoices, p.paymentId)));
-        return all.every((i) => i?.status === InvoiceStatus.READY) ? all : undefined;
-      },
-      120_000,
-    );
+    await everyInvoiceReady(invoices, paid.map((p) => p.paymentId), 120_000);
     await eventually("a mail for every invoice", () => (smtp.mails.length >= PAYMENTS ? true : undefined), 120_000);
     await sleep(6_000); // a reconciliation pass or two more: room for a wrong second mail
     const recipients = smtp.mails.flatMap((m) => [m.to].flat().flatMap((to) => to?.value.map((a) => a.address) ?? []));

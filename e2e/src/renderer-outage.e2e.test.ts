@@ -4,7 +4,7 @@ import { InvoiceService, InvoiceStatus } from "@invoicing/contracts/invoicing/in
 import { OrderService, PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { listDeadLetters } from "@invoicing/invoicectl/dead-letters";
 import { eventually } from "@invoicing/local-stack/eventually";
-import { invoiceOfPayment } from "@invoicing/local-stack/invoice-lookup";
+import { everyInvoiceReady, invoiceOfPayment } from "@invoicing/local-stack/invoice-lookup";
 import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
 import { jetstreamManager } from "@nats-io/jetstream";
@@ -81,14 +81,7 @@ describe("a renderer outage", { timeout: 240_000 }, () => {
 
     const back = performance.now();
     await stack.restartService("renderer");
-    const ready = await eventually(
-      "every invoice READY",
-      async () => {
-        const now = await Promise.all(paymentIds.map((id) => invoiceOfPayment(invoices, id)));
-        return now.every((i) => i?.status === InvoiceStatus.READY) ? now : undefined;
-      },
-      60_000,
-    );
+    const ready = await everyInvoiceReady(invoices, paymentIds, 60_000);
     const recoveredMs = performance.now() - back;
     assert.deepEqual(ready.map((i) => i!.number), during.map((i) => i!.number), "the numbers given during the outage stand");
     await eventually("the mails", () => (smtp.mails.length >= PAYMENTS ? true : undefined), 60_000);
