@@ -6,12 +6,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 export type SqliteDatabase = Database.Database;
 
 /**
- * What one attempt may block the event loop for while another process holds the write lock.
- * better-sqlite3 is synchronous: a longer busy timeout froze a service's whole API and its
- * health checks for as long as another process held the file (15 s of lock froze the invoice
- * service for 30 s). Past this, whileBusy waits asynchronously and tries again.
+ * What one attempt may block the event loop for while another process holds the write lock:
+ * nothing. better-sqlite3 is synchronous, so SQLite's busy timeout blocks the whole event loop,
+ * and it does so once per waiting write: with 20 ms and 25 payments waiting behind a held lock,
+ * the order service spent most of each second inside busy timeouts and its health checks timed
+ * out (`e2e/src/store-locked.e2e.test.ts`). Waiting is whileBusy's job, asynchronously.
  */
-const BLOCKING_WAIT_MS = 20;
+const BLOCKING_WAIT_MS = 0;
 const MAX_WAIT_MS = 60_000;
 
 export class StoreBusyError extends Error {
@@ -44,9 +45,8 @@ export async function whileBusy<T>(work: () => T, maxWaitMs = MAX_WAIT_MS): Prom
 
 /**
  * Opens (creating) an embedded database file. WAL lets readers run beside the one writer, and
- * several processes (competing workers) share the file safely by waiting for its write lock:
- * briefly inside SQLite (busy_timeout, which blocks the event loop), then in whileBusy below,
- * which waits without blocking it.
+ * several processes (competing workers) share the file safely by waiting for its write lock
+ * in whileBusy above, which waits without blocking the event loop.
  *
  * synchronous = FULL: every commit is fsynced to the WAL before it returns, so a payment the
  * caller was told succeeded, or an invoice number already mailed, survives a power cut. With
