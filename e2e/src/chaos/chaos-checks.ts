@@ -1,4 +1,6 @@
+import { equals } from "@bufbuild/protobuf";
 import { InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { CustomerSchema, LineItemSchema, type Order } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { createHash } from "node:crypto";
 import type { ParsedMail } from "mailparser";
 import type { UnexpectedExit } from "./chaos-stack.js";
@@ -12,10 +14,14 @@ export interface ChaosFigures {
   invoices: number;
   /** Payments without a READY invoice. */
   lost: number;
-  /** Extra invoices for a payment + numbers used twice + extra mails for an invoice. */
+  /** Extra invoices for a payment + numbers used twice + extra mails for an invoice (outside the crash window). */
   duplicated: number;
+  /** Second mails of documents a killed notifier had mailed and not recorded: the guarantee's one exception. */
+  resentInCrashWindow: number;
   /** Numbers missing from 1..highest. */
   gaps: number;
+  /** Mails to anyone but the order's customer, and invoices whose buyer, lines or total differ from the order. */
+  wrong: number;
   deadLetters: number;
   /** Processes that exited without the harness killing them + fatal/uncaught log lines. */
   crashes: number;
@@ -38,6 +44,11 @@ export interface ChaosEvidence {
   crashLines: readonly string[];
   retryProblems: readonly string[];
   retried: number;
+  /** The order service's record of every order paid. */
+  orders: ReadonlyMap<string, Order>;
+  claimLeaseMs: number;
+  /** Each notifier kill, and the documents it died holding claims on. */
+  crashWindows: ReadonlyArray<{ killedAtMs: number; claims: readonly string[] }>;
 }
 
 const NUMBER = /^([A-Z][A-Z0-9]*)-(\d{4})-(\d{6})$/;
@@ -83,11 +94,17 @@ export function judgeRun(evidence: ChaosEvidence): ChaosVerdict {
   failures.push(...numbers.failures);
 
   // Mails: one per invoice, carrying that invoice's PDF.
-  const mails = checkMails(state.invoices, state.mails);
+  const mails = checkMails(state.invoices, state.mails, state.mailAcceptedAtMs, evidence.crashWindows);
   lines.push(mails.line);
   failures.push(...mails.failures);
 
-  // Dead letters: exactly the garbage, byte for byte, nothing else.
+  // Each invoice says what the order says, and went to the order's customer and nobody else.
+  const records = checkRecords(state.invoices.filter((i) => ours.has(i.paymentId)), evidence.orders, state.mails);
+  lines.push(...records.lines);
+  failures.push(...records.failures);
+  lines.push(mailGuarantee(evidence.claimLeaseMs, mails.resent, evidence.crashWindows.length));
+
+  // Dead letters: exactly the garbage and the forgeries, byte for byte, nothing else.
   const letters = checkDeadLetters(state, evidence.garbage);
   lines.push(letters.line);
   failures.push(...letters.failures);
@@ -110,7 +127,9 @@ export function judgeRun(evidence: ChaosEvidence): ChaosVerdict {
       invoices: state.invoices.length,
       lost,
       duplicated: extraInvoices + numbers.repeated + mails.extra,
+      resentInCrashWindow: mails.resent,
       gaps: numbers.gaps,
+      wrong: records.wrong,
       deadLetters: state.deadLetters.length,
       crashes,
     },
@@ -120,7 +139,7 @@ export function judgeRun(evidence: ChaosEvidence): ChaosVerdict {
 }
 
 export function summaryLine(f: ChaosFigures): string {
-  return `chaos: ${f.payments} payments, ${f.invoices} invoices, ${f.lost} lost, ${f.duplicated} duplicated, ${f.gaps} gaps, ${f.deadLetters} dead letters, ${f.crashes} crashes`;
+  return `chaos: ${f.payments} payments, ${f.invoices} invoices, ${f.lost} lost, ${f.duplicated} duplicated${f.resentInCrashWindow ? ` (+${f.resentInCrashWindow} resent in the crash window, same Message-ID)` : ""}, ${f.gaps} gaps, ${f.wrong} wrong, ${f.deadLetters} dead letters, ${f.crashes} crashes`;
 }
 
 function checkNumbers(invoices: readonly Invoice[]) {
@@ -157,7 +176,28 @@ function checkNumbers(invoices: readonly Invoice[]) {
   };
 }
 
-function checkMails(invoices: readonly Invoice[], mails: readonly ParsedMail[]) {
+/**
+ * A second mail is the guarantee's exception, not a duplicate, only when all of these hold: a
+ * notifier was killed holding the document's claim with no delivery recorded, the first copy
+ * reached the mail server before that kill (or while it was dying, within 1 s), and both
+ * copies carry the same Message-ID. Anything else is counted as duplicated.
+ */
+function resentInCrashWindow(
+  invoiceId: string,
+  copies: ReadonlyArray<{ mail: ParsedMail; acceptedAtMs: number }>,
+  crashWindows: ChaosEvidence["crashWindows"],
+): boolean {
+  if (copies.length !== 2 || copies[0]!.mail.messageId !== copies[1]!.mail.messageId) return false;
+  const first = copies[0]!.acceptedAtMs;
+  return crashWindows.some((w) => w.claims.includes(invoiceId) && first <= w.killedAtMs + 1_000 && copies[1]!.acceptedAtMs > w.killedAtMs);
+}
+
+function checkMails(
+  invoices: readonly Invoice[],
+  mails: readonly ParsedMail[],
+  acceptedAtMs: readonly number[],
+  crashWindows: ChaosEvidence["crashWindows"],
+) {
   const failures: string[] = [];
   const byInvoice = groupBy(mails, (m) => String(m.headers.get("x-invoice-id") ?? ""));
   const known = new Map(invoices.map((i) => [i.invoiceId, i]));
@@ -165,11 +205,15 @@ function checkMails(invoices: readonly Invoice[], mails: readonly ParsedMail[]) 
   let without = 0;
   let extra = 0;
   let wrongPdf = 0;
+  let resent = 0;
+  const copiesOf = (invoiceId: string) =>
+    mails.flatMap((mail, i) => (String(mail.headers.get("x-invoice-id") ?? "") === invoiceId ? [{ mail, acceptedAtMs: acceptedAtMs[i] ?? Infinity }] : []));
   for (const invoice of invoices.filter((i) => i.status === InvoiceStatus.READY)) {
     const got = byInvoice.get(invoice.invoiceId) ?? [];
     if (got.length === 0) without++;
     if (got.length === 1) exactlyOne++;
-    extra += Math.max(0, got.length - 1);
+    if (got.length > 1 && resentInCrashWindow(invoice.invoiceId, copiesOf(invoice.invoiceId), crashWindows)) resent++;
+    else extra += Math.max(0, got.length - 1);
     for (const mail of got) {
       const pdf = mail.attachments.find((a) => a.contentType === "application/pdf");
       const right =
@@ -186,9 +230,62 @@ function checkMails(invoices: readonly Invoice[], mails: readonly ParsedMail[]) 
   if (strangers > 0) failures.push(`${strangers} mails for unknown invoices`);
   return {
     extra,
+    resent,
     failures,
-    line: `mails per invoice: ${exactlyOne} exactly 1, ${without} none, ${extra} extra, ${wrongPdf} with a wrong Message-ID or PDF, ${strangers} for unknown invoices (${mails.length} mails in all)`,
+    line: `mails per invoice: ${exactlyOne} exactly 1, ${without} none, ${extra} extra, ${resent} resent in the crash window, ${wrongPdf} with a wrong Message-ID or PDF, ${strangers} for unknown invoices (${mails.length} mails in all)`,
   };
+}
+
+const recipientsOf = (mail: ParsedMail) => [mail.to].flat().flatMap((to) => to?.value.map((a) => a.address ?? "") ?? []);
+
+function checkRecords(invoices: readonly Invoice[], orders: ReadonlyMap<string, Order>, mails: readonly ParsedMail[]) {
+  const failures: string[] = [];
+  let wrongContent = 0;
+  let unknownOrder = 0;
+  for (const invoice of invoices) {
+    const order = orders.get(invoice.orderId);
+    if (!order) {
+      unknownOrder++;
+      continue;
+    }
+    const same =
+      invoice.customer !== undefined &&
+      order.customer !== undefined &&
+      equals(CustomerSchema, invoice.customer, order.customer) &&
+      invoice.items.length === order.items.length &&
+      invoice.items.every((item, i) => equals(LineItemSchema, item, order.items[i]!)) &&
+      invoice.currency === order.currency &&
+      invoice.totals?.gross === order.total;
+    if (!same) wrongContent++;
+  }
+  const invoiceById = new Map(invoices.map((i) => [i.invoiceId, i]));
+  let wrongRecipients = 0;
+  for (const mail of mails) {
+    const invoice = invoiceById.get(String(mail.headers.get("x-invoice-id") ?? ""));
+    const expected = invoice ? orders.get(invoice.orderId)?.customer?.email : undefined;
+    const to = recipientsOf(mail);
+    if (expected === undefined || to.length !== 1 || to[0] !== expected) wrongRecipients++;
+  }
+  if (wrongContent > 0) failures.push(`${wrongContent} invoices whose buyer, lines or total differ from the order`);
+  if (unknownOrder > 0) failures.push(`${unknownOrder} invoices for orders the order service does not know`);
+  if (wrongRecipients > 0) failures.push(`${wrongRecipients} mails to someone other than the order's customer`);
+  return {
+    wrong: wrongContent + unknownOrder + wrongRecipients,
+    failures,
+    lines: [
+      `records: ${invoices.length - wrongContent - unknownOrder} of ${invoices.length} invoices state the order's buyer, lines, currency and total (GetOrder); ${wrongContent} differ, ${unknownOrder} unknown orders`,
+      `recipients: ${mails.length - wrongRecipients} of ${mails.length} mails went to exactly the order's customer; ${wrongRecipients} wrong`,
+    ],
+  };
+}
+
+/** The guarantee the notifier gives, and what this run saw of it. */
+function mailGuarantee(claimLeaseMs: number, resent: number, notifierKills: number): string {
+  return (
+    `mail guarantee: at most one mail per document, except when a notifier dies after the mail server accepted a mail and before it recorded it: ` +
+    `that document is mailed once more, with the same Message-ID, when its claim lease (${claimLeaseMs} ms) has run out. ` +
+    `This run: ${notifierKills} notifier kills, ${resent} documents resent across that window, every other second mail counted as duplicated`
+  );
 }
 
 function checkDeadLetters(state: PipelineState, garbage: readonly InjectedMessage[]) {

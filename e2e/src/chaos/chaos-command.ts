@@ -5,15 +5,19 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { repoRoot } from "@invoicing/local-stack/service-process";
 import { runChaos, type ChaosOptions } from "./chaos-run.js";
+import { unmountSmallDisk } from "./disk-full.js";
+import type { FaultDurations } from "./fault-schedule.js";
 import { randomSeed } from "./seeded-random.js";
 
 const { values } = parseArgs({
   options: {
-    payments: { type: "string", default: "300" },
+    payments: { type: "string", default: "600" },
     seed: { type: "string" },
     concurrency: { type: "string", default: "32" },
     "spread-s": { type: "string" },
-    "ack-wait-ms": { type: "string", default: "5000" },
+    // The deployed ack wait (INVOICE_ACK_WAIT_MS, NOTIFIER_ACK_WAIT_MS): a killed worker's
+    // messages come back after it, as they would in production.
+    "ack-wait-ms": { type: "string", default: "30000" },
     "timeout-s": { type: "string", default: "600" },
     "data-dir": { type: "string", default: join(repoRoot, "data", "chaos") },
   },
@@ -29,12 +33,15 @@ const positive = (name: string, value: string | undefined) => {
 };
 
 const payments = positive("payments", values.payments);
-// Eight a second: most of what two workers and two renderers sustain on two cores, so every
-// fault strikes a pipeline with work in flight everywhere, and the window leaves room for the
-// faults (they run one after the other, each with its downtime and restart).
-const spreadS = values["spread-s"] ? positive("spread-s", values["spread-s"]) : Math.max(30, Math.ceil(payments / 8));
+// The faults run one after the other, each with its downtime and restart: the store lock (30 s),
+// the full disk (60 s) and the refusing mail server (60 s) alone take 150 s, so the window is at
+// least 240 s, and at most eight payments a second (most of what two workers and two renderers
+// sustain on two cores), so every fault strikes a pipeline with work in flight.
+const durations: FaultDurations = { lockStoreMs: 30_000, fillDiskMs: 60_000, refuseSmtpMs: 60_000 };
+const spreadS = values["spread-s"] ? positive("spread-s", values["spread-s"]) : Math.max(240, Math.ceil(payments / 8));
 const dataDir = values["data-dir"]!;
 // Each run starts from empty stores and an empty broker; the previous run's files go.
+unmountSmallDisk(join(dataDir, "invoice-disk")); // left mounted by a run that was killed
 rmSync(dataDir, { recursive: true, force: true });
 
 const options: ChaosOptions = {
@@ -46,6 +53,10 @@ const options: ChaosOptions = {
   duplicateShare: 0.1,
   garbage: 12,
   ackWaitMs: positive("ack-wait-ms", values["ack-wait-ms"]),
+  // Deployed, 10 minutes; see ChaosStackOptions.
+  reconcileAfterMs: 30_000,
+  claimLeaseMs: 60_000,
+  durations,
   settleTimeoutMs: positive("timeout-s", values["timeout-s"]) * 1000,
   dataDir,
   log: (line) => console.log(line),

@@ -3,9 +3,10 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { setTimeout as sleep } from "node:timers/promises";
 import { judgeRun, summaryLine, type ChaosVerdict } from "./chaos-checks.js";
 import { startChaosStack } from "./chaos-stack.js";
-import { describeFault, planFaults, runFaults, type FaultRecord } from "./fault-schedule.js";
+import { describeFault, planFaults, runFaults, type FaultDurations, type FaultRecord } from "./fault-schedule.js";
 import { InvoiceApi } from "./invoice-api.js";
 import { PaymentLoad } from "./payment-load.js";
+import { readOrderRecords } from "./order-records.js";
 import { readPipelineState, type PipelineState } from "./pipeline-state.js";
 import { describeRecovery, measureRecoveries, type FaultRecovery } from "./recovery.js";
 import { seededRandom } from "./seeded-random.js";
@@ -23,6 +24,10 @@ export interface ChaosOptions {
   duplicateShare: number;
   garbage: number;
   ackWaitMs: number;
+  /** See ChaosStackOptions. */
+  reconcileAfterMs: number;
+  claimLeaseMs: number;
+  durations: FaultDurations;
   /** How long to wait, after the load, for every invoice to be READY and mailed. */
   settleTimeoutMs: number;
   dataDir: string;
@@ -51,14 +56,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const runId = `r${Date.now().toString(36)}`;
   log(`chaos: seed ${options.seed} (repeat with --seed ${options.seed}), ${options.payments} payments over ${(options.spreadMs / 1000).toFixed(0)} s, data in ${options.dataDir}`);
 
-  const stack = await startChaosStack({ dataDir: options.dataDir, ackWaitMs: options.ackWaitMs });
+  const stack = await startChaosStack({
+    dataDir: options.dataDir,
+    ackWaitMs: options.ackWaitMs,
+    reconcileAfterMs: options.reconcileAfterMs,
+    claimLeaseMs: options.claimLeaseMs,
+    invoiceDiskMiB: Math.max(64, Math.ceil(options.payments / 4)),
+  });
   let nc: NatsConnection | undefined;
   try {
     // The harness's own connection lives through the broker restart like the services' do.
     nc = await stack.connectNats({ maxReconnectAttempts: -1, reconnectTimeWait: 250, name: "chaos" });
     const api = new InvoiceApi(stack.invoiceUrls, stack.clientTls);
     const customerIds = Array.from({ length: CUSTOMERS }, (_, i) => `${runId}-customer-${i}`);
-    const plan = planFaults(random(1), options.spreadMs);
+    const plan = planFaults(random(1), options.spreadMs, options.durations);
     const load = new PaymentLoad({
       orderUrl: stack.orderUrl,
       tls: stack.clientTls,
@@ -70,7 +81,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       runId,
       random: random(2),
     });
-    log(`chaos: stack up (2 renderers, 2 invoice workers, order, notifier); ${load.retriesPlanned} payments will be paid twice; faults planned at ${plan.map((f) => `${(f.atMs / 1000).toFixed(1)}s ${f.kind}${f.target ? ` ${f.target}` : ""}`).join(", ")}`);
+    log(`chaos: stack up (2 renderers, 2 invoice workers, order, notifier; ack wait ${options.ackWaitMs} ms); ${load.retriesPlanned} payments will be paid twice; faults planned at ${plan.map((f) => `${(f.atMs / 1000).toFixed(1)}s ${f.kind}${f.target ? ` ${f.target}` : ""}${f.store ? ` ${f.store}` : ""}`).join(", ")}`);
 
     const loadStartedAtMs = Date.now();
     const progress = setInterval(() => log(`chaos: +${((Date.now() - loadStartedAtMs) / 1000).toFixed(0)}s ${load.submitted.length}/${options.payments} paid`), 10_000);
@@ -78,6 +89,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       load.run(),
       runFaults(plan, {
         stack,
+        api,
+        customerId: customerIds[0]!,
         nc,
         loadStartedAtMs,
         runId,
@@ -96,9 +109,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     for (const fault of faults.filter((f) => f.error)) setupFailures.push(describeFault(fault, loadStartedAtMs));
     log(`chaos: load done in ${((Date.now() - loadStartedAtMs) / 1000).toFixed(1)} s (${load.submitted.length} paid, ${load.callRetries} calls retried); waiting for invoices and mails`);
 
-    const garbage = faults.flatMap((f) => (f.kind === "garbage-events" ? (f.injected ?? []) : []));
+    // What must end in DEAD_LETTERS, byte for byte, and nothing else: the garbage and the forgeries.
+    const garbage = faults.flatMap((f) => (f.kind === "garbage-events" || f.kind === "forged-events" ? (f.injected ?? []) : []));
     const { state, settled: settledInTime } = await waitUntilSettled({
-      read: () => readPipelineState({ api, customerIds, nc: nc!, mails: stack.smtp.mails }),
+      read: () => readPipelineState({ api, customerIds, nc: nc!, mails: stack.smtp.mails, mailAcceptedAtMs: stack.smtp.acceptedAtMs }),
       isSettled: (s) => isSettled(s, load.submitted.map((p) => p.paymentId), garbage.length),
       timeoutMs: options.settleTimeoutMs,
       quietMs: options.ackWaitMs,
@@ -108,7 +122,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const settledAfterMs = state.readAtMs - loadStartedAtMs;
 
     const logs = readServiceLogs(stack.logDir);
+    const orders = await readOrderRecords(stack.orderUrl, stack.clientTls, load.submitted.map((p) => p.orderId));
     const verdict = judgeRun({
+      orders,
+      claimLeaseMs: options.claimLeaseMs,
+      crashWindows: faults.filter((f) => f.kind === "kill-notifier").map((f) => ({ killedAtMs: f.killedAtMs ?? f.struckAtMs, claims: f.abandonedClaims ?? [] })),
       planned: options.payments,
       payments: load.submitted,
       state,
@@ -120,7 +138,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     });
     verdict.failures.unshift(...setupFailures);
     if (!settledInTime) verdict.failures.push(`not settled within ${options.settleTimeoutMs} ms: ${describeState(state)}`);
-    const recoveries = measureRecoveries({ faults, invoices: state.invoices, payments: load.submitted, logs: logs.records });
+    const recoveries = measureRecoveries({
+      faults,
+      invoices: state.invoices,
+      payments: load.submitted,
+      logs: logs.records,
+      mails: stack.smtp.mails,
+      mailAcceptedAtMs: stack.smtp.acceptedAtMs,
+    });
 
     const lines = [
       `chaos: everything settled ${(settledAfterMs / 1000).toFixed(1)} s after the load began`,

@@ -5,11 +5,13 @@ import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/
 import { startService, type ServiceName, type ServiceProcess } from "@invoicing/local-stack/service-process";
 import { createStackTls, serviceTlsEnv, type StackTls } from "@invoicing/local-stack/stack-tls";
 import type { ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { startSmtpSink } from "../smtp-sink.js";
+import { startSmtpSink, type SmtpSink } from "../smtp-sink.js";
+import { mountSmallDisk, unmountSmallDisk } from "./disk-full.js";
 
-export type SmtpSink = Awaited<ReturnType<typeof startSmtpSink>>;
+export type { SmtpSink };
+export type StoreName = "order" | "invoice" | "notifier";
 
 export const INVOICE_WORKERS = ["invoice-1", "invoice-2"] as const;
 export const RENDERERS = ["renderer-1", "renderer-2"] as const;
@@ -25,6 +27,16 @@ export interface ChaosStackOptions {
    * runs, so a short wait does not redeliver slow renders.
    */
   ackWaitMs: number;
+  /**
+   * ORDER_RECONCILE_AFTER_MS: how old an undelivered payment must be before the order service
+   * publishes it again. Deployed it is 10 minutes; a run cannot wait that long for the
+   * payments the broker's lost store took with it.
+   */
+  reconcileAfterMs: number;
+  /** NOTIFIER_CLAIM_LEASE_MS: how long a killed notifier's claim holds its document back. */
+  claimLeaseMs: number;
+  /** The invoice workers' data folder (their SQLite store and PDFs) on a tmpfs of this size. */
+  invoiceDiskMiB: number;
 }
 
 /** A process that ended without the harness ending it: a crash, whatever its exit code. */
@@ -47,6 +59,12 @@ export interface ChaosStack {
   /** Every process runs with mutual TLS, as deployed: the harness's own clients present this. */
   readonly clientTls: StackTls["clientOptions"];
   readonly smtp: SmtpSink;
+  /** The invoice workers' DATA_DIR, a small tmpfs of its own (the disk-full fault fills it). */
+  readonly invoiceDataDir: string;
+  /** The SQLite file of a store. */
+  storePath(store: StoreName): string;
+  /** The metrics port `name` logged when it became ready. */
+  metricsPort(name: ChaosProcessName): number;
   readonly unexpectedExits: readonly UnexpectedExit[];
   /** The pid running under `name` now. */
   pid(name: ChaosProcessName): number;
@@ -57,6 +75,8 @@ export interface ChaosStack {
   killNats(): Promise<void>;
   /** nats-server again on its port with its store dir, as a supervisor would. */
   restartNats(): Promise<void>;
+  /** SIGKILL nats-server, delete its whole store (streams, consumers, messages), start it again. */
+  deleteNatsStore(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,6 +90,8 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
   const logDir = join(options.dataDir, "logs");
   mkdirSync(logDir, { recursive: true });
   const tls = await createStackTls(join(options.dataDir, "tls"));
+  const invoiceDataDir = join(options.dataDir, "invoice-disk");
+  mountSmallDisk(invoiceDataDir, options.invoiceDiskMiB);
   const smtp = await startSmtpSink();
   let nats = await startNatsServer(join(options.dataDir, "nats"));
   const processes = new Map<ChaosProcessName, ServiceProcess>();
@@ -96,6 +118,9 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     SMTP_URL: smtp.url,
     INVOICE_ACK_WAIT_MS: String(options.ackWaitMs),
     NOTIFIER_ACK_WAIT_MS: String(options.ackWaitMs),
+    ORDER_RECONCILE_AFTER_MS: String(options.reconcileAfterMs),
+    ORDER_RECONCILE_INTERVAL_MS: "2000",
+    NOTIFIER_CLAIM_LEASE_MS: String(options.claimLeaseMs),
   };
   const start = async (name: ChaosProcessName, service: ServiceName, readyMessage: string, env: Record<string, string>) =>
     track(
@@ -114,7 +139,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     const rendererTarget = renderers.map((r) => `127.0.0.1:${r.port}`).join(",");
     const workers = await Promise.all(
       INVOICE_WORKERS.map((name) =>
-        start(name, "invoice", "invoice service listening", { INVOICE_PORT: "0", RENDERER_TARGET: rendererTarget }),
+        start(name, "invoice", "invoice service listening", { INVOICE_PORT: "0", RENDERER_TARGET: rendererTarget, DATA_DIR: invoiceDataDir }),
       ),
     );
     const invoiceUrls = workers.map((w) => `https://127.0.0.1:${w.port}`);
@@ -136,6 +161,9 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       invoiceUrls,
       clientTls: tls.clientOptions,
       smtp,
+      invoiceDataDir,
+      storePath: (store) => join(store === "invoice" ? invoiceDataDir : options.dataDir, `${store}.sqlite`),
+      metricsPort: (name) => Number(current(name).ready["metrics_port"]),
       unexpectedExits,
       pid: (name) => current(name).process.pid ?? -1,
       async kill(name) {
@@ -154,11 +182,19 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
         nats = await nats.restart();
         watch("nats-server", nats.process);
       },
+      async deleteNatsStore() {
+        killedPids.add(nats.process.pid ?? -1);
+        await nats.stop("SIGKILL");
+        rmSync(nats.storeDir, { recursive: true, force: true });
+        nats = await nats.restart();
+        watch("nats-server", nats.process);
+      },
       async stop() {
         stopping = true;
         await Promise.all([...processes.values()].map((s) => s.stop()));
         await nats.stop();
         await smtp.close();
+        unmountSmallDisk(invoiceDataDir);
       },
     };
   } catch (error) {
@@ -166,6 +202,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     await Promise.all([...processes.values()].map((s) => s.stop("SIGKILL")));
     await nats.stop("SIGKILL");
     await smtp.close();
+    unmountSmallDisk(invoiceDataDir);
     throw error;
   }
 }

@@ -1,20 +1,54 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { setTimeout as sleep } from "node:timers/promises";
-import { INVOICE_WORKERS, RENDERERS, type ChaosProcessName, type ChaosStack } from "./chaos-stack.js";
+import { holdWriteLock } from "../store-lock.js";
+import { INVOICE_WORKERS, RENDERERS, type ChaosProcessName, type ChaosStack, type StoreName } from "./chaos-stack.js";
+import { fillDiskFor } from "./disk-full.js";
+import { publishForgeries } from "./forged-events.js";
+import { abandonedClaims, whenHoldingWork } from "./held-work.js";
+import type { InvoiceApi } from "./invoice-api.js";
 import type { SeededRandom } from "./seeded-random.js";
 import { garbagePayloads, publishGarbage, republishDuplicates, type InjectedMessage } from "./stream-faults.js";
 
-export type FaultKind = "kill-invoice-worker" | "kill-renderer" | "restart-nats" | "duplicate-events" | "garbage-events";
+export type FaultKind =
+  | "kill-invoice-worker"
+  | "kill-renderer"
+  | "kill-order"
+  | "kill-notifier"
+  | "restart-nats"
+  | "delete-nats-store"
+  | "lock-store"
+  | "fill-disk"
+  | "refuse-smtp"
+  | "duplicate-events"
+  | "garbage-events"
+  | "forged-events";
 
 /** Every run has each of these; the e2e test and the command share the list. */
 export const FAULT_KINDS: readonly FaultKind[] = [
   "kill-invoice-worker",
   "kill-invoice-worker",
   "kill-renderer",
+  "kill-order",
+  "kill-notifier",
   "restart-nats",
+  "delete-nats-store",
+  "lock-store",
+  "fill-disk",
+  "refuse-smtp",
   "duplicate-events",
   "garbage-events",
+  "forged-events",
 ];
+
+const KILLS = new Set<FaultKind>(["kill-invoice-worker", "kill-renderer", "kill-order", "kill-notifier"]);
+const STORES: readonly StoreName[] = ["order", "invoice", "notifier"];
+
+/** How long the faults that last do: deployed-size in `pnpm chaos`, shortened in the e2e test. */
+export interface FaultDurations {
+  lockStoreMs: number;
+  fillDiskMs: number;
+  refuseSmtpMs: number;
+}
 
 export interface PlannedFault {
   kind: FaultKind;
@@ -22,6 +56,8 @@ export interface PlannedFault {
   atMs: number;
   /** The process killed, for the kill faults. */
   target?: ChaosProcessName;
+  /** The store locked, for lock-store. */
+  store?: StoreName;
   /** How long a killed process (or nats-server) stays down before it is started again. */
   downtimeMs: number;
 }
@@ -30,31 +66,60 @@ export interface FaultRecord extends PlannedFault {
   /** When the fault struck (epoch ms); later than planned if the previous one overran. */
   struckAtMs: number;
   killedPid?: number;
+  killedAtMs?: number;
   /** When the process was started again, and when it reported ready. */
   restartedAtMs?: number;
   readyAtMs?: number;
   /** The messages a stream fault put into PAYMENTS. */
   injected?: InjectedMessage[];
+  /** For an aimed kill: the unfinished work the target was seen holding just before. */
+  held?: string;
+  /** For kill-notifier: the documents it died holding claims on, each perhaps mailed already. */
+  abandonedClaims?: string[];
+  /** When a lasting fault (lock, disk, SMTP) ended. */
+  endedAtMs?: number;
+  detail?: string;
   error?: string;
 }
 
 /**
  * Draws the faults for one run: each kind at a random moment between 10% and 85% of the load
- * window (so there is work before and after every fault), a random target and downtime.
+ * window (so there is work before and after every fault), a random target and downtime. The
+ * broker's store is deleted before the garbage and the forgeries are published: deleting it
+ * afterwards would take their dead letters with it, and the run could not tell them apart.
  */
-export function planFaults(random: SeededRandom, windowMs: number): PlannedFault[] {
+export function planFaults(random: SeededRandom, windowMs: number, durations: FaultDurations): PlannedFault[] {
   const moments = FAULT_KINDS.map(() => Math.floor(windowMs * (0.1 + 0.75 * random.next()))).sort((a, b) => a - b);
-  return random.shuffle(FAULT_KINDS).map((kind, i) => ({
+  const order = [...random.shuffle(FAULT_KINDS)];
+  const firstInjection = Math.min(order.indexOf("garbage-events"), order.indexOf("forged-events"));
+  const deletion = order.indexOf("delete-nats-store");
+  if (deletion > firstInjection) [order[firstInjection], order[deletion]] = [order[deletion]!, order[firstInjection]!];
+  return order.map((kind, i) => ({
     kind,
     atMs: moments[i]!,
     ...(kind === "kill-invoice-worker" ? { target: random.pick(INVOICE_WORKERS) } : {}),
     ...(kind === "kill-renderer" ? { target: random.pick(RENDERERS) } : {}),
-    downtimeMs: kind === "restart-nats" ? random.int(1_000, 3_000) : random.int(500, 2_500),
+    ...(kind === "kill-order" ? { target: "order" as const } : {}),
+    ...(kind === "kill-notifier" ? { target: "notifier" as const } : {}),
+    ...(kind === "lock-store" ? { store: random.pick(STORES) } : {}),
+    downtimeMs:
+      kind === "lock-store"
+        ? durations.lockStoreMs
+        : kind === "fill-disk"
+          ? durations.fillDiskMs
+          : kind === "refuse-smtp"
+            ? durations.refuseSmtpMs
+            : kind === "restart-nats" || kind === "delete-nats-store"
+              ? random.int(1_000, 3_000)
+              : random.int(500, 2_500),
   }));
 }
 
 export interface FaultContext {
   stack: ChaosStack;
+  api: InvoiceApi;
+  /** A customer of the run, named by the forged events. */
+  customerId: string;
   /** The harness's own connection, for the stream faults. */
   nc: NatsConnection;
   loadStartedAtMs: number;
@@ -93,10 +158,15 @@ async function strike(record: FaultRecord, context: FaultContext, garbage: Uint8
   const { stack } = context;
   switch (record.kind) {
     case "kill-invoice-worker":
-    case "kill-renderer": {
+    case "kill-renderer":
+    case "kill-order":
+    case "kill-notifier": {
       const target = record.target!;
+      record.held = await whenHoldingWork(target, stack, context.api);
       record.killedPid = stack.pid(target);
+      record.killedAtMs = Date.now();
       await stack.kill(target);
+      if (record.kind === "kill-notifier") record.abandonedClaims = abandonedClaims(stack, record.killedPid);
       await sleep(record.downtimeMs);
       record.restartedAtMs = Date.now();
       await stack.restart(target);
@@ -117,6 +187,39 @@ async function strike(record: FaultRecord, context: FaultContext, garbage: Uint8
       giveUp.abort();
       return;
     }
+    case "delete-nats-store": {
+      const reconnected = nextStatus(context.nc, "reconnect");
+      await stack.deleteNatsStore();
+      record.restartedAtMs = record.readyAtMs = Date.now();
+      const giveUp = new AbortController();
+      await Promise.race([reconnected, sleep(10_000, undefined, { signal: giveUp.signal }).catch(() => undefined)]);
+      giveUp.abort();
+      return;
+    }
+    case "lock-store":
+      await holdWriteLock(stack.storePath(record.store!), record.downtimeMs);
+      record.endedAtMs = Date.now();
+      return;
+    case "fill-disk": {
+      const taken = await fillDiskFor(stack.invoiceDataDir, record.downtimeMs);
+      record.endedAtMs = Date.now();
+      record.detail = `${(taken / 2 ** 20).toFixed(1)} MiB written to fill it`;
+      return;
+    }
+    case "refuse-smtp": {
+      const before = stack.smtp.refused;
+      await stack.smtp.refuseFor(record.downtimeMs);
+      record.endedAtMs = Date.now();
+      record.detail = `${stack.smtp.refused - before} connections refused`;
+      return;
+    }
+    case "forged-events":
+      record.injected = await publishForgeries(context.nc, {
+        runId: context.runId,
+        customerId: context.customerId,
+        genuinePaymentIds: context.paymentIds(),
+      });
+      return;
     case "duplicate-events":
       record.injected = await republishDuplicates(context.nc, {
         count: context.duplicates,
@@ -137,13 +240,18 @@ async function nextStatus(nc: NatsConnection, type: string): Promise<void> {
 
 export function describeFault(record: FaultRecord, loadStartedAtMs: number): string {
   const at = `${((record.struckAtMs - loadStartedAtMs) / 1000).toFixed(1)}s`;
-  const what =
-    record.kind === "kill-invoice-worker" || record.kind === "kill-renderer"
-      ? `SIGKILL ${record.target} (pid ${record.killedPid}), down ${record.downtimeMs} ms`
-      : record.kind === "restart-nats"
-        ? `SIGKILL nats-server, down ${record.downtimeMs} ms, restarted on its port and store`
-        : record.kind === "duplicate-events"
-          ? `republished ${record.injected?.length ?? 0} PaymentCompleted events under new Nats-Msg-Ids`
-          : `published ${record.injected?.length ?? 0} garbage messages on payments.completed.*`;
+  const lasted = record.endedAtMs ? ` for ${((record.endedAtMs - record.struckAtMs) / 1000).toFixed(1)} s` : "";
+  const what = KILLS.has(record.kind)
+    ? `SIGKILL ${record.target} (pid ${record.killedPid}) holding ${record.held}, down ${record.downtimeMs} ms`
+    : {
+        "restart-nats": `SIGKILL nats-server, down ${record.downtimeMs} ms, restarted on its port and store`,
+        "delete-nats-store": "SIGKILL nats-server, its whole store deleted, restarted empty",
+        "lock-store": `${record.store}.sqlite write-locked by another process${lasted}`,
+        "fill-disk": `the invoice workers' disk full${lasted} (${record.detail})`,
+        "refuse-smtp": `the mail server answering 421${lasted} (${record.detail})`,
+        "duplicate-events": `republished ${record.injected?.length ?? 0} PaymentCompleted events under new Nats-Msg-Ids`,
+        "garbage-events": `published ${record.injected?.length ?? 0} garbage messages on payments.completed.*`,
+        "forged-events": `published ${record.injected?.length ?? 0} forged PaymentCompleted (unsigned, attacker-signed, a genuine one redirected)`,
+      }[record.kind as Exclude<FaultKind, "kill-invoice-worker" | "kill-renderer" | "kill-order" | "kill-notifier">];
   return `fault at ${at}: ${record.kind}: ${what}${record.error ? ` FAILED: ${record.error}` : ""}`;
 }

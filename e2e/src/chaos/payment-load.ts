@@ -47,7 +47,8 @@ interface PlannedPayment {
   retryDelayMs: number;
 }
 
-const transientCodes = new Set([Code.Unavailable, Code.DeadlineExceeded, Code.ResourceExhausted, Code.Aborted, Code.Internal, Code.Unknown]);
+// Canceled: what an HTTP/2 stream reset by a server killed mid-call looks like to the client.
+const transientCodes = new Set([Code.Unavailable, Code.DeadlineExceeded, Code.ResourceExhausted, Code.Aborted, Code.Internal, Code.Unknown, Code.Canceled]);
 
 /**
  * Buys and pays orders through the gRPC API at random moments of a window, with a limit on

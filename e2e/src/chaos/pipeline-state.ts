@@ -23,6 +23,8 @@ export interface DeadLetter {
 export interface PipelineState {
   invoices: Invoice[];
   mails: readonly ParsedMail[];
+  /** When the sink accepted each of `mails`, index for index. */
+  mailAcceptedAtMs: readonly number[];
   deadLetters: DeadLetter[];
   /** Nothing pending or awaiting an ack on either consumer: no work is left to come. */
   consumersIdle: boolean;
@@ -34,6 +36,7 @@ export async function readPipelineState(options: {
   customerIds: readonly string[];
   nc: NatsConnection;
   mails: readonly ParsedMail[];
+  mailAcceptedAtMs: readonly number[];
 }): Promise<PipelineState> {
   const invoices = (await Promise.all(options.customerIds.map((id) => options.api.listAll(id)))).flat();
   const jsm = await jetstreamManager(options.nc);
@@ -56,5 +59,5 @@ export async function readPipelineState(options: {
       });
     }
   }
-  return { invoices, mails: [...options.mails], deadLetters, consumersIdle, readAtMs: Date.now() };
+  return { invoices, mails: [...options.mails], mailAcceptedAtMs: [...options.mailAcceptedAtMs], deadLetters, consumersIdle, readAtMs: Date.now() };
 }

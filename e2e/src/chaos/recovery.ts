@@ -3,6 +3,7 @@ import { InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invo
 import type { FaultRecord } from "./fault-schedule.js";
 import type { SubmittedPayment } from "./payment-load.js";
 import type { LogRecord } from "./service-logs.js";
+import type { ParsedMail } from "mailparser";
 
 /** How one fault was lived through, measured from the moment it struck. */
 export interface FaultRecovery {
@@ -24,6 +25,9 @@ export function measureRecoveries(options: {
   invoices: readonly Invoice[];
   payments: readonly SubmittedPayment[];
   logs: readonly LogRecord[];
+  /** Every mail the sink accepted, and when, index for index. */
+  mails: readonly ParsedMail[];
+  mailAcceptedAtMs: readonly number[];
 }): FaultRecovery[] {
   const readyAt = new Map<string, number>();
   for (const invoice of options.invoices) {
@@ -31,10 +35,20 @@ export function measureRecoveries(options: {
   }
   const readyTimes = [...readyAt.values()].sort((a, b) => a - b);
   const paymentOfOrder = new Map(options.payments.map((p) => [p.orderId, p.paymentId]));
+  const mailedAt = new Map<string, number>();
+  options.mails.forEach((mail, i) => {
+    const id = String(mail.headers.get("x-invoice-id") ?? "");
+    if (!mailedAt.has(id)) mailedAt.set(id, options.mailAcceptedAtMs[i]!);
+  });
+  const invoiceReadyAt = new Map(options.invoices.flatMap((i) => (i.readyAt ? [[i.invoiceId, Number(timestampMs(i.readyAt))] as const] : [])));
+  const paidBetween = (from: number, to: number) => options.payments.filter((p) => p.paidAtMs >= from && p.paidAtMs <= to).map((p) => p.paymentId);
 
   return options.faults.map((fault) => {
     const from = fault.struckAtMs;
     const next = readyTimes.find((t) => t > from);
+    // Documents READY before `to` and not mailed before `from`: what a mail fault held back.
+    const unmailed = (to: number) => [...invoiceReadyAt].filter(([id, ready]) => ready <= to && (mailedAt.get(id) ?? Infinity) > from).map(([id]) => id);
+    const mailed = (invoiceIds: string[], what: string) => handled(invoiceIds, mailedAt, from, what);
     const settle = (paymentIds: Iterable<string>, what: string) => {
       const ids = [...new Set(paymentIds)];
       const times = ids.map((id) => readyAt.get(id));
@@ -83,6 +97,29 @@ export function measureRecoveries(options: {
           reconnectMs: reconnects.size > 0 ? Math.max(...reconnects.values()) - restartedAt : undefined,
           ...settle(during.map((p) => p.paymentId), "payments taken while nats-server was down"),
         };
+      }
+      case "kill-order":
+        // Paid just before it died: their events may still have been in its outbox.
+        return { ...base, ...settle(paidBetween(from - 2_000, from), "payments taken in the 2 s before it died") };
+      case "kill-notifier":
+        return { ...base, ...mailed(unmailed(from), "READY documents it had not mailed yet") };
+      case "delete-nats-store": {
+        // Everything not READY when the store went, and what was paid while it came back.
+        const open = options.payments.filter((p) => p.paidAtMs <= (fault.readyAtMs ?? from) && (readyAt.get(p.paymentId) ?? Infinity) > from);
+        return { ...base, ...settle(open.map((p) => p.paymentId), "payments not READY when the store was deleted") };
+      }
+      case "lock-store":
+        return fault.store === "notifier"
+          ? { ...base, ...mailed(unmailed(fault.endedAtMs ?? from), "documents to mail while notifier.sqlite was locked") }
+          : { ...base, ...settle(paidBetween(from, fault.endedAtMs ?? from), `payments taken while ${fault.store}.sqlite was locked`) };
+      case "fill-disk":
+        return { ...base, ...settle(paidBetween(from, fault.endedAtMs ?? from), "payments taken while the disk was full") };
+      case "refuse-smtp":
+        return { ...base, ...mailed(unmailed(fault.endedAtMs ?? from), "documents to mail while SMTP refused") };
+      case "forged-events": {
+        const subjects = (fault.injected ?? []).map((m) => m.subject);
+        const seen = firstTimes(options.logs.filter((r) => afterFault(r) && r.msg === "message dead-lettered"), (r) => String(r["subject"]));
+        return { ...base, ...handled(subjects, seen, from, "forged events dead-lettered") };
       }
       case "duplicate-events": {
         const ids = (fault.injected ?? []).map((m) => m.paymentId ?? "");
