@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { DEAD_LETTER_STREAM, deadLetterSubject, ensureDurableConsumer, ensureStreams } from "./jetstream-topology.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { consumeTraced } from "./message-tracing.js";
+import { deadLetterMsgId } from "./dead-letter-id.js";
 
 const PULL_EXPIRES_MS = 5_000;
 
@@ -204,9 +205,14 @@ async function publishDeadLetter(options: ConsumerLoopOptions, msg: JsMsg, reaso
   hdrs.set("Dead-Letter-Subject", msg.subject);
   hdrs.set("Dead-Letter-Sequence", String(msg.seq));
   hdrs.set("Dead-Letter-Attempts", String(msg.info.deliveryCount));
-  await jetstream(options.nc).publish(deadLetterSubject(options.stream, options.durable), msg.data, {
+  const ack = await jetstream(options.nc).publish(deadLetterSubject(options.stream, options.durable), msg.data, {
     headers: hdrs,
     // One dead letter per original message, however often this path runs for it.
-    msgID: `${options.stream}:${msg.seq}`,
+    msgID: deadLetterMsgId(options.stream, options.durable, msg.seq, msg.timestampNanos),
   });
+  // With an id unique per message, a duplicate can only be this same message dead-lettered
+  // before (a crash between publish and term): it is stored, so going on is safe, but say so.
+  if (ack.duplicate) {
+    options.logger.info({ subject: msg.subject, seq: msg.seq, deadLetterSeq: ack.seq }, "dead letter already stored");
+  }
 }
