@@ -113,7 +113,11 @@ describe("hostile callers: NATS credentials and forged events", { timeout: 240_0
       );
       const deleted = asOrder.request("$JS.API.STREAM.DELETE.PAYMENTS", undefined, { timeout: 2_000 });
       await assert.rejects(deleted, /Permissions Violation/);
-      console.log("# permission errors: notifier→payments, order→invoices, invoice→refunds, notifier→another durable, order→stream delete");
+      // Nor change a stream it only consumes: its producer alone creates and updates it.
+      const config = new TextEncoder().encode(JSON.stringify({ name: "PAYMENTS", subjects: ["payments.>"], max_msgs: 1 }));
+      await assert.rejects(asInvoice.request("$JS.API.STREAM.UPDATE.PAYMENTS", config, { timeout: 2_000 }), /Permissions Violation/);
+      await assert.rejects(asOrder.request("$JS.API.STREAM.CREATE.INVOICES", config, { timeout: 2_000 }), /Permissions Violation/);
+      console.log("# permission errors: notifier→payments, order→invoices, invoice→refunds, notifier→another durable, order→stream delete, invoice→PAYMENTS update, order→INVOICES create");
     } finally {
       await asNotifier.close();
     }

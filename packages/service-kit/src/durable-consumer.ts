@@ -1,7 +1,7 @@
 import { jetstream, type JsMsg } from "@nats-io/jetstream";
 import { headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
-import { DEAD_LETTER_STREAM, deadLetterSubject, ensureDurableConsumer, ensureStreams } from "./jetstream-topology.js";
+import { awaitStreams, DEAD_LETTER_STREAM, deadLetterSubject, ensureDurableConsumer, ensureStreams } from "./jetstream-topology.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { consumeTraced } from "./message-tracing.js";
 import { deadLetterMsgId } from "./dead-letter-id.js";
@@ -52,6 +52,12 @@ export interface ConsumerLoopOptions {
   onDeadLetter?: (msg: JsMsg, reason: string) => Promise<void>;
   /** num_replicas for the stream and DEAD_LETTERS when the loop has to create them again. */
   replicas?: number;
+  /**
+   * Whether this service publishes into `stream` too, and so may create it again when it is
+   * lost. False: the loop waits for the stream's producer to create it (a consumer has no
+   * permission to), then creates its durable.
+   */
+  producesStream: boolean;
   /**
    * False while the durable (or its stream) is gone and being created again, true once it
    * consumes again: for health, so a worker that cannot consume does not look healthy.
@@ -174,7 +180,9 @@ function recreation(options: ConsumerLoopOptions & { ensureConsumer: () => Promi
       options.onConsuming?.(false);
       for (let attempt = 1; !options.isStopping(); attempt++) {
         try {
-          await ensureStreams(options.nc, [options.stream, DEAD_LETTER_STREAM], { replicas: options.replicas });
+          const ownStreams = options.producesStream ? [options.stream, DEAD_LETTER_STREAM] : [DEAD_LETTER_STREAM];
+          await ensureStreams(options.nc, ownStreams, { replicas: options.replicas });
+          if (!options.producesStream) await awaitStreams(options.nc, [options.stream]);
           await options.ensureConsumer();
           options.logger.info({ stream: options.stream, durable: options.durable, attempt }, "durable consumer created again");
           options.onConsuming?.(true);

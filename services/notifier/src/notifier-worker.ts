@@ -54,6 +54,8 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     stream: INVOICES_STREAM,
     durable: NOTIFIER_CONSUMER,
     filterSubject: "invoices.generated.>",
+    // It publishes DocumentDelivered there, so it may create INVOICES again when it is lost.
+    producesStream: true,
     backoffMs: [config.ackWaitMs],
     maxInFlight: config.maxInFlight,
     ackWaitMs: config.ackWaitMs,
