@@ -68,6 +68,7 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
     name: "invoice",
     logger,
     credentials: config.natsCredentials,
+    registry: metricsServer.registry,
     async work(nc) {
       await ensureStreams(nc, [INVOICES_STREAM, DEAD_LETTER_STREAM], { replicas: config.jetstreamReplicas });
       // The order service's stream: until it exists this work fails and linkNats tries again.

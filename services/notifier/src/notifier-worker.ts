@@ -79,6 +79,7 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     name: "notifier",
     logger,
     credentials: config.natsCredentials,
+    registry: metricsServer.registry,
     async work(nc) {
       await ensureStreams(nc, [INVOICES_STREAM, DEAD_LETTER_STREAM], { replicas: config.jetstreamReplicas });
       const announceDelivered = deliveryAnnouncer(jetstream(nc), config.eventSigner);

@@ -62,6 +62,7 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
     name: "order",
     logger,
     credentials: config.natsCredentials,
+    registry: metrics.registry,
     async work(nc) {
       await ensureStreams(nc, [PAYMENTS_STREAM], { replicas: config.jetstreamReplicas });
       const reports = startDeliveryReportsWhenReady(nc, { store, notifierEvents: config.notifierEvents, jetstreamReplicas: config.jetstreamReplicas, logger });
