@@ -35,6 +35,7 @@ describe("a durable consumer whose worker dies", { timeout: 60_000 }, () => {
     stream: PAYMENTS_STREAM,
     durable,
     filterSubject: `payments.completed.${durable}.>`,
+    producesStream: true,
     // What the services pass; a list like this once made nats-server 2.9 hold redeliveries back.
     backoffMs: [ACK_WAIT_MS, 10_000],
     maxInFlight: 4,

@@ -70,7 +70,7 @@ describe("hostile callers: NATS credentials and forged events", { timeout: 240_0
     stack = await startLocalStack({
       dataDir: mkdtempSync(join(tmpdir(), "invoicing-hostile-events-")),
       smtpUrl: smtp.url,
-      env: { INVOICE_ACK_WAIT_MS: "5000", NOTIFIER_ACK_WAIT_MS: "5000" },
+      env: { INVOICE_ACK_WAIT_MS: "5000", NOTIFIER_ACK_WAIT_MS: "5000", INVOICE_RETRY_MAX_DELAY_MS: "2000" },
     });
     harness = await stack.nats.connect();
     asOrder = await stack.nats.connect("order");
@@ -113,7 +113,11 @@ describe("hostile callers: NATS credentials and forged events", { timeout: 240_0
       );
       const deleted = asOrder.request("$JS.API.STREAM.DELETE.PAYMENTS", undefined, { timeout: 2_000 });
       await assert.rejects(deleted, /Permissions Violation/);
-      console.log("# permission errors: notifier→payments, order→invoices, invoice→refunds, notifier→another durable, order→stream delete");
+      // Nor change a stream it only consumes: its producer alone creates and updates it.
+      const config = new TextEncoder().encode(JSON.stringify({ name: "PAYMENTS", subjects: ["payments.>"], max_msgs: 1 }));
+      await assert.rejects(asInvoice.request("$JS.API.STREAM.UPDATE.PAYMENTS", config, { timeout: 2_000 }), /Permissions Violation/);
+      await assert.rejects(asOrder.request("$JS.API.STREAM.CREATE.INVOICES", config, { timeout: 2_000 }), /Permissions Violation/);
+      console.log("# permission errors: notifier→payments, order→invoices, invoice→refunds, notifier→another durable, order→stream delete, invoice→PAYMENTS update, order→INVOICES create");
     } finally {
       await asNotifier.close();
     }
@@ -150,26 +154,6 @@ describe("hostile callers: NATS credentials and forged events", { timeout: 240_0
     await assert.rejects(invoices.getInvoice({ paymentId }), (e: unknown) => ConnectError.from(e).code === Code.NotFound);
     assert.equal(smtp.mails.length, 1, "no mail for a forgery");
     console.log(`# forged PaymentCompleted: ${unsigned.reason} | ${wrongKey.reason}`);
-  });
-
-  it("dead-letters a genuine PaymentCompleted altered in transit, and leaves the real invoice alone", async () => {
-    const subject = `payments.completed.${real.orderId}`;
-    const stored = (await listStored(harness, subject))!;
-    const event = create(PaymentCompletedSchema, stored.decoded);
-    event.order!.customer!.email = "mallory@example.net";
-    const altered = toBinary(PaymentCompletedSchema, event);
-    // The genuine signature, on changed bytes.
-    const hdrs = natsHeaders();
-    hdrs.set("Event-Signature", stored.signature);
-    await publishAs(asOrder, subject, altered, hdrs);
-    const letter = await eventually("the altered event's dead letter", async () =>
-      (await listDeadLetters(harness)).find((l) => l.subject === subject && Buffer.from(l.data).equals(Buffer.from(altered))),
-    );
-    assert.match(letter.reason, /^unverifiable PaymentCompleted: Event-Signature does not match the message/);
-    const { invoice } = await invoices.getInvoice({ paymentId: real.paymentId });
-    assert.equal(invoice?.status, InvoiceStatus.READY, "a forgery naming a real payment does not mark it FAILED");
-    assert.equal(invoice?.number, real.invoice.number);
-    assert.equal(smtp.mails.length, 1);
   });
 
   it("dead-letters a forged PaymentRefunded of 11,900,000.00 EUR against a real invoice: no credit note, no mail", async () => {
@@ -262,6 +246,50 @@ describe("hostile callers: NATS credentials and forged events", { timeout: 240_0
     const year = new Date().getUTCFullYear();
     assert.match(invoice.number, new RegExp(`^INV-${year}-\\d{6}$`));
     assert.ok(Number(invoice.issuedAt!.seconds) * 1000 >= before.getTime() - 1_000, "issued now, not in 1999");
+  });
+
+  it("dead-letters a genuine PaymentCompleted altered in transit, and leaves its PENDING invoice to finish", async () => {
+    // The target must be a document that could still be marked FAILED: one whose render has
+    // not happened yet (the renderer is down), so markFailed would move it. A READY target
+    // would prove nothing, since READY stays READY whatever a dead letter says.
+    await stack.services.renderer.stop();
+    const { order } = await orders.createOrder(sampleOrder("Pending Customer"));
+    const paymentId = `pay_${randomUUID()}`;
+    await orders.completePayment({ orderId: order!.orderId, paymentId, amount: order!.total, method: PaymentMethod.CARD });
+    const pending = await eventually("the numbered, unrendered invoice", async () =>
+      (await invoices.getInvoice({ paymentId }).catch(() => undefined))?.invoice,
+    );
+    assert.equal(pending.status, InvoiceStatus.PENDING);
+
+    const subject = `payments.completed.${order!.orderId}`;
+    const stored = (await listStored(harness, subject))!;
+    const event = create(PaymentCompletedSchema, stored.decoded);
+    event.order!.customer!.email = "mallory@example.net";
+    const altered = toBinary(PaymentCompletedSchema, event);
+    // The genuine signature, on changed bytes.
+    const hdrs = natsHeaders();
+    hdrs.set("Event-Signature", stored.signature);
+    await publishAs(asOrder, subject, altered, hdrs);
+    const letter = await eventually("the altered event's dead letter", async () =>
+      (await listDeadLetters(harness)).find((l) => l.subject === subject && Buffer.from(l.data).equals(Buffer.from(altered))),
+    );
+    assert.match(letter.reason, /^unverifiable PaymentCompleted: Event-Signature does not match the message/);
+    // onDeadLetter runs before the term, and the dead letter is listed after it was published:
+    // give a wrong markFailed time to land before looking.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const during = (await invoices.getInvoice({ paymentId })).invoice;
+    assert.equal(during?.status, InvoiceStatus.PENDING, "a forgery naming a real payment does not mark it FAILED");
+
+    await stack.restartService("renderer");
+    const ready = await eventually("the invoice READY once the renderer is back", async () => {
+      const { invoice } = await invoices.getInvoice({ paymentId });
+      return invoice?.status === InvoiceStatus.READY ? invoice : undefined;
+    });
+    assert.equal(ready.number, pending.number);
+    const mail = await eventually("its mail", () => smtp.mails.find((m) => m.subject?.includes(ready.number)));
+    assert.deepEqual(recipients(mail), [order!.customer!.email]);
+    assert.equal(sentTo(smtp.mails, "mallory@example.net").length, 0);
+    console.log(`# altered PaymentCompleted for a PENDING invoice: ${letter.reason}; it stayed PENDING, then READY as ${ready.number}`);
   });
 });
 

@@ -187,6 +187,7 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
       stream: PAYMENTS_STREAM,
       durable: "invoicectl-test",
       filterSubject: subject,
+      producesStream: true,
       backoffMs: [1_000],
       maxInFlight: 1,
       ackWaitMs: 1_000,

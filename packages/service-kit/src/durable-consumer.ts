@@ -1,9 +1,10 @@
 import { jetstream, type JsMsg } from "@nats-io/jetstream";
 import { headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
-import { DEAD_LETTER_STREAM, deadLetterSubject, ensureDurableConsumer, ensureStreams } from "./jetstream-topology.js";
+import { awaitStreams, DEAD_LETTER_STREAM, deadLetterSubject, ensureDurableConsumer, ensureStreams } from "./jetstream-topology.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { consumeTraced } from "./message-tracing.js";
+import { deadLetterMsgId } from "./dead-letter-id.js";
 
 const PULL_EXPIRES_MS = 5_000;
 
@@ -51,6 +52,12 @@ export interface ConsumerLoopOptions {
   onDeadLetter?: (msg: JsMsg, reason: string) => Promise<void>;
   /** num_replicas for the stream and DEAD_LETTERS when the loop has to create them again. */
   replicas?: number;
+  /**
+   * Whether this service publishes into `stream` too, and so may create it again when it is
+   * lost. False: the loop waits for the stream's producer to create it (a consumer has no
+   * permission to), then creates its durable.
+   */
+  producesStream: boolean;
   /**
    * False while the durable (or its stream) is gone and being created again, true once it
    * consumes again: for health, so a worker that cannot consume does not look healthy.
@@ -173,7 +180,9 @@ function recreation(options: ConsumerLoopOptions & { ensureConsumer: () => Promi
       options.onConsuming?.(false);
       for (let attempt = 1; !options.isStopping(); attempt++) {
         try {
-          await ensureStreams(options.nc, [options.stream, DEAD_LETTER_STREAM], { replicas: options.replicas });
+          const ownStreams = options.producesStream ? [options.stream, DEAD_LETTER_STREAM] : [DEAD_LETTER_STREAM];
+          await ensureStreams(options.nc, ownStreams, { replicas: options.replicas });
+          if (!options.producesStream) await awaitStreams(options.nc, [options.stream]);
           await options.ensureConsumer();
           options.logger.info({ stream: options.stream, durable: options.durable, attempt }, "durable consumer created again");
           options.onConsuming?.(true);
@@ -204,9 +213,14 @@ async function publishDeadLetter(options: ConsumerLoopOptions, msg: JsMsg, reaso
   hdrs.set("Dead-Letter-Subject", msg.subject);
   hdrs.set("Dead-Letter-Sequence", String(msg.seq));
   hdrs.set("Dead-Letter-Attempts", String(msg.info.deliveryCount));
-  await jetstream(options.nc).publish(deadLetterSubject(options.stream, options.durable), msg.data, {
+  const ack = await jetstream(options.nc).publish(deadLetterSubject(options.stream, options.durable), msg.data, {
     headers: hdrs,
     // One dead letter per original message, however often this path runs for it.
-    msgID: `${options.stream}:${msg.seq}`,
+    msgID: deadLetterMsgId(options.stream, options.durable, msg.seq, msg.timestampNanos),
   });
+  // With an id unique per message, a duplicate can only be this same message dead-lettered
+  // before (a crash between publish and term): it is stored, so going on is safe, but say so.
+  if (ack.duplicate) {
+    options.logger.info({ subject: msg.subject, seq: msg.seq, deadLetterSeq: ack.seq }, "dead letter already stored");
+  }
 }

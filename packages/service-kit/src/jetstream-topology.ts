@@ -72,6 +72,24 @@ export async function ensureStreams(
 }
 
 /**
+ * Resolves once every stream named exists, failing otherwise: for a service that consumes a
+ * stream it does not produce. Only the producer may create or update a stream (see
+ * nats-permissions.ts), so a consumer waits for it, retrying, rather than creating it with a
+ * configuration of its own.
+ */
+export async function awaitStreams(nc: NatsConnection, names: readonly string[]): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  for (const name of names) {
+    if (!streamConfigs[name]) throw new Error(`unknown stream ${name}`);
+    try {
+      await jsm.streams.info(name);
+    } catch (error) {
+      throw new Error(`stream ${name} is not there yet (its producer creates it): ${errorText(error)}`, { cause: error });
+    }
+  }
+}
+
+/**
  * Creates the stream, or brings an existing one in line. `streams.add` with the config a
  * stream already has succeeds and changes nothing; with a different one (other replicas, a
  * setting changed in a release) the server refuses it ("stream name already in use with a

@@ -1,5 +1,6 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
+import { Gauge, type Registry } from "prom-client";
 import { setTimeout as sleep } from "node:timers/promises";
 import { connectNats } from "./nats-connection.js";
 import type { NatsCredentials } from "./platform-config.js";
@@ -27,11 +28,32 @@ export function linkNats(options: {
   logger: Logger;
   credentials?: NatsCredentials;
   work: NatsWork;
+  /** Where `nats_linked` (1 once the work started, 0 before) is registered, for an alert. */
+  registry?: Registry;
+  /** How often a warning says NATS has still not been reached; 30 s unless set. */
+  warnEveryMs?: number;
 }): NatsLink {
   const { logger } = options;
   let stopping = false;
   let linked = false;
   let running: { stop(): Promise<void> } | undefined;
+  if (options.registry) {
+    new Gauge({
+      name: "nats_linked",
+      help: "1 once NATS was reached and the service's streams, relay and consumers started; 0 while it serves without NATS",
+      registers: [options.registry],
+      collect() {
+        this.set(linked ? 1 : 0);
+      },
+    });
+  }
+  // The connect retries without a word and the service keeps serving meanwhile, so without
+  // this an outage that outlasts the first attempt would be silent in the logs.
+  const since = Date.now();
+  const unlinkedWarning = setInterval(() => {
+    if (!linked && !stopping) logger.warn({ unlinked_ms: Date.now() - since, servers: options.servers }, "NATS not linked yet; serving without it");
+  }, options.warnEveryMs ?? 30_000);
+  unlinkedWarning.unref();
   const connected = connectNats(options.servers, options.name, logger, options.credentials);
   const started = (async () => {
     const nc = await connected;
@@ -39,6 +61,7 @@ export function linkNats(options: {
       try {
         running = await options.work(nc);
         linked = true;
+        clearInterval(unlinkedWarning);
         logger.info({ attempt }, "nats linked");
         return;
       } catch (error) {
@@ -55,6 +78,7 @@ export function linkNats(options: {
     },
     async stop() {
       stopping = true;
+      clearInterval(unlinkedWarning);
       await running?.stop();
       // Never connected: nothing to drain, and the pending connect is left to the exit.
       if (!linked && !running) {

@@ -27,12 +27,19 @@ export interface NatsPermissions {
 
 const api = "$JS.API";
 
-/** Create (or bring in line) and read a stream: ensureStreams. */
+/**
+ * Create (or bring in line) and read a stream: ensureStreams. Only for a stream the user
+ * publishes into: a consumer that could update another's stream could also shrink its limits
+ * or its subjects and so delete what the producer stored.
+ */
 const manageStream = (stream: string) => [
   `${api}.STREAM.CREATE.${stream}`,
   `${api}.STREAM.UPDATE.${stream}`,
   `${api}.STREAM.INFO.${stream}`,
 ];
+
+/** Read a stream another user produces, to wait for it (awaitStreams); never change it. */
+const readStream = (stream: string) => [`${api}.STREAM.INFO.${stream}`];
 
 /** Create, read and pull from one durable, and ack its messages: startConsumerLoop. */
 const consumeDurable = (stream: string, durable: string) => [
@@ -53,7 +60,8 @@ export const natsPermissions: Record<NatsUser, NatsPermissions> = {
       `${api}.INFO`,
       ...manageStream(PAYMENTS_STREAM),
       // Reconciliation: it learns from the notifier's DocumentDelivered what was delivered.
-      ...manageStream(INVOICES_STREAM),
+      ...readStream(INVOICES_STREAM),
+      // Its reconciler's consumer dead-letters what it cannot read.
       ...manageStream(DEAD_LETTER_STREAM),
       ...consumeDurable(INVOICES_STREAM, RECONCILER_CONSUMER),
       "payments.completed.*",
@@ -65,8 +73,8 @@ export const natsPermissions: Record<NatsUser, NatsPermissions> = {
   invoice: {
     publish: [
       `${api}.INFO`,
-      // PAYMENTS too: its consumers need the stream, and the invoice service may start first.
-      ...manageStream(PAYMENTS_STREAM),
+      // PAYMENTS is the order service's: the consumers wait for it, however the two start.
+      ...readStream(PAYMENTS_STREAM),
       ...manageStream(INVOICES_STREAM),
       ...manageStream(DEAD_LETTER_STREAM),
       ...consumeDurable(PAYMENTS_STREAM, INVOICE_CONSUMER),
@@ -80,6 +88,7 @@ export const natsPermissions: Record<NatsUser, NatsPermissions> = {
   notifier: {
     publish: [
       `${api}.INFO`,
+      // It publishes DocumentDelivered into INVOICES, so it is one of that stream's producers.
       ...manageStream(INVOICES_STREAM),
       ...manageStream(DEAD_LETTER_STREAM),
       ...consumeDurable(INVOICES_STREAM, NOTIFIER_CONSUMER),

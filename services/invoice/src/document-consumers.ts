@@ -88,6 +88,7 @@ function startDocumentConsumer<Desc extends DescMessage>(
     ackWaitMs: options.ackWaitMs,
     logger,
     replicas: options.jetstreamReplicas,
+    producesStream: false,
     onConsuming: options.onConsuming?.(events.durable),
     retryDelayMs: (attempt) => Math.min(options.retryMaxDelayMs, 250 * 2 ** Math.min(attempt - 1, 20)),
     handle: async (msg) => {

@@ -3,6 +3,7 @@ import { ServingStatus } from "@invoicing/service-kit/health";
 import { startMetricsServer, type MetricsServer } from "@invoicing/service-kit/metrics-server";
 import {
   DEAD_LETTER_STREAM,
+  awaitStreams,
   ensureStreams,
   INVOICES_STREAM,
   PAYMENTS_STREAM,
@@ -67,8 +68,11 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
     name: "invoice",
     logger,
     credentials: config.natsCredentials,
+    registry: metricsServer.registry,
     async work(nc) {
-      await ensureStreams(nc, [PAYMENTS_STREAM, INVOICES_STREAM, DEAD_LETTER_STREAM], { replicas: config.jetstreamReplicas });
+      await ensureStreams(nc, [INVOICES_STREAM, DEAD_LETTER_STREAM], { replicas: config.jetstreamReplicas });
+      // The order service's stream: until it exists this work fails and linkNats tries again.
+      await awaitStreams(nc, [PAYMENTS_STREAM]);
       const finisher = new DocumentFinisher({
         store: stores.invoices,
         pdfs: stores.pdfs,

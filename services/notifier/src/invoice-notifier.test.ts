@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { createClient, createRouterTransport } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import { InvoiceGeneratedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import {
   GetInvoicePdfResponseSchema,
@@ -135,6 +135,77 @@ describe("the notifier's mail guarantee", () => {
     assert.equal(await notifier.deliver(event), "sent");
     assert.equal(mailer.sent.length, 1);
     assert.equal(mailer.sent[0]!.invoiceId, invoice.invoiceId);
+    await log.close();
+  });
+
+  it("keeps its claim while a send outlives the lease: a second notifier waits instead of mailing again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "notifier-slow-send-"));
+    const [logA, logB] = [new SqliteDeliveryLog(join(dir, "n.sqlite")), new SqliteDeliveryLog(join(dir, "n.sqlite"))];
+    const mailer = new CountingMailer();
+    let open = () => {};
+    mailer.gate = new Promise((resolve) => (open = resolve));
+    const otherMailer = new CountingMailer(); // b's mail server answers at once
+    const a = new InvoiceNotifier({ invoices, mailer, log: logA, logger, claimLeaseMs: 300 });
+    const b = new InvoiceNotifier({ invoices, mailer: otherMailer, log: logB, logger, claimLeaseMs: 300 });
+    const first = a.deliver(event);
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // more than three leases into a's send
+    await assert.rejects(b.deliver(event), (error: unknown) => error instanceof DeliveryInProgress);
+    open();
+    assert.equal(await first, "sent");
+    assert.equal(await b.deliver(event), "already_delivered");
+    assert.equal(mailer.sent.length + otherMailer.sent.length, 1);
+    await Promise.all([logA.close(), logB.close()]);
+  });
+
+  it("keeps its claim while the record waits on a locked store past the lease", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "notifier-slow-record-"));
+    const [real, logB] = [new SqliteDeliveryLog(join(dir, "n.sqlite")), new SqliteDeliveryLog(join(dir, "n.sqlite"))];
+    const lockedUntil = Date.now() + 1_500;
+    const slow: DeliveryLog = {
+      get: (id) => real.get(id),
+      claim: (...args) => real.claim(...args),
+      release: (...args) => real.release(...args),
+      close: () => real.close(),
+      async record(delivery) {
+        if (Date.now() < lockedUntil) throw new Error("SQLITE_BUSY: database is locked");
+        return real.record(delivery);
+      },
+    };
+    const mailer = new CountingMailer();
+    const a = new InvoiceNotifier({ invoices, mailer, log: slow, logger, claimLeaseMs: 300 });
+    const b = new InvoiceNotifier({ invoices, mailer, log: logB, logger, claimLeaseMs: 300 });
+    const first = a.deliver(event);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await assert.rejects(b.deliver(event), (error: unknown) => error instanceof DeliveryInProgress);
+    assert.equal(await first, "sent");
+    assert.equal(await b.deliver(event), "already_delivered");
+    assert.equal(mailer.sent.length, 1);
+    await Promise.all([real.close(), logB.close()]);
+  });
+
+  it("gives up reading from a hung invoice service within half the lease, and lets go of the claim", async () => {
+    const hung = createClient(
+      InvoiceService,
+      createRouterTransport(({ service }) =>
+        service(InvoiceService, {
+          getInvoice: (_request, context) => new Promise((_resolve, reject) => context.signal.addEventListener("abort", () => reject(context.signal.reason))),
+          async *getInvoicePdf() {},
+          listInvoices: () => {
+            throw new Error("unused");
+          },
+          async *watchInvoice() {},
+        }),
+      ),
+    );
+    const log = openLog();
+    const mailer = new CountingMailer();
+    const notifier = new InvoiceNotifier({ invoices: hung, mailer, log, logger, claimLeaseMs: 1_000 });
+    const started = performance.now();
+    await assert.rejects(notifier.deliver(event), (error: unknown) => ConnectError.from(error).code === Code.DeadlineExceeded);
+    const tookMs = performance.now() - started;
+    assert.ok(tookMs < 800, `gave up after ${tookMs.toFixed(0)} ms, the lease is 1000 ms`);
+    assert.deepEqual(await log.claim(invoice.invoiceId, "another", new Date(), 1_000), { state: "claimed" }, "the claim was released");
+    assert.equal(mailer.sent.length, 0);
     await log.close();
   });
 });

@@ -13,6 +13,7 @@ import { SpanKind, trace } from "@opentelemetry/api";
 import { createHash, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
+import { renewClaim } from "./claim-renewal.js";
 import type { Delivery, DeliveryLog } from "./delivery-log.js";
 import type { Mailer } from "./mailer.js";
 
@@ -56,7 +57,10 @@ export class InvoiceNotifier {
       mailer: Mailer;
       log: DeliveryLog;
       logger: Logger;
-      /** Longer than any send can take (mailer.ts's SMTP_TIMEOUTS): past it a claim is taken to belong to a process that died. */
+      /**
+       * How long a claim lasts unless renewed: past it, it is taken to belong to a process that
+       * died. A running delivery renews it every third of this (claim-renewal.ts).
+       */
       claimLeaseMs: number;
       /**
        * Tells the order service's reconciler the document is delivered (DocumentDelivered),
@@ -98,26 +102,40 @@ export class InvoiceNotifier {
         claim.until.getTime() - Date.now() + 1_000,
       );
     }
+    // What the claim guarantees: while this process lives and its store answers, no other
+    // notifier sends this document. The claim is renewed every third of the lease for as long
+    // as the delivery runs (reads, send, record), so a slow SMTP server or a store that makes
+    // the record wait does not let it lapse; the reads from the invoice service end within
+    // half a lease (deadlineMs). Another notifier can claim it only after renewals failed for
+    // a whole NOTIFIER_CLAIM_LEASE_MS: this process died, or the store was unreachable that
+    // long, and then a send that was in flight may be followed by a second (same Message-ID).
+    const renewal = renewClaim(log, invoiceId, this.#holder, this.deps.claimLeaseMs, logger);
+    const deadlineMs = Date.now() + this.deps.claimLeaseMs / 2;
     let reference: string;
     let invoice: Invoice;
     try {
-      invoice = await this.#readyInvoice(invoiceId);
-      reference = await this.#send(invoice);
+      invoice = await this.#readyInvoice(invoiceId, deadlineMs);
+      reference = await this.#send(invoice, deadlineMs);
     } catch (error) {
       // Nothing was sent: the retry may claim again at once.
+      await renewal.stop();
       await log.release(invoiceId, this.#holder).catch(() => undefined);
       throw error;
     }
-    await this.#recordSent({ invoiceId, channel: mailer.channel, reference, deliveredAt: new Date() });
+    try {
+      await this.#recordSent({ invoiceId, channel: mailer.channel, reference, deliveredAt: new Date() });
+    } finally {
+      await renewal.stop();
+    }
     logger.info({ invoice_id: invoice.invoiceId, number: invoice.number, reference }, "invoice delivered");
     await this.deps.announceDelivered?.(invoice, mailer.channel);
     return "sent";
   }
 
-  async #send(invoice: Invoice): Promise<string> {
+  async #send(invoice: Invoice, deadlineMs: number): Promise<string> {
     const email = invoice.customer?.email;
     if (!email) throw new PermanentFailure(`invoice ${invoice.invoiceId} has no customer email`);
-    const pdf = await this.#fetchPdf(invoice.invoiceId);
+    const pdf = await this.#fetchPdf(invoice.invoiceId, deadlineMs);
     const sha256 = createHash("sha256").update(pdf).digest("hex");
     if (sha256 !== invoice.pdfSha256) {
       throw new Error(`PDF of ${invoice.invoiceId} has SHA-256 ${sha256}, the invoice says ${invoice.pdfSha256}`);
@@ -158,10 +176,10 @@ export class InvoiceNotifier {
   }
 
   /** The invoice service's record; an id it does not know, or a document not READY, is no delivery. */
-  async #readyInvoice(invoiceId: string): Promise<Invoice> {
+  async #readyInvoice(invoiceId: string, deadlineMs = Date.now() + this.deps.claimLeaseMs / 2): Promise<Invoice> {
     let invoice: Invoice | undefined;
     try {
-      invoice = (await this.deps.invoices.getInvoice({ invoiceId })).invoice;
+      invoice = (await this.deps.invoices.getInvoice({ invoiceId }, { timeoutMs: remainingMs(deadlineMs) })).invoice;
     } catch (error) {
       if (ConnectError.from(error).code === Code.NotFound) {
         throw new PermanentFailure(`invoice ${invoiceId} does not exist at the invoice service`);
@@ -175,12 +193,15 @@ export class InvoiceNotifier {
     return invoice;
   }
 
-  async #fetchPdf(invoiceId: string): Promise<Buffer> {
+  async #fetchPdf(invoiceId: string, deadlineMs: number): Promise<Buffer> {
     const chunks: Uint8Array[] = [];
-    for await (const part of this.deps.invoices.getInvoicePdf({ invoiceId })) chunks.push(part.chunk);
+    for await (const part of this.deps.invoices.getInvoicePdf({ invoiceId }, { timeoutMs: remainingMs(deadlineMs) })) chunks.push(part.chunk);
     return Buffer.concat(chunks);
   }
 }
+
+/** What is left of a deadline, as a gRPC timeout: at least 1 ms, since 0 would mean none. */
+const remainingMs = (deadlineMs: number) => Math.max(1, Math.floor(deadlineMs - Date.now()));
 
 /** A credit note is announced as one: the customer sees money coming back, not a bill. */
 function mailText(invoice: Invoice, total: string): { subject: string; text: string } {

@@ -54,6 +54,8 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     stream: INVOICES_STREAM,
     durable: NOTIFIER_CONSUMER,
     filterSubject: "invoices.generated.>",
+    // It publishes DocumentDelivered there, so it may create INVOICES again when it is lost.
+    producesStream: true,
     backoffMs: [config.ackWaitMs],
     maxInFlight: config.maxInFlight,
     ackWaitMs: config.ackWaitMs,
@@ -77,6 +79,7 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     name: "notifier",
     logger,
     credentials: config.natsCredentials,
+    registry: metricsServer.registry,
     async work(nc) {
       await ensureStreams(nc, [INVOICES_STREAM, DEAD_LETTER_STREAM], { replicas: config.jetstreamReplicas });
       const announceDelivered = deliveryAnnouncer(jetstream(nc), config.eventSigner);

@@ -32,6 +32,8 @@ export function startDeliveryReports(
     ackWaitMs: 30_000,
     logger,
     replicas: options.jetstreamReplicas,
+    // INVOICES is the invoice service's and the notifier's: the reconciler only reads it.
+    producesStream: false,
     retryDelayMs: (attempt) => Math.min(30_000, 250 * 2 ** Math.min(attempt - 1, 20)),
     handle: async (msg) => {
       const delivered = decodeVerifiedEvent(DocumentDeliveredSchema, msg, options.notifierEvents);

@@ -82,6 +82,9 @@ interface OutboxDoc {
   published_at: Date | null;
   /** Set from the notifier's DocumentDelivered; absent on events written before reconciliation. */
   delivered_at?: Date | null;
+  /** Set from a failure report (markGivenUp); absent on events no service gave up on. */
+  given_up_at?: Date | null;
+  given_up_reason?: string;
 }
 
 const toPayment = (doc: PaymentDoc): PaymentRecord => ({
@@ -332,10 +335,16 @@ export class MongoOrderStore implements OrderStore {
     return marked.matchedCount > 0 || (await this.#outbox.countDocuments({ msg_id: msgId }, { limit: 1 })) > 0;
   }
 
+  async markGivenUp(msgId: string, reason: string): Promise<boolean> {
+    // The first report stands; null matches a field that is absent too.
+    const marked = await this.#outbox.updateOne({ msg_id: msgId, given_up_at: null }, { $set: { given_up_at: new Date(), given_up_reason: reason } });
+    return marked.matchedCount > 0 || (await this.#outbox.countDocuments({ msg_id: msgId }, { limit: 1 })) > 0;
+  }
+
   async requeueUndelivered(publishedBefore: Date, limit: number): Promise<string[]> {
     if (limit <= 0) return [];
     const docs = await this.#outbox
-      .find({ delivered_at: null, published_at: { $ne: null, $lt: publishedBefore } })
+      .find({ delivered_at: null, given_up_at: null, published_at: { $ne: null, $lt: publishedBefore } })
       .sort({ published_at: 1 })
       .limit(limit)
       .toArray();

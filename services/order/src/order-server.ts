@@ -2,8 +2,8 @@ import { startServiceGrpcServer, type ServiceGrpcServer } from "@invoicing/servi
 import { ServingStatus } from "@invoicing/service-kit/health";
 import { startMetricsServer } from "@invoicing/service-kit/metrics-server";
 import { Counter, Gauge } from "prom-client";
-import { ensureStreams, INVOICES_STREAM, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
-import { startDeliveryReports } from "./delivery-reports.js";
+import { ensureStreams, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
+import { startDeliveryReportsWhenReady } from "./delivery-reports-link.js";
 import { Reconciler } from "./reconciler.js";
 import type { Logger } from "@invoicing/service-kit/logger";
 import { linkNats } from "@invoicing/service-kit/nats-link";
@@ -62,9 +62,10 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
     name: "order",
     logger,
     credentials: config.natsCredentials,
+    registry: metrics.registry,
     async work(nc) {
-      await ensureStreams(nc, [PAYMENTS_STREAM, INVOICES_STREAM], { replicas: config.jetstreamReplicas });
-      const reports = await startDeliveryReports(nc, { store, notifierEvents: config.notifierEvents, jetstreamReplicas: config.jetstreamReplicas, logger });
+      await ensureStreams(nc, [PAYMENTS_STREAM], { replicas: config.jetstreamReplicas });
+      const reports = startDeliveryReportsWhenReady(nc, { store, notifierEvents: config.notifierEvents, jetstreamReplicas: config.jetstreamReplicas, logger });
       relay = new OutboxRelay(store, jetstream(nc), config.eventSigner, logger, nc, () =>
         ensureStreams(nc, [PAYMENTS_STREAM], { replicas: config.jetstreamReplicas }),
       );

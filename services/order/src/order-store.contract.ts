@@ -134,6 +134,23 @@ export function orderStoreContract(name: string, open: () => Promise<OrderStore>
       assert.deepEqual((await store.requeueUndelivered(new Date(Date.now() + 1_000), 10_000)).filter((id) => ids.includes(id)), []);
     });
 
+    it("stops putting back an event whose document was given up on, and still takes its delivery later", async () => {
+      const ids = await paidPayments(3);
+      await store.markPublished(ids);
+      assert.equal(await store.markGivenUp(ids[0]!, "renderer refused: pages: must be at most 250"), true);
+      assert.equal(await store.markGivenUp(ids[0]!, "a second report"), true, "a second report changes nothing");
+      assert.equal(await store.markGivenUp("pay_unknown", "no such event"), false);
+      const requeued = (await store.requeueUndelivered(new Date(Date.now() + 1_000), 10_000)).filter((id) => ids.includes(id));
+      assert.deepEqual(requeued.sort(), ids.slice(1).sort(), "the given-up event stays published");
+      // Fixed and replayed by an operator, then delivered: the delivery is recorded, and it
+      // is not requeued either way.
+      assert.equal(await store.markDelivered(ids[0]!), true);
+      await store.markPublished(ids.slice(1));
+      await store.markDelivered(ids[1]!);
+      await store.markDelivered(ids[2]!);
+      assert.deepEqual((await store.requeueUndelivered(new Date(Date.now() + 1_000), 10_000)).filter((id) => ids.includes(id)), []);
+    });
+
     it("lets exactly one of many concurrent payments for one order win", async () => {
       const o = order();
       await store.createOrder(o);

@@ -91,8 +91,16 @@ export interface OrderStore {
    */
   markDelivered(msgId: string): Promise<boolean>;
   /**
+   * A service gave up on the event's document for a permanent cause (dead-lettered, FAILED, or
+   * a recipient that can never be mailed): republishing it would change nothing, so
+   * reconciliation leaves it alone. The first reason stands. A delivery reported later is
+   * recorded all the same (markDelivered), so a document fixed and replayed by an operator
+   * ends delivered. False when no such event is in the outbox.
+   */
+  markGivenUp(msgId: string, reason: string): Promise<boolean>;
+  /**
    * Reconciliation: events published before `publishedBefore` whose document was never
-   * reported delivered are made pending again, at most `limit` of them, oldest first, so the
+   * reported delivered, nor given up on (markGivenUp), are made pending again, at most `limit` of them, oldest first, so the
    * relay publishes them once more under the same Nats-Msg-Id (a broker that lost them takes
    * them again; one that still holds them drops the copy, and the consumers are idempotent).
    * Returns their msg ids.

@@ -47,7 +47,9 @@ CREATE TABLE IF NOT EXISTS outbox (
   payload BLOB NOT NULL,
   traceparent TEXT NOT NULL,
   published_at INTEGER,
-  delivered_at INTEGER
+  delivered_at INTEGER,
+  given_up_at INTEGER,
+  given_up_reason TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(seq) WHERE published_at IS NULL;
 CREATE INDEX IF NOT EXISTS outbox_undelivered ON outbox(published_at) WHERE delivered_at IS NULL AND published_at IS NOT NULL;
@@ -66,6 +68,22 @@ const addDeliveredAt = (db: SqliteDatabase) => {
     if (again.some((c) => c.name === "delivered_at")) return;
     db.exec("ALTER TABLE outbox ADD COLUMN delivered_at INTEGER; UPDATE outbox SET delivered_at = published_at");
   }).immediate();
+};
+
+/** Stores from before failure reports have no given_up_at: add it (nothing was given up on then). */
+const addGivenUp = (db: SqliteDatabase) => {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('outbox')").all() as Array<{ name: string }>;
+  if (columns.length === 0 || columns.some((c) => c.name === "given_up_at")) return;
+  db.transaction(() => {
+    const again = db.prepare("SELECT name FROM pragma_table_info('outbox')").all() as Array<{ name: string }>;
+    if (again.some((c) => c.name === "given_up_at")) return;
+    db.exec("ALTER TABLE outbox ADD COLUMN given_up_at INTEGER; ALTER TABLE outbox ADD COLUMN given_up_reason TEXT");
+  }).immediate();
+};
+
+const migrate = (db: SqliteDatabase) => {
+  addDeliveredAt(db);
+  addGivenUp(db);
 };
 
 interface PaymentRow {
@@ -116,7 +134,7 @@ export class SqliteOrderStore implements OrderStore {
   readonly #db: SqliteDatabase;
 
   constructor(path: string) {
-    this.#db = openSqlite(path, schema, addDeliveredAt);
+    this.#db = openSqlite(path, schema, migrate);
   }
 
   async createOrder(order: Order): Promise<void> {
@@ -280,12 +298,23 @@ export class SqliteOrderStore implements OrderStore {
     });
   }
 
+  async markGivenUp(msgId: string, reason: string): Promise<boolean> {
+    return whileBusy(() => {
+      const known = this.#db.prepare("SELECT 1 FROM outbox WHERE msg_id = ?").get(msgId);
+      if (!known) return false;
+      this.#db
+        .prepare("UPDATE outbox SET given_up_at = ?, given_up_reason = ? WHERE msg_id = ? AND given_up_at IS NULL")
+        .run(Date.now(), reason, msgId);
+      return true;
+    });
+  }
+
   async requeueUndelivered(publishedBefore: Date, limit: number): Promise<string[]> {
     return whileBusy(() => {
       const requeue = this.#db.transaction(() => {
         const rows = this.#db
           .prepare(
-            `SELECT msg_id FROM outbox WHERE delivered_at IS NULL AND published_at IS NOT NULL AND published_at < ?
+            `SELECT msg_id FROM outbox WHERE delivered_at IS NULL AND given_up_at IS NULL AND published_at IS NOT NULL AND published_at < ?
              ORDER BY published_at LIMIT ?`,
           )
           .all(publishedBefore.getTime(), limit) as Array<{ msg_id: string }>;
