@@ -7,7 +7,7 @@ import { runChaos } from "./chaos/chaos-run.js";
 import { FAULT_KINDS } from "./chaos/fault-schedule.js";
 import { randomSeed } from "./chaos/seeded-random.js";
 
-// `pnpm chaos` shortened to fit the suite: every fault kind once or twice during 100 payments,
+// `pnpm chaos` shortened to fit the suite: every fault kind once or twice during 100 payments over 100 s,
 // the lasting ones (store lock, full disk, refusing mail server) 5 s each instead of 30-60 s.
 // CHAOS_SEED repeats a run (the seed is printed either way).
 const PAYMENTS = 100;
@@ -22,7 +22,7 @@ describe("the pipeline under chaos", { timeout: 420_000 }, () => {
       payments: PAYMENTS,
       seed,
       concurrency: 32,
-      spreadMs: 75_000,
+      spreadMs: 100_000,
       retryShare: 0.1,
       duplicateShare: 0.1,
       garbage: GARBAGE,

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { repoRoot } from "@invoicing/local-stack/service-process";
 import { runChaos, type ChaosOptions } from "./chaos-run.js";
 import { unmountSmallDisk } from "./disk-full.js";
-import type { FaultDurations } from "./fault-schedule.js";
+import { windowForFaultsMs, type FaultDurations } from "./fault-schedule.js";
 import { randomSeed } from "./seeded-random.js";
 
 const { values } = parseArgs({
@@ -34,11 +34,14 @@ const positive = (name: string, value: string | undefined) => {
 
 const payments = positive("payments", values.payments);
 // The faults run one after the other, each with its downtime and restart: the store lock (30 s),
-// the full disk (60 s) and the refusing mail server (60 s) alone take 150 s, so the window is at
-// least 240 s, and at most eight payments a second (most of what two workers and two renderers
-// sustain on two cores), so every fault strikes a pipeline with work in flight.
+// the full disk (60 s) and the refusing mail server (60 s) alone take 150 s, so the window is as
+// long as the faults need (about 5 minutes), and at most eight payments a second (most of what
+// two workers and two renderers sustain on two cores), so every fault strikes a pipeline with
+// work in flight.
 const durations: FaultDurations = { lockStoreMs: 30_000, fillDiskMs: 60_000, refuseSmtpMs: 60_000 };
-const spreadS = values["spread-s"] ? positive("spread-s", values["spread-s"]) : Math.max(240, Math.ceil(payments / 8));
+const spreadS = values["spread-s"]
+  ? positive("spread-s", values["spread-s"])
+  : Math.max(Math.ceil(windowForFaultsMs(durations) / 1000), Math.ceil(payments / 8));
 const dataDir = values["data-dir"]!;
 // Each run starts from empty stores and an empty broker; the previous run's files go.
 unmountSmallDisk(join(dataDir, "invoice-disk")); // left mounted by a run that was killed

@@ -82,37 +82,69 @@ export interface FaultRecord extends PlannedFault {
   error?: string;
 }
 
+/** The most a fault can keep the schedule busy: its downtime, at most, and what follows it. */
+function occupiesMs(kind: FaultKind, durations: FaultDurations): number {
+  switch (kind) {
+    case "lock-store":
+      return durations.lockStoreMs + 1_000;
+    case "fill-disk":
+      return durations.fillDiskMs + 1_000;
+    case "refuse-smtp":
+      return durations.refuseSmtpMs + 1_000;
+    case "restart-nats":
+    case "delete-nats-store":
+      return 3_000 + 4_000; // down, then the harness's own reconnect
+    default:
+      return KILLS.has(kind) ? 2_500 + 5_000 : 1_000; // down, then the restart until ready
+  }
+}
+
+/** How long a load window must be for every fault to strike inside its first 85%. */
+export function windowForFaultsMs(durations: FaultDurations): number {
+  const busy = FAULT_KINDS.reduce((sum, kind) => sum + occupiesMs(kind, durations), 0);
+  return Math.ceil(busy / 0.75);
+}
+
 /**
- * Draws the faults for one run: each kind at a random moment between 10% and 85% of the load
- * window (so there is work before and after every fault), a random target and downtime. The
+ * Draws the faults for one run: each kind at a random moment after 10% of the load window, a
+ * random target and downtime. The faults run one after the other, so each is placed after the
+ * time the ones before it can take, and all of them end within 85% of the window: an aimed
+ * kill needs work in flight to aim at, which a fault pushed past the load would not find. The
  * broker's store is deleted before the garbage and the forgeries are published: deleting it
  * afterwards would take their dead letters with it, and the run could not tell them apart.
  */
 export function planFaults(random: SeededRandom, windowMs: number, durations: FaultDurations): PlannedFault[] {
-  const moments = FAULT_KINDS.map(() => Math.floor(windowMs * (0.1 + 0.75 * random.next()))).sort((a, b) => a - b);
   const order = [...random.shuffle(FAULT_KINDS)];
   const firstInjection = Math.min(order.indexOf("garbage-events"), order.indexOf("forged-events"));
   const deletion = order.indexOf("delete-nats-store");
   if (deletion > firstInjection) [order[firstInjection], order[deletion]] = [order[deletion]!, order[firstInjection]!];
-  return order.map((kind, i) => ({
-    kind,
-    atMs: moments[i]!,
-    ...(kind === "kill-invoice-worker" ? { target: random.pick(INVOICE_WORKERS) } : {}),
-    ...(kind === "kill-renderer" ? { target: random.pick(RENDERERS) } : {}),
-    ...(kind === "kill-order" ? { target: "order" as const } : {}),
-    ...(kind === "kill-notifier" ? { target: "notifier" as const } : {}),
-    ...(kind === "lock-store" ? { store: random.pick(STORES) } : {}),
-    downtimeMs:
-      kind === "lock-store"
-        ? durations.lockStoreMs
-        : kind === "fill-disk"
-          ? durations.fillDiskMs
-          : kind === "refuse-smtp"
-            ? durations.refuseSmtpMs
-            : kind === "restart-nats" || kind === "delete-nats-store"
-              ? random.int(1_000, 3_000)
-              : random.int(500, 2_500),
-  }));
+  const slack = windowMs * 0.75 - order.reduce((sum, kind) => sum + occupiesMs(kind, durations), 0);
+  if (slack < 0) throw new Error(`a ${windowMs} ms load window cannot hold the faults: give it at least ${windowForFaultsMs(durations)} ms`);
+  const offsets = order.map(() => Math.floor(slack * random.next())).sort((a, b) => a - b);
+  let busyBefore = 0;
+  return order.map((kind, i) => {
+    const atMs = Math.floor(windowMs * 0.1) + offsets[i]! + busyBefore;
+    busyBefore += occupiesMs(kind, durations);
+    return {
+      kind,
+      atMs,
+      ...(kind === "kill-invoice-worker" ? { target: random.pick(INVOICE_WORKERS) } : {}),
+      ...(kind === "kill-renderer" ? { target: random.pick(RENDERERS) } : {}),
+      ...(kind === "kill-order" ? { target: "order" as const } : {}),
+      ...(kind === "kill-notifier" ? { target: "notifier" as const } : {}),
+      ...(kind === "lock-store" ? { store: random.pick(STORES) } : {}),
+      downtimeMs:
+        kind === "lock-store"
+          ? durations.lockStoreMs
+          : kind === "fill-disk"
+            ? durations.fillDiskMs
+            : kind === "refuse-smtp"
+              ? durations.refuseSmtpMs
+              : kind === "restart-nats" || kind === "delete-nats-store"
+                ? random.int(1_000, 3_000)
+                : random.int(500, 2_500),
+    };
+  });
 }
 
 export interface FaultContext {
