@@ -55,35 +55,28 @@ CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(seq) WHERE published_at IS N
 CREATE INDEX IF NOT EXISTS outbox_undelivered ON outbox(published_at) WHERE delivered_at IS NULL AND published_at IS NOT NULL;
 `;
 
-/**
- * Stores from before reconciliation have no delivered_at: add it, and count what was already
- * published as delivered (it was, as far as anything then could tell), so an upgrade does not
- * republish the whole history.
- */
-const addDeliveredAt = (db: SqliteDatabase) => {
-  const columns = db.prepare("SELECT name FROM pragma_table_info('outbox')").all() as Array<{ name: string }>;
-  if (columns.length === 0 || columns.some((c) => c.name === "delivered_at")) return;
-  db.transaction(() => {
-    const again = db.prepare("SELECT name FROM pragma_table_info('outbox')").all() as Array<{ name: string }>;
-    if (again.some((c) => c.name === "delivered_at")) return;
-    db.exec("ALTER TABLE outbox ADD COLUMN delivered_at INTEGER; UPDATE outbox SET delivered_at = published_at");
-  }).immediate();
-};
+const outboxColumns = (db: SqliteDatabase) =>
+  (db.prepare("SELECT name FROM pragma_table_info('outbox')").all() as Array<{ name: string }>).map((c) => c.name);
 
-/** Stores from before failure reports have no given_up_at: add it (nothing was given up on then). */
-const addGivenUp = (db: SqliteDatabase) => {
-  const columns = db.prepare("SELECT name FROM pragma_table_info('outbox')").all() as Array<{ name: string }>;
-  if (columns.length === 0 || columns.some((c) => c.name === "given_up_at")) return;
+/**
+ * Brings an outbox written by an earlier version up to date by running `alter` once, unless
+ * the outbox is new (the schema makes it whole) or has `column` already. Checked again inside
+ * the write transaction: a competing process may have just added it.
+ */
+const addOutboxColumn = (db: SqliteDatabase, column: string, alter: string) => {
+  const columns = outboxColumns(db);
+  if (columns.length === 0 || columns.includes(column)) return;
   db.transaction(() => {
-    const again = db.prepare("SELECT name FROM pragma_table_info('outbox')").all() as Array<{ name: string }>;
-    if (again.some((c) => c.name === "given_up_at")) return;
-    db.exec("ALTER TABLE outbox ADD COLUMN given_up_at INTEGER; ALTER TABLE outbox ADD COLUMN given_up_reason TEXT");
+    if (!outboxColumns(db).includes(column)) db.exec(alter);
   }).immediate();
 };
 
 const migrate = (db: SqliteDatabase) => {
-  addDeliveredAt(db);
-  addGivenUp(db);
+  // Stores from before reconciliation: what was already published counts as delivered (it was,
+  // as far as anything then could tell), so an upgrade does not republish the whole history.
+  addOutboxColumn(db, "delivered_at", "ALTER TABLE outbox ADD COLUMN delivered_at INTEGER; UPDATE outbox SET delivered_at = published_at");
+  // Stores from before failure reports: nothing was given up on then.
+  addOutboxColumn(db, "given_up_at", "ALTER TABLE outbox ADD COLUMN given_up_at INTEGER; ALTER TABLE outbox ADD COLUMN given_up_reason TEXT");
 };
 
 interface PaymentRow {
