@@ -48,8 +48,11 @@ export interface ConsumerLoopOptions {
   retryDelayMs: (attempt: number) => number;
   /** Does the work and makes it durable; the loop acks only after it resolves. */
   handle: (msg: JsMsg) => Promise<void>;
-  /** Called when a message is dead-lettered, e.g. to mark its invoice FAILED. */
-  onDeadLetter?: (msg: JsMsg, reason: string) => Promise<void>;
+  /**
+   * Called when a message is dead-lettered, e.g. to mark its invoice FAILED, with the
+   * PermanentFailure that sent it there. A throw leaves the message to be redelivered.
+   */
+  onDeadLetter?: (msg: JsMsg, reason: string, failure: PermanentFailure) => Promise<void>;
   /** num_replicas for the stream and DEAD_LETTERS when the loop has to create them again. */
   replicas?: number;
   /**
@@ -102,11 +105,11 @@ export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<D
   })();
   const inFlight = new Set<Promise<void>>();
 
-  const deadLetter = async (msg: JsMsg, why: string) => {
+  const deadLetter = async (msg: JsMsg, why: string, failure: PermanentFailure) => {
     const attempt = msg.info.deliveryCount;
     try {
       await publishDeadLetter(options, msg, why);
-      await options.onDeadLetter?.(msg, why);
+      await options.onDeadLetter?.(msg, why, failure);
       logger.error({ subject: msg.subject, attempt, reason: why }, "message dead-lettered");
       // No reason on the wire: nats-server 2.9 ignores "+TERM <reason>" and redelivers.
       msg.term();
@@ -134,7 +137,7 @@ export async function startConsumerLoop(options: ConsumerLoopOptions): Promise<D
         msg.nak(delay);
         return;
       }
-      await deadLetter(msg, reason);
+      await deadLetter(msg, reason, error);
     } finally {
       clearInterval(keepAlive);
     }

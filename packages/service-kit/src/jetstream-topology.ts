@@ -26,11 +26,24 @@ export const CREDIT_NOTE_CONSUMER = "credit-note-issuer";
 export const NOTIFIER_CONSUMER = "notifier";
 /** The order service's: learns which payments and refunds have their document delivered. */
 export const RECONCILER_CONSUMER = "order-reconciler";
+/** The order service's consumer of DocumentFailed (nats-server 2.9 allows one filter per durable). */
+export const FAILURE_REPORTS_CONSUMER = "order-failure-reports";
 
 export const paymentCompletedSubject = (orderId: string) => `payments.completed.${orderId}`;
 export const paymentRefundedSubject = (orderId: string) => `payments.refunded.${orderId}`;
 export const invoiceGeneratedSubject = (invoiceId: string) => `invoices.generated.${invoiceId}`;
 export const documentDeliveredSubject = (invoiceId: string) => `invoices.delivered.${invoiceId}`;
+/** Who may report giving up on a document; each signs its reports with its own key. */
+export type FailureReporter = "invoice" | "notifier";
+export const FAILURE_REPORTERS: readonly FailureReporter[] = ["invoice", "notifier"];
+/**
+ * The Nats-Msg-Id the order service publishes a payment's or refund's event under, which is
+ * also how a report about its document names it: the payment id, or "refund:" + refund id.
+ */
+export const documentSourceOf = (document: { paymentId: string; refundId: string }) =>
+  document.refundId ? `refund:${document.refundId}` : document.paymentId;
+/** `source` is the Nats-Msg-Id of the order service's event: a payment id, or "refund:" + refund id. */
+export const documentFailedSubject = (reporter: FailureReporter, source: string) => `invoices.failed.${reporter}.${source}`;
 export const deadLetterSubject = (stream: string, consumer: string) =>
   `deadletter.${stream}.${consumer}`;
 

@@ -2,6 +2,8 @@ import {
   CREDIT_NOTE_CONSUMER,
   DEAD_LETTER_STREAM,
   deadLetterSubject,
+  documentFailedSubject,
+  FAILURE_REPORTS_CONSUMER,
   INVOICE_CONSUMER,
   INVOICES_STREAM,
   NOTIFIER_CONSUMER,
@@ -59,14 +61,17 @@ export const natsPermissions: Record<NatsUser, NatsPermissions> = {
     publish: [
       `${api}.INFO`,
       ...manageStream(PAYMENTS_STREAM),
-      // Reconciliation: it learns from the notifier's DocumentDelivered what was delivered.
+      // Reconciliation: it learns from the notifier's DocumentDelivered what was delivered,
+      // and from DocumentFailed what was given up on.
       ...readStream(INVOICES_STREAM),
-      // Its reconciler's consumer dead-letters what it cannot read.
+      // Its report consumers dead-letter what they cannot read.
       ...manageStream(DEAD_LETTER_STREAM),
       ...consumeDurable(INVOICES_STREAM, RECONCILER_CONSUMER),
+      ...consumeDurable(INVOICES_STREAM, FAILURE_REPORTS_CONSUMER),
       "payments.completed.*",
       "payments.refunded.*",
       deadLetterSubject(INVOICES_STREAM, RECONCILER_CONSUMER),
+      deadLetterSubject(INVOICES_STREAM, FAILURE_REPORTS_CONSUMER),
     ],
     subscribe: ownInbox("order"),
   },
@@ -80,6 +85,7 @@ export const natsPermissions: Record<NatsUser, NatsPermissions> = {
       ...consumeDurable(PAYMENTS_STREAM, INVOICE_CONSUMER),
       ...consumeDurable(PAYMENTS_STREAM, CREDIT_NOTE_CONSUMER),
       "invoices.generated.*",
+      documentFailedSubject("invoice", "*"),
       deadLetterSubject(PAYMENTS_STREAM, INVOICE_CONSUMER),
       deadLetterSubject(PAYMENTS_STREAM, CREDIT_NOTE_CONSUMER),
     ],
@@ -93,6 +99,7 @@ export const natsPermissions: Record<NatsUser, NatsPermissions> = {
       ...manageStream(DEAD_LETTER_STREAM),
       ...consumeDurable(INVOICES_STREAM, NOTIFIER_CONSUMER),
       "invoices.delivered.*",
+      documentFailedSubject("notifier", "*"),
       deadLetterSubject(INVOICES_STREAM, NOTIFIER_CONSUMER),
     ],
     subscribe: ownInbox("notifier"),
