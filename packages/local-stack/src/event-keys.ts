@@ -36,7 +36,11 @@ export function ensureEventKeys(dir: string): StackEventKeys {
 /** Each service's key variables: its own private key, and the public keys of what it consumes. */
 export function eventKeyEnv(keys: StackEventKeys) {
   return {
-    order: { EVENT_SIGNING_KEY_FILE: keys.order.privateKey, NOTIFIER_EVENT_KEY_FILES: keys.notifier.publicKey },
+    order: {
+      EVENT_SIGNING_KEY_FILE: keys.order.privateKey,
+      NOTIFIER_EVENT_KEY_FILES: keys.notifier.publicKey,
+      INVOICE_EVENT_KEY_FILES: keys.invoice.publicKey,
+    },
     invoice: { EVENT_SIGNING_KEY_FILE: keys.invoice.privateKey, ORDER_EVENT_KEY_FILES: keys.order.publicKey },
     notifier: { EVENT_SIGNING_KEY_FILE: keys.notifier.privateKey, INVOICE_EVENT_KEY_FILES: keys.invoice.publicKey },
   };

@@ -17,6 +17,8 @@ export interface OrderConfig extends PlatformConfig {
   eventSigner: EventSigner;
   /** The notifier's public key(s) (NOTIFIER_EVENT_KEY_FILES): only a DocumentDelivered it signed ends reconciliation. */
   notifierEvents: EventVerifier;
+  /** The invoice service's public key(s) (INVOICE_EVENT_KEY_FILES): only a DocumentFailed it signed stops republishing. */
+  invoiceEvents: EventVerifier;
   /**
    * Reconciliation (ORDER_RECONCILE_AFTER_MS, ORDER_RECONCILE_INTERVAL_MS): a payment or
    * refund event published this long ago whose document was never reported delivered is
@@ -38,6 +40,7 @@ export function readConfig(env: Env = process.env): OrderConfig {
     tracing: readTracingConfig(env),
     eventSigner: readSigningKeyFile("EVENT_SIGNING_KEY_FILE", env["EVENT_SIGNING_KEY_FILE"]),
     notifierEvents: readVerifyKeyFiles("NOTIFIER_EVENT_KEY_FILES", "notifier", env["NOTIFIER_EVENT_KEY_FILES"]),
+    invoiceEvents: readVerifyKeyFiles("INVOICE_EVENT_KEY_FILES", "invoice", env["INVOICE_EVENT_KEY_FILES"]),
     reconcileAfterMs: envInt(env, "ORDER_RECONCILE_AFTER_MS", 600_000, { min: 1_000, max: 7 * 86_400_000 }),
     reconcileIntervalMs: envInt(env, "ORDER_RECONCILE_INTERVAL_MS", 60_000, { min: 100, max: 86_400_000 }),
     tls: readServerTlsConfig(env),

@@ -3,7 +3,9 @@ import { ServingStatus } from "@invoicing/service-kit/health";
 import { startMetricsServer } from "@invoicing/service-kit/metrics-server";
 import { Counter, Gauge } from "prom-client";
 import { ensureStreams, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
-import { startDeliveryReportsWhenReady } from "./delivery-reports-link.js";
+import { startDeliveryReports } from "./delivery-reports.js";
+import { startFailureReports } from "./failure-reports.js";
+import { consumeInvoicesStreamWhenReady } from "./invoices-stream-link.js";
 import { Reconciler } from "./reconciler.js";
 import type { Logger } from "@invoicing/service-kit/logger";
 import { linkNats } from "@invoicing/service-kit/nats-link";
@@ -45,6 +47,12 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
     }),
   });
   reconciler.start();
+  const givenUp = new Counter({
+    name: "order_documents_given_up_total",
+    help: "Payments and refunds whose document a service gave up on for a permanent cause (DocumentFailed): no longer republished; each has a dead letter for an operator.",
+    labelNames: ["reporter"] as const,
+    registers: [metrics.registry],
+  });
   const server = await startServiceGrpcServer({
     // Payments are taken whether or not NATS is there: their events wait in the outbox.
     routes: orderRoutes({ store, onOutboxWrite: () => relay?.notify() }),
@@ -65,7 +73,21 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
     registry: metrics.registry,
     async work(nc) {
       await ensureStreams(nc, [PAYMENTS_STREAM], { replicas: config.jetstreamReplicas });
-      const reports = startDeliveryReportsWhenReady(nc, { store, notifierEvents: config.notifierEvents, jetstreamReplicas: config.jetstreamReplicas, logger });
+      const replicas = config.jetstreamReplicas;
+      const reports = [
+        consumeInvoicesStreamWhenReady(nc, "delivery reports", logger, () =>
+          startDeliveryReports(nc, { store, notifierEvents: config.notifierEvents, jetstreamReplicas: replicas, logger }),
+        ),
+        consumeInvoicesStreamWhenReady(nc, "failure reports", logger, () =>
+          startFailureReports(nc, {
+            store,
+            reporters: { invoice: config.invoiceEvents, notifier: config.notifierEvents },
+            jetstreamReplicas: replicas,
+            logger,
+            givenUp,
+          }),
+        ),
+      ];
       relay = new OutboxRelay(store, jetstream(nc), config.eventSigner, logger, nc, () =>
         ensureStreams(nc, [PAYMENTS_STREAM], { replicas: config.jetstreamReplicas }),
       );
@@ -73,7 +95,7 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
       const started = relay;
       return {
         async stop() {
-          await reports.stop();
+          await Promise.all(reports.map((loop) => loop.stop()));
           await started.stop();
         },
       };

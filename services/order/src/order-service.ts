@@ -17,7 +17,7 @@ import {
   type Order,
 } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { computeTotals } from "@invoicing/money";
-import { paymentCompletedSubject, paymentRefundedSubject } from "@invoicing/service-kit/jetstream-topology";
+import { documentSourceOf, paymentCompletedSubject, paymentRefundedSubject } from "@invoicing/service-kit/jetstream-topology";
 import { currentTraceparent } from "@invoicing/service-kit/message-tracing";
 import { trace } from "@opentelemetry/api";
 import { randomUUID } from "node:crypto";
@@ -93,7 +93,7 @@ export function orderRoutes(deps: { store: OrderStore; onOutboxWrite: () => void
           order: { ...order, status: OrderStatus.PAID },
         });
         const result = await store.completePayment(payment, {
-          msgId: req.paymentId,
+          msgId: documentSourceOf({ paymentId: req.paymentId, refundId: "" }),
           subject: paymentCompletedSubject(order.orderId),
           payload: toBinary(PaymentCompletedSchema, event),
           traceparent: currentTraceparent(),
@@ -149,7 +149,7 @@ export function orderRoutes(deps: { store: OrderStore; onOutboxWrite: () => void
             refund,
             event: {
               // Prefixed: payment ids and refund ids share the PAYMENTS stream's dedupe window.
-              msgId: `refund:${refund.refundId}`,
+              msgId: documentSourceOf({ paymentId: refund.paymentId, refundId: refund.refundId }),
               subject: paymentRefundedSubject(order.orderId),
               payload: toBinary(PaymentRefundedSchema, event),
               traceparent,
