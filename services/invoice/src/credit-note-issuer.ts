@@ -68,7 +68,7 @@ export class CreditNoteIssuer {
   }
 
   /** Marks the refund's credit note FAILED (when its event is dead-lettered). */
-  async fail(refundId: string, reason: string): Promise<void> {
-    await this.finisher.fail(documentSource.creditNote(refundId), reason);
+  async fail(refundId: string, reason: string): Promise<Invoice | undefined> {
+    return this.finisher.fail(documentSource.creditNote(refundId), reason);
   }
 }

@@ -3,6 +3,7 @@ import {
   PaymentCompletedSchema,
   PaymentRefundedSchema,
 } from "@invoicing/contracts/invoicing/events/v1/events_pb";
+import { DocumentKind, InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import {
   PermanentFailure,
   startConsumerLoop,
@@ -10,6 +11,7 @@ import {
 } from "@invoicing/service-kit/durable-consumer";
 import { decodeVerifiedEvent, signatureProblem } from "@invoicing/service-kit/event-decoding";
 import type { EventVerifier } from "@invoicing/service-kit/event-signature";
+import type { GivenUpDocument } from "@invoicing/service-kit/failure-report";
 import { CREDIT_NOTE_CONSUMER, INVOICE_CONSUMER, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
 import type { Logger } from "@invoicing/service-kit/logger";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -31,6 +33,11 @@ export interface DocumentConsumerOptions {
   jetstreamReplicas: number;
   /** Told when the durable is lost and found again (consumer-health.ts). */
   onConsuming?: (durable: string) => (consuming: boolean) => void;
+  /**
+   * Tells the order service a document is given up on (DocumentFailed), so its reconciler
+   * stops republishing the event: each republish would be refused and dead-lettered again.
+   */
+  reportFailed: (document: GivenUpDocument) => Promise<void>;
 }
 
 export function startInvoiceConsumer(
@@ -44,7 +51,10 @@ export function startInvoiceConsumer(
     filterSubject: "payments.completed.>",
     schema: PaymentCompletedSchema,
     issue: (event) => issuer.issue(event),
-    fail: (event, reason) => issuer.fail(event.paymentId, reason),
+    fail: async (event, reason) => ({
+      document: await issuer.fail(event.paymentId, reason),
+      given: { kind: DocumentKind.INVOICE, paymentId: event.paymentId, refundId: "", traceId: event.traceId, reason },
+    }),
   });
 }
 
@@ -59,7 +69,10 @@ export function startCreditNoteConsumer(
     filterSubject: "payments.refunded.>",
     schema: PaymentRefundedSchema,
     issue: (event) => issuer.issue(event),
-    fail: (event, reason) => issuer.fail(event.refundId, reason),
+    fail: async (event, reason) => ({
+      document: await issuer.fail(event.refundId, reason),
+      given: { kind: DocumentKind.CREDIT_NOTE, paymentId: "", refundId: event.refundId, traceId: event.traceId, reason },
+    }),
   });
 }
 
@@ -68,8 +81,8 @@ interface DocumentEvents<Desc extends DescMessage> {
   filterSubject: string;
   schema: Desc;
   issue: (event: MessageShape<Desc>) => Promise<unknown>;
-  /** Marks the event's document FAILED once the event is dead-lettered. */
-  fail: (event: MessageShape<Desc>, reason: string) => Promise<void>;
+  /** Marks the event's document FAILED once the event is dead-lettered; says what to report. */
+  fail: (event: MessageShape<Desc>, reason: string) => Promise<{ document: Invoice | undefined; given: Omit<GivenUpDocument, "invoiceId"> }>;
 }
 
 function startDocumentConsumer<Desc extends DescMessage>(
@@ -111,7 +124,10 @@ function startDocumentConsumer<Desc extends DescMessage>(
       } catch {
         return; // undecodable: no document can exist for it
       }
-      await events.fail(event, reason);
+      const { document, given } = await events.fail(event, reason);
+      // A READY document needs no reconciliation stopped: it is delivered as any other.
+      if (document?.status === InvoiceStatus.READY) return;
+      await options.reportFailed({ ...given, invoiceId: document?.invoiceId ?? "" });
     },
   });
 }

@@ -65,12 +65,16 @@ export class DocumentFinisher {
     return ready;
   }
 
-  /** Marks the source's document FAILED (its event was dead-lettered); READY stays READY. */
-  async fail(source: string, reason: string): Promise<void> {
+  /**
+   * Marks the source's document FAILED (its event was dead-lettered); READY stays READY.
+   * Returns the document as it now stands, or undefined when none was numbered.
+   */
+  async fail(source: string, reason: string): Promise<Invoice | undefined> {
     const document = await this.deps.store.getBySource(source);
-    if (!document) return;
+    if (!document) return undefined;
     const failed = await this.deps.store.markFailed(document.invoiceId, reason);
     if (failed?.status === InvoiceStatus.FAILED) this.#moved(failed);
+    return failed ?? document;
   }
 
   #moved(document: Invoice): void {

@@ -30,8 +30,8 @@ export class InvoiceIssuer {
   }
 
   /** Marks the payment's invoice FAILED (when its event is dead-lettered). */
-  async fail(paymentId: string, reason: string): Promise<void> {
-    await this.finisher.fail(documentSource.invoice(paymentId), reason);
+  async fail(paymentId: string, reason: string): Promise<Invoice | undefined> {
+    return this.finisher.fail(documentSource.invoice(paymentId), reason);
   }
 
   #newInvoice(event: PaymentCompleted): NewInvoice {

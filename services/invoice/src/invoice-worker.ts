@@ -17,6 +17,7 @@ import type { InvoiceConfig } from "./config.js";
 import { JetStreamInvoicePublisher } from "./invoice-generated-publisher.js";
 import { InvoiceChanges } from "./invoice-changes.js";
 import { CreditNoteIssuer } from "./credit-note-issuer.js";
+import { reportDocumentFailed, type GivenUpDocument } from "@invoicing/service-kit/failure-report";
 import { startCreditNoteConsumer, startInvoiceConsumer } from "./document-consumers.js";
 import { DocumentFinisher } from "./document-finisher.js";
 import { InvoiceIssuer } from "./invoice-issuer.js";
@@ -86,7 +87,11 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
         metrics,
       });
       const consumers: DurableConsumerLoop[] = [];
-      const consuming = { onConsuming: consumerHealth(server.health) };
+      const js = jetstream(nc);
+      const consuming = {
+        onConsuming: consumerHealth(server.health),
+        reportFailed: (document: GivenUpDocument) => reportDocumentFailed(js, config.eventSigner, "invoice", document),
+      };
       try {
         consumers.push(await startInvoiceConsumer(nc, new InvoiceIssuer(finisher, config.series), { ...config, ...consuming }, logger));
         consumers.push(
