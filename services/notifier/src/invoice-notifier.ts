@@ -15,7 +15,8 @@ import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { renewClaim } from "./claim-renewal.js";
 import type { Delivery, DeliveryLog } from "./delivery-log.js";
-import type { Mailer } from "./mailer.js";
+import type { InvoiceMail, Mailer } from "./mailer.js";
+import { recipientRefusedForGood, UndeliverableDocument } from "./undeliverable-document.js";
 
 const tracer = trace.getTracer("invoicing.notifier");
 
@@ -134,7 +135,7 @@ export class InvoiceNotifier {
 
   async #send(invoice: Invoice, deadlineMs: number): Promise<string> {
     const email = invoice.customer?.email;
-    if (!email) throw new PermanentFailure(`invoice ${invoice.invoiceId} has no customer email`);
+    if (!email) throw new UndeliverableDocument(invoice, `invoice ${invoice.invoiceId} has no customer email`);
     const pdf = await this.#fetchPdf(invoice.invoiceId, deadlineMs);
     const sha256 = createHash("sha256").update(pdf).digest("hex");
     if (sha256 !== invoice.pdfSha256) {
@@ -146,7 +147,7 @@ export class InvoiceNotifier {
       { kind: SpanKind.CLIENT, attributes: { "invoice.id": invoice.invoiceId } },
       async (span) => {
         try {
-          return await this.deps.mailer.send({
+          return await this.#mailOrRefuse(invoice, {
             invoiceId: invoice.invoiceId,
             invoiceNumber: invoice.number,
             to: { name: invoice.customer?.name ?? "", address: email },
@@ -159,6 +160,18 @@ export class InvoiceNotifier {
         }
       },
     );
+  }
+
+  /** Sends; a recipient the mail server refuses for good makes the document undeliverable, not retried. */
+  async #mailOrRefuse(invoice: Invoice, mail: InvoiceMail): Promise<string> {
+    try {
+      return await this.deps.mailer.send(mail);
+    } catch (error) {
+      if (recipientRefusedForGood(error)) {
+        throw new UndeliverableDocument(invoice, `the mail server refused ${mail.to.address} for good: ${String((error as Error).message)}`);
+      }
+      throw error;
+    }
   }
 
   /** After a send, the record is written however long the store makes it wait: sending again is not an option. */

@@ -1,8 +1,9 @@
 import { createClient } from "@connectrpc/connect";
 import { InvoiceGeneratedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
-import { InvoiceService } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { DocumentKind, InvoiceService } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { startConsumerLoop } from "@invoicing/service-kit/durable-consumer";
 import { decodeVerifiedEvent } from "@invoicing/service-kit/event-decoding";
+import { reportDocumentFailed, type GivenUpDocument } from "@invoicing/service-kit/failure-report";
 import {
   DEAD_LETTER_STREAM,
   ensureStreams,
@@ -24,6 +25,7 @@ import { InvoiceNotifier } from "./invoice-notifier.js";
 import { invoiceServiceTransport } from "./invoice-transport.js";
 import { OutboxFolderMailer, SmtpMailer } from "./mailer.js";
 import { NotifierMetrics } from "./notifier-metrics.js";
+import { UndeliverableDocument } from "./undeliverable-document.js";
 import { join } from "node:path";
 
 export interface NotifierWorker {
@@ -49,7 +51,7 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     tls: config.tls,
     limits: { maxRequestBytes: 16 * 1024, maxConnections: 16, maxUnfinishedRequests: 8, ...config.grpcTimeouts },
   });
-  const consume = (nc: NatsConnection, notifier: InvoiceNotifier) => startConsumerLoop({
+  const consume = (nc: NatsConnection, notifier: InvoiceNotifier, reportFailed: (document: GivenUpDocument) => Promise<void>) => startConsumerLoop({
     nc,
     stream: INVOICES_STREAM,
     durable: NOTIFIER_CONSUMER,
@@ -73,6 +75,20 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
         throw error;
       }
     },
+    onDeadLetter: async (_msg, reason, failure) => {
+      // Only a document this notifier cannot deliver: an unverifiable event names nothing to stop.
+      if (!(failure instanceof UndeliverableDocument)) return;
+      const { invoice } = failure;
+      const creditNote = invoice.kind === DocumentKind.CREDIT_NOTE;
+      await reportFailed({
+        invoiceId: invoice.invoiceId,
+        kind: invoice.kind,
+        paymentId: creditNote ? "" : invoice.paymentId,
+        refundId: creditNote ? invoice.refundId : "",
+        traceId: invoice.traceId,
+        reason,
+      });
+    },
   });
   const nats = linkNats({
     servers: config.natsUrl,
@@ -82,8 +98,10 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     registry: metricsServer.registry,
     async work(nc) {
       await ensureStreams(nc, [INVOICES_STREAM, DEAD_LETTER_STREAM], { replicas: config.jetstreamReplicas });
-      const announceDelivered = deliveryAnnouncer(jetstream(nc), config.eventSigner);
-      return consume(nc, new InvoiceNotifier({ invoices, mailer, log, logger, claimLeaseMs: config.claimLeaseMs, announceDelivered }));
+      const js = jetstream(nc);
+      const announceDelivered = deliveryAnnouncer(js, config.eventSigner);
+      const notifier = new InvoiceNotifier({ invoices, mailer, log, logger, claimLeaseMs: config.claimLeaseMs, announceDelivered });
+      return consume(nc, notifier, (document) => reportDocumentFailed(js, config.eventSigner, "notifier", document));
     },
   });
   logger.info(
