@@ -17,8 +17,14 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
+export interface SmtpSinkOptions {
+  /** Recipients refused for good: RCPT TO answered 550 (no such mailbox), as a real server does. */
+  refuseRecipients?: readonly string[];
+}
+
 /** A real SMTP server on loopback that keeps every mail it accepts, parsed. */
-export async function startSmtpSink(): Promise<SmtpSink> {
+export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
+  const refusedRecipients = new Set(options.refuseRecipients?.map((address) => address.toLowerCase()));
   const mails: ParsedMail[] = [];
   const acceptedAtMs: number[] = [];
   let refusingUntil = 0;
@@ -31,6 +37,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       if (Date.now() < refusingUntil) {
         refused++;
         return callback(Object.assign(new Error("service not available, try again later"), { responseCode: 421 }));
+      }
+      callback();
+    },
+    onRcptTo(address, _session, callback) {
+      if (refusedRecipients.has(address.address.toLowerCase())) {
+        return callback(Object.assign(new Error("5.1.1 no such mailbox"), { responseCode: 550 }));
       }
       callback();
     },
