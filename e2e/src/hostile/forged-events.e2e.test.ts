@@ -3,6 +3,7 @@ import { timestampFromDate, timestampNow } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import {
+  DocumentFailedSchema,
   InvoiceGeneratedSchema,
   PaymentCompletedSchema,
   PaymentRefundedSchema,
@@ -10,6 +11,7 @@ import {
 import { InvoiceService, InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { OrderService, OrderStatus, PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { listDeadLetters } from "@invoicing/invoicectl/dead-letters";
+import { scrapeSample } from "@invoicing/local-stack/prometheus-scrape";
 import { signedHeaders, signerOf } from "@invoicing/local-stack/event-keys";
 import { eventually } from "@invoicing/local-stack/eventually";
 import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
@@ -201,6 +203,38 @@ describe("hostile callers: NATS credentials and forged events", { timeout: 240_0
     assert.equal(sentTo(smtp.mails, "stranger@example.net").length, 0);
     assert.equal(smtp.mails.length, 1);
     console.log(`# forged InvoiceGenerated: ${letter.reason}`);
+  });
+
+  it("dead-letters a failure report not signed by its reporter: the real payment is not given up on", async () => {
+    const givenUp = () => scrapeSample(stack.services.order.ready["metrics_port"], "order_documents_given_up_total", { reporter: "invoice" });
+    const report = (reporter: string) => ({
+      subject: `invoices.failed.${reporter}.${real.paymentId}`,
+      data: bytes(DocumentFailedSchema, {
+        eventId: `document-failed:${reporter}:${real.paymentId}`,
+        occurredAt: timestampNow(),
+        invoiceId: real.invoice.invoiceId,
+        kind: real.invoice.kind,
+        paymentId: real.paymentId,
+        reason: "forged: stop reconciling this payment",
+      }),
+    });
+    // With the notifier's credentials it may publish on its own subject only, and its
+    // genuine key does not make a report on that subject the invoice service's.
+    const asNotifier = await stack.nats.connect("notifier");
+    try {
+      const onInvoices = report("invoice");
+      await assert.rejects(publishAs(asNotifier, onInvoices.subject, onInvoices.data), /Permissions Violation for Publish/);
+    } finally {
+      await asNotifier.close();
+    }
+    const moved = report("invoice");
+    await publishAs(harness, moved.subject, moved.data, signedHeaders(signerOf(stack.eventKeys.notifier), moved.subject, moved.data));
+    const letter = await deadLetterOf(moved.subject);
+    assert.match(letter.reason, /^unverifiable DocumentFailed: signed with key "[0-9a-f]{16}", which is not a invoice key/);
+    // prom-client prints a labelled counter only once it counted something.
+    const count = await givenUp();
+    assert.ok(Number.isNaN(count) || count === 0, `order_documents_given_up_total{reporter="invoice"} is ${count}`);
+    console.log(`# failure report under another reporter's key: ${letter.reason}`);
   });
 
   it("mails the invoice service's recipient even when a signed InvoiceGenerated names another", async () => {
