@@ -1,6 +1,7 @@
 import { equals } from "@bufbuild/protobuf";
 import { InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { CustomerSchema, LineItemSchema, type Order } from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import { CustomerSchema, LineItemSchema } from "@invoicing/contracts/invoicing/common/v1/common_pb";
+import type { Order } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { createHash } from "node:crypto";
 import type { ParsedMail } from "mailparser";
 import type { UnexpectedExit } from "./chaos-stack.js";

@@ -1,6 +1,6 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { DocumentKind, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import type { PostalAddress } from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import type { PostalAddress } from "@invoicing/contracts/invoicing/common/v1/common_pb";
 import { formatMoney, formatRate, lineNet } from "@invoicing/money";
 import ejs from "ejs";
 import { readFileSync } from "node:fs";

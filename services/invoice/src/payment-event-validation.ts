@@ -1,5 +1,5 @@
 import type { PaymentCompleted } from "@invoicing/contracts/invoicing/events/v1/events_pb";
-import type { LineItem } from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import type { LineItem } from "@invoicing/contracts/invoicing/common/v1/common_pb";
 import { computeTotals, isCurrencyCode } from "@invoicing/money";
 
 /**

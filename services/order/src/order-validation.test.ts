@@ -2,12 +2,12 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { PaymentCompletedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
+import { type LineItem } from "@invoicing/contracts/invoicing/common/v1/common_pb";
 import {
   CreateOrderRequestSchema,
   OrderStatus,
   PaymentMethod,
   type CreateOrderRequest,
-  type LineItem,
 } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { repoRoot } from "@invoicing/local-stack/service-process";
 import assert from "node:assert/strict";

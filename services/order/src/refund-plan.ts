@@ -1,8 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { LineItemSchema, type LineItem } from "@invoicing/contracts/invoicing/common/v1/common_pb";
 import {
-  LineItemSchema,
-  type LineItem,
   type Order,
   type RefundLine,
 } from "@invoicing/contracts/invoicing/order/v1/order_pb";
