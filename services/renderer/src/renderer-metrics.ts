@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import type { PagePool } from "./page-pool.js";
+import type { PagePool } from "./pool/page-pool.js";
 
 /**
  * What an operator and an autoscaler watch on a renderer. The queue depth is the scaling

@@ -1,18 +1,18 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { hostileContextOptions, refuseRequest } from "./hostile-input-policy.js";
-import { keepsTooMuch, LONG_RENDER_MS, MemoryWatch, type MemoryBudget, type ProcessToStop } from "./memory-watch.js";
+import { hostileContextOptions, refuseRequest } from "../rendering/hostile-input-policy.js";
+import { keepsTooMuch, LONG_RENDER_MS, MemoryWatch, type MemoryBudget, type ProcessToStop } from "../memory/memory-watch.js";
 import { PageCrashes } from "./page-crashes.js";
 import { PageProcesses } from "./page-processes.js";
 import { immediateFate, settle, type PageFate } from "./page-reuse.js";
 import { countPages, printDocument, type PdfOptions } from "./print-step.js";
-import { processTreeMemory } from "./process-memory.js";
-import { withDeadline } from "./render-deadline.js";
+import { processTreeMemory } from "../memory/process-memory.js";
+import { withDeadline } from "../rendering/render-deadline.js";
 import {
   PoolClosedError,
   QueueFullError,
   RenderMemoryError,
   TooManyPagesError,
-} from "./render-errors.js";
+} from "../rendering/render-errors.js";
 
 export type { PdfOptions } from "./print-step.js";
 export { countPages } from "./print-step.js";

@@ -10,7 +10,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { readConfig } from "./config.js";
-import { startRendererServer, type RendererServer } from "./renderer-server.js";
+import { startRendererServer, type RendererServer } from "./wiring.js";
 
 describe("renderer over gRPC with real Chromium", () => {
   let renderer: RendererServer;

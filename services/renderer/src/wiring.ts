@@ -2,12 +2,12 @@ import { ServingStatus } from "@invoicing/service-kit/health";
 import { startMetricsServer, type MetricsServer } from "@invoicing/service-kit/metrics-server";
 import type { Logger } from "@invoicing/service-kit/logger";
 import { startServiceGrpcServer, type ServiceGrpcServer } from "@invoicing/service-kit/service-grpc-server";
-import { findChromium, launchChromium } from "./browser-launcher.js";
+import { findChromium, launchChromium } from "./pool/browser-launcher.js";
 import type { RendererConfig } from "./config.js";
-import { PagePool } from "./page-pool.js";
-import { renderRoutes } from "./render-service.js";
+import { PagePool } from "./pool/page-pool.js";
+import { renderRoutes } from "./api/render-routes.js";
 import { RendererMetrics } from "./renderer-metrics.js";
-import { RENDERER_SERVER_LIMITS, requestBytesFor } from "./renderer-server-limits.js";
+import { RENDERER_SERVER_LIMITS, requestBytesFor } from "./api/server-limits.js";
 
 export interface RendererServer {
   server: ServiceGrpcServer;

@@ -5,16 +5,16 @@ import {
   RenderService,
   type RenderPdfRequest,
 } from "@invoicing/contracts/invoicing/render/v1/render_pb";
-import type { PagePool } from "./page-pool.js";
-import type { PdfOptions } from "./print-step.js";
+import type { PagePool } from "../pool/page-pool.js";
+import type { PdfOptions } from "../pool/print-step.js";
 import {
   PoolClosedError,
   QueueFullError,
   RenderMemoryError,
   RenderTimeoutError,
   TooManyPagesError,
-} from "./render-errors.js";
-import type { RendererMetrics } from "./renderer-metrics.js";
+} from "../rendering/render-errors.js";
+import type { RendererMetrics } from "../renderer-metrics.js";
 
 const CSS_LENGTH = /^\d+(\.\d+)?(mm|cm|in|px|pt)$/;
 

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
-import { withContentSecurityPolicy } from "./hostile-input-policy.js";
-import { TooManyPagesError } from "./render-errors.js";
+import { withContentSecurityPolicy } from "../rendering/hostile-input-policy.js";
+import { TooManyPagesError } from "../rendering/render-errors.js";
 
 export interface PdfOptions {
   format: "A4" | "Letter";
