@@ -4,7 +4,8 @@ import { keepsTooMuch, LONG_RENDER_MS, MemoryWatch, type MemoryBudget, type Proc
 import { PageCrashes } from "./page-crashes.js";
 import { PageProcesses } from "./page-processes.js";
 import { immediateFate, settle, type PageFate } from "./page-reuse.js";
-import { countPages, printDocument, type PdfOptions } from "./print-step.js";
+import { countPages, printDocument } from "./print-step.js";
+import type { DocumentRenderer, PdfOptions, RenderResult } from "../rendering/document-renderer.js";
 import { processTreeMemory } from "../memory/process-memory.js";
 import { withDeadline } from "../rendering/render-deadline.js";
 import {
@@ -13,16 +14,6 @@ import {
   RenderMemoryError,
   TooManyPagesError,
 } from "../rendering/render-errors.js";
-
-export type { PdfOptions } from "./print-step.js";
-export { countPages } from "./print-step.js";
-
-export interface RenderResult {
-  pdf: Buffer;
-  pageCount: number;
-  renderMillis: number;
-  queueMillis: number;
-}
 
 export interface PoolEvents {
   /** The browser died and is being replaced: the server is NOT_SERVING meanwhile. */
@@ -83,7 +74,7 @@ const NO_LIMITS: RenderLimits = { maxPages: 100_000, memory: { perRenderBytes: 0
  * so no request fails for it. A browser that dies is replaced too, with health NOT_SERVING
  * meanwhile.
  */
-export class PagePool {
+export class PagePool implements DocumentRenderer {
   readonly #launch: () => Promise<LaunchedBrowser>;
   readonly #size: number;
   readonly #queueLimit: number;
