@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { hostileContextOptions, refuseRequest } from "../rendering/hostile-input-policy.js";
+import { openHostileContext } from "../rendering/hostile-input-policy.js";
 import { keepsTooMuch, LONG_RENDER_MS, MemoryWatch, type MemoryBudget, type ProcessToStop } from "../memory/memory-watch.js";
 import { PageCrashes } from "./page-crashes.js";
 import { PageProcesses } from "./page-processes.js";
@@ -239,8 +239,7 @@ export class PagePool implements DocumentRenderer {
     const launched = await this.#launch();
     const { browser } = launched;
     try {
-      const context = await browser.newContext(hostileContextOptions);
-      await context.route("**/*", refuseRequest);
+      const context = await openHostileContext(browser);
       const pages = await Promise.all(Array.from({ length: this.#size }, () => this.#newPage(context, launched.pid)));
       const generation: Generation = { launched, context, renders: 0, busy: 0, retiring: false };
       for (const page of pages) this.#generationOf.set(page, generation);
