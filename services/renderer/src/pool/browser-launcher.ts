@@ -1,7 +1,12 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
-import type { LaunchedBrowser } from "./page-pool.js";
 import { childPids } from "../memory/process-memory.js";
+
+export interface LaunchedBrowser {
+  browser: Browser;
+  /** The browser's main process, to measure its memory; undefined when unknown. */
+  pid: number | undefined;
+}
 
 // Debian's packages, never a downloaded browser build. The headless shell prints the same
 // PDFs as full Chromium at a fraction of the start-up and per-page cost. Its binary is
