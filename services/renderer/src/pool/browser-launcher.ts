@@ -53,7 +53,7 @@ function startChromium(executablePath: string): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
-    // The renderer drains on SIGTERM (renderer-server.ts) and closes the browser last;
+    // The renderer drains on SIGTERM (wiring.ts) and closes the browser last;
     // Playwright's own handlers would close it at once and fail the renders in flight.
     handleSIGTERM: false,
     handleSIGINT: false,
