@@ -1,4 +1,5 @@
 import { launchChromium } from "@invoicing/renderer/browser-launcher";
+import { refuseRequest } from "@invoicing/renderer/hostile-input-policy";
 import { chromium, type Browser } from "playwright-core";
 import { closedLoop, type CpuWindow, type LoopResult } from "./load-loops.js";
 
@@ -43,7 +44,8 @@ export class BarePlaywright {
   ): Promise<LoopResult> {
     const context = await this.browser.newContext({ javaScriptEnabled: variant.javaScriptEnabled, offline: true });
     try {
-      if (variant.abortRequests) await context.route("**/*", (route) => route.abort("blockedbyclient"));
+      // The renderer's own request rule, so this variant costs what the renderer's routing costs.
+      if (variant.abortRequests) await context.route("**/*", refuseRequest);
       const pages = await Promise.all(Array.from({ length: concurrency }, () => context.newPage()));
       return await closedLoop(concurrency, timing, async (worker) => {
         const page = pages[worker]!;

@@ -1,4 +1,4 @@
-import { processTreeMemory } from "../../../services/renderer/src/process-memory.js";
+import { processTreeMemory } from "@invoicing/renderer/process-memory";
 
 /**
  * The peak memory (summed proportional set sizes) of a process and all its descendants,

@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { isChromiumRenderer, processTreePids } from "../../../services/renderer/src/process-memory.js";
+import { isChromiumRenderer, processTreePids } from "@invoicing/renderer/process-memory";
 import { hostileDocuments, ordinaryDocument, tableDocument } from "./hostile-documents.js";
 import { ProcessMemoryPeak } from "./process-memory-peak.js";
 

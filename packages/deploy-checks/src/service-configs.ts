@@ -4,8 +4,8 @@ import type { ServerTlsConfig } from "@invoicing/service-kit/tls-config";
 import { readConfig as readInvoiceConfig } from "../../../services/invoice/src/config.js";
 import { readConfig as readNotifierConfig } from "../../../services/notifier/src/config.js";
 import { readConfig as readOrderConfig } from "../../../services/order/src/config.js";
-import { readConfig as readRendererConfig } from "../../../services/renderer/src/config.js";
-import { RendererMetrics } from "../../../services/renderer/src/renderer-metrics.js";
+import { readConfig as readRendererConfig } from "@invoicing/renderer/config";
+import { RendererMetrics } from "@invoicing/renderer/metrics";
 import { recordEnvReads, recordProcessEnvReads } from "./env-reads.js";
 
 // The four services as the checks see them: each one's own configuration reader (what it reads

@@ -1,5 +1,11 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import type { PagePool } from "./page-pool.js";
+
+/** What the gauges read of the render pool when scraped. */
+export interface PoolLoad {
+  readonly queueDepth: number;
+  readonly inFlight: number;
+  browserMemoryBytes(): number;
+}
 
 /**
  * What an operator and an autoscaler watch on a renderer. The queue depth is the scaling
@@ -11,7 +17,8 @@ export class RendererMetrics {
   readonly pagesNotReused: Counter<"fate">;
   readonly memoryStops: Counter;
 
-  constructor(registry: Registry, pool: () => PagePool | undefined) {
+  /** `pool` is undefined where only the metrics' names are wanted (the deploy checks). */
+  constructor(registry: Registry, pool: () => PoolLoad | undefined) {
     new Gauge({
       name: "renderer_queue_depth",
       help: "Render requests waiting for a free page.",

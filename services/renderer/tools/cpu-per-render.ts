@@ -11,7 +11,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { processTreeCpuSeconds } from "../src/process-memory.js";
+import { processTreeCpuSeconds } from "../src/memory/process-memory.js";
 
 const { values } = parseArgs({ options: { renders: { type: "string", default: "200" }, concurrency: { type: "string", default: "2" } } });
 const renders = Number(values.renders);

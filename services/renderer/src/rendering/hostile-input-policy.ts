@@ -1,4 +1,4 @@
-import type { BrowserContextOptions, Route } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions } from "playwright-core";
 
 // Every document the renderer is given is treated as hostile: anyone who can reach
 // RenderService chooses it. What a document may do, in one place:
@@ -17,7 +17,7 @@ import type { BrowserContextOptions, Route } from "playwright-core";
 // - A page is reused only when nothing of the document can outlive its render (see
 //   pageIsReusable); otherwise it is reset to a fresh about:blank or replaced.
 
-/** The browser context every page lives in. */
+/** The options of that context (openHostileContext). */
 export const hostileContextOptions: BrowserContextOptions = { javaScriptEnabled: false, offline: true };
 
 /**
@@ -61,9 +61,37 @@ export function withContentSecurityPolicy(html: string): string {
   return doctype === undefined ? policyElement + html : doctype + policyElement + html.slice(doctype.length);
 }
 
-/** The request rule: nothing leaves the browser. */
-export function refuseRequest(route: Route): Promise<void> {
-  return route.abort(route.request().isNavigationRequest() ? "aborted" : "blockedbyclient");
+/** What the request rule reads of, and answers to, a request Chromium was about to send (a Playwright Route). */
+export interface InterceptedRequest {
+  request(): { isNavigationRequest(): boolean };
+  abort(errorCode?: string): Promise<void>;
+}
+
+/**
+ * The error a refused request fails with: none is ever let through. A navigation gets
+ * `aborted`, the one error for which Chromium commits no error page (see above).
+ */
+export function refusalFor(request: { isNavigationRequest(): boolean }): "aborted" | "blockedbyclient" {
+  return request.isNavigationRequest() ? "aborted" : "blockedbyclient";
+}
+
+/**
+ * The request rule, and what keeps the renderer from being a server-side request forger:
+ * a document naming http://169.254.169.254/, a cluster Service or file:///etc/passwd reaches
+ * none of them, because nothing leaves the browser.
+ */
+export function refuseRequest(route: InterceptedRequest): Promise<void> {
+  return route.abort(refusalFor(route.request()));
+}
+
+/**
+ * The browser context every page lives in: no script, offline, and every request routed to
+ * refuseRequest before the first page opens, so no document ever runs outside the policy.
+ */
+export async function openHostileContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext(hostileContextOptions);
+  await context.route("**/*", refuseRequest);
+  return context;
 }
 
 /**

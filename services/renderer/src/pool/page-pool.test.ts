@@ -3,8 +3,8 @@ import { after, describe, it } from "node:test";
 import { pdfText } from "@invoicing/local-stack/pdf-text";
 import { findChromium, launchChromium } from "./browser-launcher.js";
 import { PagePool } from "./page-pool.js";
-import { childPids, processTreeMemory } from "./process-memory.js";
-import { RenderMemoryError, TooManyPagesError } from "./render-errors.js";
+import { childPids, processTreeMemory } from "../memory/process-memory.js";
+import { RenderMemoryError, TooManyPagesError } from "../rendering/render-errors.js";
 
 const html = (i: number) => `<html><body><h1>Invoice ${i}</h1><table>${"<tr><td>line</td><td>1,00 €</td></tr>".repeat(10)}</table></body></html>`;
 const A4 = { format: "A4", landscape: false } as const;

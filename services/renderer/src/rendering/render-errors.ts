@@ -1,4 +1,4 @@
-// Why a render did not produce a PDF, as the pool reports it; render-service.ts maps each to a
+// Why a render did not produce a PDF, as the pool reports it; api/render-error-codes.ts maps each to a
 // gRPC code.
 
 export class QueueFullError extends Error {

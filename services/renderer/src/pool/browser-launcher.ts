@@ -1,7 +1,12 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
-import type { LaunchedBrowser } from "./page-pool.js";
-import { childPids } from "./process-memory.js";
+import { childPids } from "../memory/process-memory.js";
+
+export interface LaunchedBrowser {
+  browser: Browser;
+  /** The browser's main process, to measure its memory; undefined when unknown. */
+  pid: number | undefined;
+}
 
 // Debian's packages, never a downloaded browser build. The headless shell prints the same
 // PDFs as full Chromium at a fraction of the start-up and per-page cost. Its binary is
@@ -48,7 +53,7 @@ function startChromium(executablePath: string): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
-    // The renderer drains on SIGTERM (renderer-server.ts) and closes the browser last;
+    // The renderer drains on SIGTERM (wiring.ts) and closes the browser last;
     // Playwright's own handlers would close it at once and fail the renders in flight.
     handleSIGTERM: false,
     handleSIGINT: false,

@@ -4,7 +4,7 @@ import type { ServerLimits } from "@invoicing/service-kit/server-limits";
  * The renderer pod's limit is 2 Gi (deploy/k8s/base/renderer.yaml), most of it Chromium's
  * (recycled past RENDER_RECYCLE_MEMORY_MB, 1024 by default); Node itself runs at about 150 MB.
  * - A request is at most twice the HTML cap (RENDER_MAX_HTML_KB, 2 MiB by default) plus 256 KiB
- *   after inflation (requestBytesFor): render-service.ts refuses HTML past its cap with
+ *   after inflation (requestBytesFor): render-request.ts refuses HTML past its cap with
  *   INVALID_ARGUMENT, and the rest is room, so a document up to twice too big still gets the
  *   message that names the html field.
  * - 64 unfinished requests × (4.25 MiB being assembled + a 64 KiB window) ≈ 276 MiB. The callers

@@ -4,6 +4,8 @@ import {
   documentContentSecurityPolicy,
   mayDeclareRefresh,
   pageIsReusable,
+  refusalFor,
+  refuseRequest,
   withContentSecurityPolicy,
   type PageAfterRender,
 } from "./hostile-input-policy.js";
@@ -75,4 +77,28 @@ describe("pageIsReusable", () => {
       assert.equal(pageIsReusable({ ...clean, ...change }), false);
     });
   }
+});
+
+describe("refuseRequest (the request rule)", () => {
+  // A route as Playwright hands it over: what the rule did with it is recorded.
+  const intercepted = (navigation: boolean) => {
+    const answers: Array<string | undefined> = [];
+    return { answers, route: { request: () => ({ isNavigationRequest: () => navigation }), abort: async (code?: string) => void answers.push(code) } };
+  };
+
+  it("aborts every request, whatever it asks for", async () => {
+    for (const navigation of [false, true]) {
+      const { answers, route } = intercepted(navigation);
+      await refuseRequest(route);
+      assert.deepEqual(answers, [refusalFor({ isNavigationRequest: () => navigation })]);
+    }
+  });
+
+  it("aborts a navigation as `aborted`, so Chromium keeps the written document instead of an error page", () => {
+    assert.equal(refusalFor({ isNavigationRequest: () => true }), "aborted");
+  });
+
+  it("aborts a subresource as blocked by the client", () => {
+    assert.equal(refusalFor({ isNavigationRequest: () => false }), "blockedbyclient");
+  });
 });

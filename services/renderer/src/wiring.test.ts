@@ -10,10 +10,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { readConfig } from "./config.js";
-import { startRendererServer, type RendererServer } from "./renderer-server.js";
+import { startRenderer, type RunningRenderer } from "./wiring.js";
 
 describe("renderer over gRPC with real Chromium", () => {
-  let renderer: RendererServer;
+  let renderer: RunningRenderer;
   let client: ReturnType<typeof createClient<typeof RenderService>>;
   let probe: http.Server;
   const probeHits: string[] = [];
@@ -25,7 +25,7 @@ describe("renderer over gRPC with real Chromium", () => {
     });
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
     const config = readConfig({ RENDERER_PORT: "0", RENDER_PAGES: "1", RENDER_QUEUE_LIMIT: "1" });
-    renderer = await startRendererServer(config, createLogger("renderer-test", "silent"));
+    renderer = await startRenderer(config, createLogger("renderer-test", "silent"));
     client = createClient(
       RenderService,
       createGrpcTransport({ baseUrl: `http://127.0.0.1:${renderer.server.port}` }),
@@ -127,7 +127,7 @@ describe("renderer over gRPC with real Chromium", () => {
 describe("renderer drain (what SIGTERM runs)", () => {
   it("finishes the renders in flight and queued, answers NOT_SERVING meanwhile, then takes no more", async () => {
     const config = readConfig({ RENDERER_PORT: "0", RENDER_PAGES: "2", RENDER_QUEUE_LIMIT: "16" });
-    const renderer = await startRendererServer(config, createLogger("renderer-test", "silent"));
+    const renderer = await startRenderer(config, createLogger("renderer-test", "silent"));
     const baseUrl = `http://127.0.0.1:${renderer.server.port}`;
     const client = createClient(RenderService, createGrpcTransport({ baseUrl }));
     const html = (n: number) => `<html><body><h1>Drain ${n}</h1>${"<p>line</p>".repeat(200)}</body></html>`;

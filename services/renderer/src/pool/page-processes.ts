@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from "playwright-core";
-import { isChromiumRenderer, processTreePids } from "./process-memory.js";
+import { isChromiumRenderer, processTreePids } from "../memory/process-memory.js";
 
 /**
  * Which Chromium renderer process each page runs in. Playwright does not say, but every new

@@ -6,7 +6,7 @@ import {
   pageIsReusable,
   refreshElementSelector,
   type PageAfterRender,
-} from "./hostile-input-policy.js";
+} from "../rendering/hostile-input-policy.js";
 
 /** What becomes of a page after a render that printed (or was refused for its length). */
 export type PageFate = "reuse" | "reset" | "replace";

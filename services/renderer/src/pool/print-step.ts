@@ -1,12 +1,7 @@
 import type { Page } from "playwright-core";
-import { withContentSecurityPolicy } from "./hostile-input-policy.js";
-import { TooManyPagesError } from "./render-errors.js";
-
-export interface PdfOptions {
-  format: "A4" | "Letter";
-  landscape: boolean;
-  margin?: { top?: string; right?: string; bottom?: string; left?: string };
-}
+import { withContentSecurityPolicy } from "../rendering/hostile-input-policy.js";
+import type { PdfOptions } from "../rendering/document-renderer.js";
+import { TooManyPagesError } from "../rendering/render-errors.js";
 
 /**
  * Writes the document into the page and prints it. Chromium is asked for one page more than
