@@ -9,7 +9,7 @@ import { createInterface } from "node:readline";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
-const workerScript = fileURLToPath(new URL("./testing/numbering-worker.ts", import.meta.url));
+const workerScript = fileURLToPath(new URL("../testing/numbering-worker.ts", import.meta.url));
 
 interface Numbered {
   paymentId: string;

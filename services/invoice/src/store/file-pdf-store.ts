@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { mkdir, open, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { PdfStore } from "./pdf-store.js";
+import type { PdfStore } from "../issuing/pdf-store.js";
 
 /**
  * PDFs as files in one folder, written to a temporary name then renamed: never half a file.

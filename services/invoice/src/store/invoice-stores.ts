@@ -1,11 +1,11 @@
 import { connectMongo } from "@invoicing/service-kit/mongo-connection";
 import { join } from "node:path";
-import type { InvoiceConfig } from "./config.js";
+import type { InvoiceConfig } from "../config.js";
 import { FilePdfStore } from "./file-pdf-store.js";
 import { GridFsPdfStore } from "./gridfs-pdf-store.js";
-import type { InvoiceStore } from "./invoice-store.js";
+import type { InvoiceStore } from "../issuing/invoice-store.js";
 import { MongoInvoiceStore } from "./mongo-invoice-store.js";
-import type { PdfStore } from "./pdf-store.js";
+import type { PdfStore } from "../issuing/pdf-store.js";
 import { SqliteInvoiceStore } from "./sqlite-invoice-store.js";
 
 export interface InvoiceStores {

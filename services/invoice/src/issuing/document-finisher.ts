@@ -3,11 +3,11 @@ import { InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invo
 import type { Logger } from "@invoicing/service-kit/logger";
 import { createHash } from "node:crypto";
 import type { InvoiceChanges } from "./invoice-changes.js";
-import type { InvoiceMetrics } from "./invoice-metrics.js";
+import type { InvoiceMetrics } from "../invoice-metrics.js";
 import type { InvoiceStore, NewInvoice } from "./invoice-store.js";
 import { renderInvoiceHtml, type Seller } from "./invoice-template.js";
 import { pdfKey, type PdfStore } from "./pdf-store.js";
-import type { PdfRenderer } from "./render-client.js";
+import type { PdfRenderer } from "../render-client/render-client.js";
 
 export interface InvoiceGeneratedPublisher {
   /** Publishes InvoiceGenerated for a READY document; safe to repeat (deduplicated by id). */

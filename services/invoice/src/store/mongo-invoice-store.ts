@@ -27,8 +27,8 @@ import {
   type InvoicePage,
   type InvoiceStore,
   type NewInvoice,
-} from "./invoice-store.js";
-import { applyFailed, applyReady, type StoredPdf } from "./invoice-status.js";
+} from "../issuing/invoice-store.js";
+import { applyFailed, applyReady, type StoredPdf } from "../issuing/invoice-status.js";
 import { decodePageToken, encodePageToken } from "./page-token.js";
 
 interface InvoiceDoc {

@@ -12,10 +12,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { FilePdfStore } from "./file-pdf-store.js";
-import { InvoiceChanges } from "./invoice-changes.js";
-import { invoiceRoutes } from "./invoice-service.js";
-import { SqliteInvoiceStore } from "./sqlite-invoice-store.js";
+import { FilePdfStore } from "../store/file-pdf-store.js";
+import { InvoiceChanges } from "../issuing/invoice-changes.js";
+import { invoiceRoutes } from "./invoice-routes.js";
+import { SqliteInvoiceStore } from "../store/sqlite-invoice-store.js";
 import { WatchSlots, type WatchLimits } from "./watch-limits.js";
 
 // WatchInvoice over Connect's in-memory transport, against the embedded store: the routes,

@@ -14,18 +14,18 @@ import { consumerHealth } from "@invoicing/service-kit/consumer-health";
 import { startServiceGrpcServer, type ServiceGrpcServer } from "@invoicing/service-kit/service-grpc-server";
 import { jetstream } from "@nats-io/jetstream";
 import type { InvoiceConfig } from "./config.js";
-import { JetStreamInvoicePublisher } from "./invoice-generated-publisher.js";
-import { InvoiceChanges } from "./invoice-changes.js";
-import { CreditNoteIssuer } from "./credit-note-issuer.js";
+import { JetStreamInvoicePublisher } from "./messaging/jetstream-invoice-publisher.js";
+import { InvoiceChanges } from "./issuing/invoice-changes.js";
+import { CreditNoteIssuer } from "./issuing/credit-note-issuer.js";
 import { reportDocumentFailed, type GivenUpDocument } from "@invoicing/service-kit/failure-report";
-import { startCreditNoteConsumer, startInvoiceConsumer } from "./document-consumers.js";
-import { DocumentFinisher } from "./document-finisher.js";
-import { InvoiceIssuer } from "./invoice-issuer.js";
+import { startCreditNoteConsumer, startInvoiceConsumer } from "./api/document-consumers.js";
+import { DocumentFinisher } from "./issuing/document-finisher.js";
+import { InvoiceIssuer } from "./issuing/invoice-issuer.js";
 import { InvoiceMetrics } from "./invoice-metrics.js";
-import { INVOICE_SERVER_LIMITS } from "./invoice-server-limits.js";
-import { invoiceRoutes } from "./invoice-service.js";
-import { openInvoiceStores } from "./invoice-stores.js";
-import { GrpcPdfRenderer } from "./render-client.js";
+import { INVOICE_SERVER_LIMITS } from "./api/invoice-server-limits.js";
+import { invoiceRoutes } from "./api/invoice-routes.js";
+import { openInvoiceStores } from "./store/invoice-stores.js";
+import { GrpcPdfRenderer } from "./render-client/render-client.js";
 
 export interface InvoiceWorker {
   server: ServiceGrpcServer;

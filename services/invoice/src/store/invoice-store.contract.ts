@@ -8,7 +8,7 @@ import {
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { documentSource, type InvoiceStore } from "./invoice-store.js";
+import { documentSource, type InvoiceStore } from "../issuing/invoice-store.js";
 
 /** The behaviour every InvoiceStore adapter must show; run once per adapter. */
 export function invoiceStoreContract(name: string, open: () => Promise<InvoiceStore>): void {

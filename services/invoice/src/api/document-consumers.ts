@@ -15,9 +15,9 @@ import type { GivenUpDocument } from "@invoicing/service-kit/failure-report";
 import { CREDIT_NOTE_CONSUMER, INVOICE_CONSUMER, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
 import type { Logger } from "@invoicing/service-kit/logger";
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { CreditNoteIssuer } from "./credit-note-issuer.js";
-import type { InvoiceIssuer } from "./invoice-issuer.js";
-import { RenderError } from "./render-client.js";
+import type { CreditNoteIssuer } from "../issuing/credit-note-issuer.js";
+import type { InvoiceIssuer } from "../issuing/invoice-issuer.js";
+import { RenderError } from "../render-client/render-client.js";
 
 // The invoice service's two durable, competing-workers consumers on the PAYMENTS stream:
 // payments.completed.* issues invoices, payments.refunded.* credit notes. Separate durables,

@@ -10,10 +10,10 @@ import {
   type Invoice,
 } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { createHash } from "node:crypto";
-import type { InvoiceChanges } from "./invoice-changes.js";
-import { documentSource, type InvoiceStore } from "./invoice-store.js";
-import { InvalidPageTokenError } from "./page-token.js";
-import { pdfKey, type PdfStore } from "./pdf-store.js";
+import type { InvoiceChanges } from "../issuing/invoice-changes.js";
+import { documentSource, type InvoiceStore } from "../issuing/invoice-store.js";
+import { InvalidPageTokenError } from "../store/page-token.js";
+import { pdfKey, type PdfStore } from "../issuing/pdf-store.js";
 import { WatchSlots, type WatchLimits } from "./watch-limits.js";
 
 const PDF_CHUNK_BYTES = 64 * 1024;

@@ -1,7 +1,7 @@
 import { GridFSBucket, MongoRuntimeError, type Db, type ObjectId } from "mongodb";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { PdfStore } from "./pdf-store.js";
+import type { PdfStore } from "../issuing/pdf-store.js";
 
 /**
  * PDFs in GridFS (bucket "pdfs"), one file per invoice named by the invoice id. It shares the

@@ -6,7 +6,7 @@ import { invoiceGeneratedSubject } from "@invoicing/service-kit/jetstream-topolo
 import type { EventSigner } from "@invoicing/service-kit/event-signature";
 import { publishTraced } from "@invoicing/service-kit/message-tracing";
 import type { JetStreamClient } from "@nats-io/jetstream";
-import type { InvoiceGeneratedPublisher } from "./document-finisher.js";
+import type { InvoiceGeneratedPublisher } from "../issuing/document-finisher.js";
 
 export class JetStreamInvoicePublisher implements InvoiceGeneratedPublisher {
   constructor(

@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { documentSource } from "./invoice-store.js";
+import { documentSource } from "../issuing/invoice-store.js";
 import { SqliteInvoiceStore } from "./sqlite-invoice-store.js";
 
 describe("SqliteInvoiceStore on a file from before credit notes", () => {

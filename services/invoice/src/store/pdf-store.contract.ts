@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import type { PdfStore } from "./pdf-store.js";
+import type { PdfStore } from "../issuing/pdf-store.js";
 
 async function collect(chunks: AsyncIterable<Uint8Array>, chunkSize: number): Promise<Buffer> {
   const parts: Uint8Array[] = [];

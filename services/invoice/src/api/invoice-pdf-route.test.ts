@@ -7,11 +7,11 @@ import { mkdtempSync, readdirSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { FilePdfStore } from "./file-pdf-store.js";
-import { InvoiceChanges } from "./invoice-changes.js";
-import { invoiceRoutes } from "./invoice-service.js";
-import { pdfKey } from "./pdf-store.js";
-import { SqliteInvoiceStore } from "./sqlite-invoice-store.js";
+import { FilePdfStore } from "../store/file-pdf-store.js";
+import { InvoiceChanges } from "../issuing/invoice-changes.js";
+import { invoiceRoutes } from "./invoice-routes.js";
+import { pdfKey } from "../issuing/pdf-store.js";
+import { SqliteInvoiceStore } from "../store/sqlite-invoice-store.js";
 
 // GetInvoicePdf through Connect's in-memory transport, on the real embedded stores: a stored
 // PDF is served only while it hashes to the invoice's SHA-256.

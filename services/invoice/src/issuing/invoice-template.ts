@@ -11,7 +11,7 @@ export interface Seller {
   vatId: string;
 }
 
-const templatePath = new URL("../templates/invoice.ejs", import.meta.url);
+const templatePath = new URL("../../templates/invoice.ejs", import.meta.url);
 // Compiled once per process. Every value goes through `<%=`, which escapes HTML, so a buyer
 // named "<script>" prints as text; the renderer also runs with JavaScript off.
 const template = ejs.compile(readFileSync(templatePath, "utf8"), { filename: templatePath.pathname });
