@@ -1,5 +1,5 @@
 import type { DurableConsumerLoop } from "@invoicing/service-kit/durable-consumer";
-import { ServingStatus } from "@invoicing/service-kit/health";
+import { HealthState, ServingStatus } from "@invoicing/service-kit/health";
 import { startMetricsServer, type MetricsServer } from "@invoicing/service-kit/metrics-server";
 import {
   DEAD_LETTER_STREAM,
@@ -25,16 +25,18 @@ import { InvoiceMetrics } from "./invoice-metrics.js";
 import { INVOICE_SERVER_LIMITS } from "./api/invoice-server-limits.js";
 import { invoiceRoutes } from "./api/invoice-routes.js";
 import { openInvoiceStores } from "./store/invoice-stores.js";
-import { GrpcPdfRenderer } from "./render-client/render-client.js";
+import { GrpcPdfRenderer } from "./render-client/grpc-pdf-renderer.js";
 
-export interface InvoiceWorker {
+export interface RunningInvoiceService {
   server: ServiceGrpcServer;
   metrics: MetricsServer;
   stop(): Promise<void>;
 }
 
 /** Wires the invoice service: stores, NATS, the payment consumer and the gRPC server. */
-export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger): Promise<InvoiceWorker> {
+export async function startInvoiceService(config: InvoiceConfig, logger: Logger): Promise<RunningInvoiceService> {
+  // First, so every part wired below reports into the one state the probes read.
+  const health = new HealthState();
   const stores = await openInvoiceStores(config);
   const renderer = new GrpcPdfRenderer(config.rendererTarget, config.renderDeadlineMs, config.tls.tls);
   const changes = new InvoiceChanges();
@@ -50,6 +52,7 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
     }),
     host: config.host,
     port: config.port,
+    health,
     tls: config.tls,
     limits: { ...INVOICE_SERVER_LIMITS, ...config.grpcTimeouts },
   });
@@ -89,7 +92,7 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
       const consumers: DurableConsumerLoop[] = [];
       const js = jetstream(nc);
       const consuming = {
-        onConsuming: consumerHealth(server.health),
+        onConsuming: consumerHealth(health),
         reportFailed: (document: GivenUpDocument) => reportDocumentFailed(js, config.eventSigner, "invoice", document),
       };
       try {
@@ -113,7 +116,7 @@ export async function startInvoiceWorker(config: InvoiceConfig, logger: Logger):
     server,
     metrics: metricsServer,
     async stop() {
-      server.health.set(ServingStatus.NOT_SERVING);
+      health.set(ServingStatus.NOT_SERVING);
       await nats.stop();
       await server.close();
       await metricsServer.close();

@@ -4,11 +4,7 @@ import {
   PaymentRefundedSchema,
 } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import { DocumentKind, InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import {
-  PermanentFailure,
-  startConsumerLoop,
-  type DurableConsumerLoop,
-} from "@invoicing/service-kit/durable-consumer";
+import { startConsumerLoop, type DurableConsumerLoop } from "@invoicing/service-kit/durable-consumer";
 import { decodeVerifiedEvent, signatureProblem } from "@invoicing/service-kit/event-decoding";
 import type { EventVerifier } from "@invoicing/service-kit/event-signature";
 import type { GivenUpDocument } from "@invoicing/service-kit/failure-report";
@@ -17,12 +13,11 @@ import type { Logger } from "@invoicing/service-kit/logger";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { CreditNoteIssuer } from "../issuing/credit-note-issuer.js";
 import type { InvoiceIssuer } from "../issuing/invoice-issuer.js";
-import { RenderError } from "../render-client/render-client.js";
+import { toConsumerFailure } from "./consumer-failures.js";
 
 // The invoice service's two durable, competing-workers consumers on the PAYMENTS stream:
 // payments.completed.* issues invoices, payments.refunded.* credit notes. Separate durables,
 // so a refund waiting for its invoice never holds up the invoices behind it.
-
 
 export interface DocumentConsumerOptions {
   maxInFlight: number;
@@ -110,9 +105,7 @@ function startDocumentConsumer<Desc extends DescMessage>(
       try {
         await events.issue(event);
       } catch (error) {
-        // The renderer refused the document itself: no retry will change its answer.
-        if (error instanceof RenderError && error.permanent) throw new PermanentFailure(error.message);
-        throw error;
+        throw toConsumerFailure(error);
       }
     },
     onDeadLetter: async (msg, reason) => {

@@ -11,8 +11,7 @@ import {
 } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { createHash } from "node:crypto";
 import type { InvoiceChanges } from "../issuing/invoice-changes.js";
-import { documentSource, type InvoiceStore } from "../issuing/invoice-store.js";
-import { InvalidPageTokenError } from "../store/page-token.js";
+import { documentSource, InvalidPageTokenError, type InvoiceStore } from "../issuing/invoice-store.js";
 import { pdfKey, type PdfStore } from "../issuing/pdf-store.js";
 import { WatchSlots, type WatchLimits } from "./watch-limits.js";
 

@@ -6,19 +6,11 @@ import {
   InvoiceStatus,
   type Invoice,
 } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { PermanentFailure } from "@invoicing/service-kit/durable-consumer";
 import type { DocumentFinisher } from "./document-finisher.js";
-import { newDocumentId } from "./invoice-issuer.js";
+import { newDocumentId } from "./document-id.js";
 import { documentSource, type InvoiceStore } from "./invoice-store.js";
+import { InvalidDocumentEvent, InvoiceNotYetIssued } from "./issuing-errors.js";
 import { validatePaymentRefunded } from "./refund-event-validation.js";
-
-/**
- * The refund arrived before the invoice it corrects exists (events of one order are not
- * ordered across subjects). Transient: the consumer naks with a delay and tries again.
- */
-export class InvoiceNotYetIssued extends Error {
-  override name = "InvoiceNotYetIssued";
-}
 
 /** Turns one PaymentRefunded into one READY credit note that references the payment's invoice. */
 export class CreditNoteIssuer {
@@ -31,7 +23,7 @@ export class CreditNoteIssuer {
 
   async issue(event: PaymentRefunded): Promise<Invoice> {
     const problem = validatePaymentRefunded(event);
-    if (problem) throw new PermanentFailure(`invalid PaymentRefunded: ${problem}`);
+    if (problem) throw new InvalidDocumentEvent(`invalid PaymentRefunded: ${problem}`);
     // The invoice's number, not its PDF, is what the credit note needs: it may still be
     // rendering. Nothing is numbered until it exists, so the credit note always comes after.
     const invoice = await this.store.getBySource(documentSource.invoice(event.paymentId));
@@ -39,7 +31,7 @@ export class CreditNoteIssuer {
       throw new InvoiceNotYetIssued(`refund ${event.refundId}: payment ${event.paymentId} has no invoice yet`);
     }
     if (invoice.currency !== event.currency) {
-      throw new PermanentFailure(
+      throw new InvalidDocumentEvent(
         `invalid PaymentRefunded: currency ${event.currency} differs from invoice ${invoice.number}'s ${invoice.currency}`,
       );
     }

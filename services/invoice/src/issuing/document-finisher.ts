@@ -3,16 +3,12 @@ import { InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invo
 import type { Logger } from "@invoicing/service-kit/logger";
 import { createHash } from "node:crypto";
 import type { InvoiceChanges } from "./invoice-changes.js";
-import type { InvoiceMetrics } from "../invoice-metrics.js";
 import type { InvoiceStore, NewInvoice } from "./invoice-store.js";
 import { renderInvoiceHtml, type Seller } from "./invoice-template.js";
 import { pdfKey, type PdfStore } from "./pdf-store.js";
-import type { PdfRenderer } from "../render-client/render-client.js";
-
-export interface InvoiceGeneratedPublisher {
-  /** Publishes InvoiceGenerated for a READY document; safe to repeat (deduplicated by id). */
-  publish(invoice: Invoice): Promise<void>;
-}
+import { RenderFailed, type PdfRenderer, type RenderedPdf } from "./pdf-renderer.js";
+import type { InvoiceGeneratedPublisher } from "./invoice-generated-publisher.js";
+import { DocumentRefused } from "./issuing-errors.js";
 
 export interface FinisherDeps {
   store: InvoiceStore;
@@ -22,7 +18,8 @@ export interface FinisherDeps {
   changes: InvoiceChanges;
   seller: Seller;
   logger: Logger;
-  metrics: InvoiceMetrics;
+  /** Told of every status this process moves a document to (InvoiceMetrics counts them). */
+  metrics: { moved(document: Invoice): void };
 }
 
 /**
@@ -50,7 +47,7 @@ export class DocumentFinisher {
     }
 
     const html = renderInvoiceHtml(invoice, this.deps.seller);
-    const rendered = await this.deps.renderer.renderPdf(html);
+    const rendered = await this.#render(html);
     const sha256 = createHash("sha256").update(rendered.pdf).digest("hex");
     await this.deps.pdfs.put(pdfKey(invoice.invoiceId, sha256), rendered.pdf);
     // If another worker finished this document meanwhile, its PDF stands and ours is unused.
@@ -75,6 +72,16 @@ export class DocumentFinisher {
     const failed = await this.deps.store.markFailed(document.invoiceId, reason);
     if (failed?.status === InvoiceStatus.FAILED) this.#moved(failed);
     return failed ?? document;
+  }
+
+  async #render(html: string): Promise<RenderedPdf> {
+    try {
+      return await this.deps.renderer.renderPdf(html);
+    } catch (error) {
+      // A refusal is the document's own fault and ends its issuing; an outage only delays it.
+      if (error instanceof RenderFailed && error.permanent) throw new DocumentRefused(error.message, { cause: error });
+      throw error;
+    }
   }
 
   #moved(document: Invoice): void {

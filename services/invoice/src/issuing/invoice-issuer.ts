@@ -7,13 +7,11 @@ import {
   type Invoice,
 } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { computeTotals } from "@invoicing/money";
-import { PermanentFailure } from "@invoicing/service-kit/durable-consumer";
-import { randomUUID } from "node:crypto";
 import type { DocumentFinisher } from "./document-finisher.js";
+import { newDocumentId } from "./document-id.js";
 import { documentSource, type NewInvoice } from "./invoice-store.js";
+import { InvalidDocumentEvent } from "./issuing-errors.js";
 import { validatePaymentCompleted } from "./payment-event-validation.js";
-
-export const newDocumentId = () => `inv_${randomUUID().replaceAll("-", "")}`;
 
 /** Turns one PaymentCompleted into one READY invoice (see DocumentFinisher for why it is safe to repeat). */
 export class InvoiceIssuer {
@@ -25,7 +23,7 @@ export class InvoiceIssuer {
 
   async issue(event: PaymentCompleted): Promise<Invoice> {
     const problem = validatePaymentCompleted(event);
-    if (problem) throw new PermanentFailure(`invalid PaymentCompleted: ${problem}`);
+    if (problem) throw new InvalidDocumentEvent(`invalid PaymentCompleted: ${problem}`);
     return this.finisher.finish(this.#newInvoice(event));
   }
 

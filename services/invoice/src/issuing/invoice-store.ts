@@ -43,6 +43,11 @@ export interface InvoicePage {
   nextPageToken: string | undefined;
 }
 
+/** listByCustomer was given a page token this service did not issue, or one altered since. */
+export class InvalidPageTokenError extends Error {
+  override name = "InvalidPageTokenError";
+}
+
 export interface InvoiceStore {
   /**
    * The one place a number is assigned. In a single transaction: if the document's source
@@ -57,7 +62,7 @@ export interface InvoiceStore {
   get(invoiceId: string): Promise<Invoice | undefined>;
   /** By a key from `documentSource`. */
   getBySource(source: string): Promise<Invoice | undefined>;
-  /** Newest first. */
+  /** Newest first. A token that is not one of its own is an InvalidPageTokenError. */
   listByCustomer(customerId: string, pageSize: number, pageToken: string | undefined): Promise<InvoicePage>;
   /** Sets READY with the PDF's size and hash, unless already READY: then the first PDF stands. */
   markReady(invoiceId: string, pdf: StoredPdf): Promise<Invoice>;

@@ -6,8 +6,9 @@ import { invoiceGeneratedSubject } from "@invoicing/service-kit/jetstream-topolo
 import type { EventSigner } from "@invoicing/service-kit/event-signature";
 import { publishTraced } from "@invoicing/service-kit/message-tracing";
 import type { JetStreamClient } from "@nats-io/jetstream";
-import type { InvoiceGeneratedPublisher } from "../issuing/document-finisher.js";
+import type { InvoiceGeneratedPublisher } from "../issuing/invoice-generated-publisher.js";
 
+/** InvoiceGenerated on INVOICES, signed, traced, and deduplicated by the invoice id. */
 export class JetStreamInvoicePublisher implements InvoiceGeneratedPublisher {
   constructor(
     private readonly js: JetStreamClient,

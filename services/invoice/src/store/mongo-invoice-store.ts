@@ -1,25 +1,7 @@
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { timestampFromDate, timestampMs } from "@bufbuild/protobuf/wkt";
-import {
-  InvoiceSchema,
-  InvoiceStatus,
-  type Invoice,
-} from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import {
-  fromInt64,
-  isDuplicateKeyError,
-  toInt64,
-  transactionOptions,
-} from "@invoicing/service-kit/mongo-connection";
-import {
-  Binary,
-  type ClientSession,
-  type Collection,
-  type Db,
-  type Filter,
-  type Long,
-  type MongoClient,
-} from "mongodb";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { isDuplicateKeyError, transactionOptions } from "@invoicing/service-kit/mongo-connection";
+import type { ClientSession, Collection, Db, Filter, MongoClient } from "mongodb";
 import {
   formatInvoiceNumber,
   sourceOf,
@@ -29,47 +11,10 @@ import {
   type NewInvoice,
 } from "../issuing/invoice-store.js";
 import { applyFailed, applyReady, type StoredPdf } from "../issuing/invoice-status.js";
+import { decode, invoiceFields, newInvoiceDoc, type InvoiceDoc, type SeriesDoc } from "./mongo-invoice-documents.js";
 import { decodePageToken, encodePageToken } from "./page-token.js";
 
-interface InvoiceDoc {
-  invoice_id: string;
-  /** Unique: "payment:<id>" for an invoice, "refund:<id>" for a credit note (see sourceOf). */
-  source_key: string;
-  payment_id: string;
-  order_id: string;
-  customer_id: string;
-  number: string;
-  status: InvoiceStatus;
-  issued_at: Date;
-  trace_id: string;
-  pdf_sha256: string;
-  pdf_size: Long;
-  failure_reason: string;
-  /** The record itself; the fields above are copies for queries and for people reading the data. */
-  invoice_pb: Binary;
-}
-
-/** One counter per series and year, e.g. { _id: "INV-2026", last: 42 }. */
-interface SeriesDoc {
-  _id: string;
-  last: number;
-}
-
-const decode = (doc: InvoiceDoc | null): Invoice | undefined =>
-  doc ? fromBinary(InvoiceSchema, doc.invoice_pb.value()) : undefined;
-
-// Milliseconds, as the SQLite adapter and the page token keep them.
-const issuedAt = (invoice: Invoice): Date =>
-  new Date(invoice.issuedAt ? Number(timestampMs(invoice.issuedAt)) : Date.now());
-
-const invoiceFields = (invoice: Invoice) => ({
-  status: invoice.status,
-  pdf_sha256: invoice.pdfSha256,
-  pdf_size: toInt64(invoice.pdfSize),
-  failure_reason: invoice.failureReason,
-  invoice_pb: new Binary(toBinary(InvoiceSchema, invoice)),
-});
-
+/** Invoices and their number series in MongoDB; atomic by transaction (see createNumbered). */
 export class MongoInvoiceStore implements InvoiceStore {
   readonly #client: MongoClient;
   readonly #invoices: Collection<InvoiceDoc>;
@@ -158,20 +103,7 @@ export class MongoInvoiceStore implements InvoiceStore {
       number: formatInvoiceNumber(series, year, counter.last),
       issuedAt: timestampFromDate(issued),
     };
-    await this.#invoices.insertOne(
-      {
-        invoice_id: numbered.invoiceId,
-        source_key: source,
-        payment_id: numbered.paymentId,
-        order_id: numbered.orderId,
-        customer_id: numbered.customer?.customerId ?? "",
-        number: numbered.number,
-        issued_at: issuedAt(numbered),
-        trace_id: numbered.traceId,
-        ...invoiceFields(numbered),
-      },
-      { session },
-    );
+    await this.#invoices.insertOne(newInvoiceDoc(numbered, source), { session });
     return { invoice: numbered, created: true };
   }
 
@@ -199,7 +131,7 @@ export class MongoInvoiceStore implements InvoiceStore {
     const page = docs.slice(0, pageSize);
     const last = page.at(-1);
     return {
-      invoices: page.map((doc) => fromBinary(InvoiceSchema, doc.invoice_pb.value())),
+      invoices: page.map((doc) => decode(doc)!),
       nextPageToken:
         docs.length > pageSize && last
           ? encodePageToken({ issuedAtMs: last.issued_at.getTime(), invoiceId: last.invoice_id })

@@ -1,12 +1,12 @@
 // ListInvoices pages by keyset (issued_at, invoice_id), newest first: stable while invoices
 // are added, and each page costs one index range scan whatever its depth.
 
+import { InvalidPageTokenError } from "../issuing/invoice-store.js";
+
 export interface PagePosition {
   issuedAtMs: number;
   invoiceId: string;
 }
-
-export class InvalidPageTokenError extends Error {}
 
 export function encodePageToken(position: PagePosition): string {
   return Buffer.from(JSON.stringify([position.issuedAtMs, position.invoiceId])).toString("base64url");

@@ -7,51 +7,12 @@ import {
 } from "@invoicing/contracts/invoicing/render/v1/render_pb";
 import type { TlsIdentity } from "@invoicing/service-kit/tls-config";
 import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { RenderFailed, type PdfRenderer } from "../issuing/pdf-renderer.js";
+import { toGrpcTarget } from "./grpc-target.js";
 import { renderCredentials } from "./render-credentials.js";
+import { isRefusal } from "./render-verdict.js";
 
 const RENDER_PDF = "/invoicing.render.v1.RenderService/RenderPdf";
-
-export class RenderError extends Error {
-  constructor(
-    readonly code: grpc.status,
-    message: string,
-  ) {
-    super(message);
-  }
-  /**
-   * The renderer refused the document itself. Everything else (busy, restarting, a pod gone
-   * mid-call, which grpc-js may report as INTERNAL or UNKNOWN) is worth another attempt.
-   */
-  get permanent(): boolean {
-    if (this.code === grpc.status.INVALID_ARGUMENT || this.code === grpc.status.FAILED_PRECONDITION) return true;
-    // The document itself is too big: more bytes than any renderer reads (readMaxBytes), more
-    // pages than RENDER_MAX_PAGES, or more memory than one render may take
-    // (RENDER_PAGE_MEMORY_MB). The same bytes fail the same way on every replica. A render
-    // stopped because the whole renderer was full, or refused by a busy one, is worth retrying.
-    return this.code === grpc.status.RESOURCE_EXHAUSTED && /readMaxBytes|RENDER_MAX_PAGES|RENDER_PAGE_MEMORY_MB/.test(this.message);
-  }
-}
-
-/** What the invoice issuer needs from the render pool. */
-export interface PdfRenderer {
-  renderPdf(html: string): Promise<RenderPdfResponse>;
-  close(): void;
-}
-
-/**
- * `host:port`, a comma-separated list of them, or any grpc-js target (`dns:///renderer:50053`
- * resolves every pod address of a headless Service). A plain list becomes an `ipv4:`/`ipv6:`
- * target so round_robin spreads calls over all of them.
- */
-export function toGrpcTarget(target: string): string {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(target) && !/^[^:]+:\d+$/.test(target) && !target.includes(",")) {
-    return target; // already a scheme target such as dns:///renderer:50053
-  }
-  const addresses = target.split(",").map((a) => a.trim()).filter(Boolean);
-  if (addresses.length === 1) return `dns:///${addresses[0]}`;
-  const scheme = addresses.every((a) => a.startsWith("[")) ? "ipv6" : "ipv4";
-  return `${scheme}:${addresses.join(",")}`;
-}
 
 const serviceConfig = {
   loadBalancingConfig: [{ round_robin: {} }],
@@ -73,6 +34,10 @@ const serviceConfig = {
 
 const tracer = trace.getTracer("invoicing.render-client");
 
+/**
+ * The render pool over grpc-js: round robin over every address of the target, retries on a
+ * busy or vanished replica, and the pool's refusals told apart from its outages (RenderFailed).
+ */
 export class GrpcPdfRenderer implements PdfRenderer {
   readonly #client: grpc.Client;
   readonly #deadlineMs: number;
@@ -124,7 +89,7 @@ export class GrpcPdfRenderer implements PdfRenderer {
             const details = statusDetails(error?.details);
             span.setStatus({ code: SpanStatusCode.ERROR, message: details });
             span.end();
-            reject(new RenderError(code, `render failed: ${grpc.status[code]} ${details}`.trim()));
+            reject(new RenderFailed(`render failed: ${grpc.status[code]} ${details}`.trim(), isRefusal(code, details)));
             return;
           }
           span.setAttribute("render.millis", response.renderMillis);
