@@ -1,46 +1,18 @@
-import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
-import { InvoiceSchema, InvoiceService, InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import assert from "node:assert/strict";
-import { createHash, randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, truncateSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { before, describe, it } from "node:test";
-import { FilePdfStore } from "../store/file-pdf-store.js";
-import { InvoiceChanges } from "../issuing/invoice-changes.js";
-import { invoiceRoutes } from "./invoice-routes.js";
-import { pdfKey } from "../issuing/pdf-store.js";
-import { SqliteInvoiceStore } from "../store/sqlite-invoice-store.js";
+import { after, before, describe, it } from "node:test";
+import { inMemoryInvoiceApi } from "../testing/in-memory-invoice-api.js";
 
 // GetInvoicePdf through Connect's in-memory transport, on the real embedded stores: a stored
 // PDF is served only while it hashes to the invoice's SHA-256.
 describe("GetInvoicePdf checks the stored bytes", () => {
-  const dir = mkdtempSync(join(tmpdir(), "invoice-pdf-route-"));
-  const store = new SqliteInvoiceStore(join(dir, "invoice.sqlite"));
-  const pdfs = new FilePdfStore(join(dir, "pdfs"));
-  const damaged: Invoice[] = [];
-  const client = createClient(
-    InvoiceService,
-    createRouterTransport(invoiceRoutes({
-      store,
-      pdfs,
-      changes: new InvoiceChanges(),
-      watches: { maxWatches: 8, maxWatchMs: 60_000 },
-      onDamagedPdf: (i) => damaged.push(i),
-    })),
-  );
-
-  const readyWithPdf = async (pdf: Buffer) => {
-    const { invoice } = await store.createNumbered({
-      invoice: create(InvoiceSchema, { invoiceId: `inv_${randomUUID().replaceAll("-", "")}`, paymentId: `pay_${randomUUID()}`, status: InvoiceStatus.PENDING }),
-      series: "T",
-      clock: () => new Date(),
-    });
-    const sha256 = createHash("sha256").update(pdf).digest("hex");
-    await pdfs.put(pdfKey(invoice.invoiceId, sha256), pdf);
-    return store.markReady(invoice.invoiceId, { size: BigInt(pdf.length), sha256, readyAt: new Date() });
-  };
+  const api = inMemoryInvoiceApi();
+  after(() => api.close());
+  const { client, store, damaged, dir } = api;
+  const readyWithPdf = api.ready;
   const fileOf = (invoice: Invoice) => join(dir, "pdfs", readdirSync(join(dir, "pdfs")).find((f) => f.startsWith(invoice.invoiceId))!);
   const fetch = async (invoiceId: string) => {
     const chunks: Uint8Array[] = [];
@@ -56,6 +28,41 @@ describe("GetInvoicePdf checks the stored bytes", () => {
 
   it("streams an intact PDF whole", async () => {
     assert.ok((await fetch(intact.invoiceId)).equals(pdf));
+  });
+
+  const refusal = async (invoiceId: string) => {
+    try {
+      await fetch(invoiceId);
+    } catch (error) {
+      return ConnectError.from(error);
+    }
+    return assert.fail("the PDF was served");
+  };
+
+  it("answers NOT_FOUND for an invoice that does not exist, INVALID_ARGUMENT naming invoice_id for none", async () => {
+    const missing = await refusal("inv_nobody");
+    assert.equal(missing.code, Code.NotFound);
+    assert.equal(missing.rawMessage, "invoice inv_nobody not found");
+    const none = await refusal("");
+    assert.equal(none.code, Code.InvalidArgument);
+    assert.equal(none.rawMessage, "invoice_id: must be set");
+  });
+
+  it("answers FAILED_PRECONDITION while the invoice is not READY", async () => {
+    const invoice = await api.pending();
+    const pending = await refusal(invoice.invoiceId);
+    assert.equal(pending.code, Code.FailedPrecondition);
+    assert.equal(pending.rawMessage, `invoice ${invoice.invoiceId} is PENDING, its PDF is not ready`);
+    await store.markFailed(invoice.invoiceId, "refused");
+    assert.match((await refusal(invoice.invoiceId)).rawMessage, /is FAILED, its PDF is not ready/);
+  });
+
+  it("answers DATA_LOSS for a READY invoice whose PDF is gone", async () => {
+    const invoice = await readyWithPdf(pdf);
+    rmSync(fileOf(invoice));
+    const gone = await refusal(invoice.invoiceId);
+    assert.equal(gone.code, Code.DataLoss);
+    assert.equal(gone.rawMessage, `PDF of ${invoice.invoiceId} is missing`);
   });
 
   for (const [what, damage] of [

@@ -33,11 +33,11 @@ function serve(watches: WatchLimits) {
   return { client: createClient(InvoiceService, transport), changes, watchSlots };
 }
 
-async function pendingInvoice() {
+async function pendingInvoice(paymentId = `pay_${randomUUID()}`) {
   const { invoice } = await store.createNumbered({
     invoice: create(InvoiceSchema, {
       invoiceId: `inv_${randomUUID()}`,
-      paymentId: `pay_${randomUUID()}`,
+      paymentId,
       orderId: `ord_${randomUUID()}`,
       status: InvoiceStatus.PENDING,
       customer: { customerId: "c1", name: "Ada" },
@@ -95,6 +95,37 @@ describe("WatchInvoice", () => {
     const result = await running;
     assert.equal(result.error, undefined);
     assert.deepEqual(result.statuses, [InvoiceStatus.PENDING, InvoiceStatus.READY]);
+  });
+
+  it("by payment id, waits for the document to be numbered, then streams PENDING and FAILED and ends OK", async () => {
+    const { client, changes } = serve(roomy);
+    const paymentId = `pay_${randomUUID()}`;
+    const running = watch(client, { paymentId }, { timeoutMs: 5_000 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const invoice = await pendingInvoice(paymentId);
+    changes.publish(invoice);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    changes.publish((await store.markFailed(invoice.invoiceId, "render refused"))!);
+    const result = await running;
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.statuses, [InvoiceStatus.PENDING, InvoiceStatus.FAILED]);
+    assert.ok(result.afterMs < 1_000, `ended after ${result.afterMs} ms, at the change, not a re-read later`);
+  });
+
+  it("streams a document that is already READY once, and ends OK", async () => {
+    const { client } = serve(roomy);
+    const invoice = await pendingInvoice();
+    await store.markReady(invoice.invoiceId, { size: 10n, sha256: "cd".repeat(32), readyAt: new Date() });
+    const result = await watch(client, { invoiceId: invoice.invoiceId }, { timeoutMs: 5_000 });
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.statuses, [InvoiceStatus.READY]);
+  });
+
+  it("answers INVALID_ARGUMENT naming invoice_id when no key is set", async () => {
+    const { client } = serve(roomy);
+    const result = await watch(client, {}, { timeoutMs: 5_000 });
+    assert.equal(result.error?.code, Code.InvalidArgument);
+    assert.match(result.error?.rawMessage ?? "", /^invoice_id: one of invoice_id, payment_id or refund_id must be set$/);
   });
 
   it("ends DEADLINE_EXCEEDED at the server's maximum watch duration when the caller set no deadline", async () => {

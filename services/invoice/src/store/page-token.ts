@@ -15,7 +15,11 @@ export function encodePageToken(position: PagePosition): string {
 export function decodePageToken(token: string): PagePosition {
   try {
     const [issuedAtMs, invoiceId] = JSON.parse(Buffer.from(token, "base64url").toString()) as unknown[];
-    if (typeof issuedAtMs === "number" && typeof invoiceId === "string") return { issuedAtMs, invoiceId };
+    // Checked as strictly as it was written: an altered token (1e400 parses to Infinity, which
+    // MongoDB cannot turn into a date) is refused here, naming the field, not deep in an adapter.
+    if (Number.isSafeInteger(issuedAtMs) && typeof invoiceId === "string" && invoiceId !== "") {
+      return { issuedAtMs: issuedAtMs as number, invoiceId };
+    }
   } catch {
     // fall through
   }
