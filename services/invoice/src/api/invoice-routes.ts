@@ -9,10 +9,12 @@ import {
   WatchInvoiceResponseSchema,
   type Invoice,
 } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { createHash } from "node:crypto";
 import type { InvoiceChanges } from "../issuing/invoice-changes.js";
-import { documentSource, InvalidPageTokenError, type InvoiceStore } from "../issuing/invoice-store.js";
+import { InvalidPageTokenError, type InvoiceStore } from "../issuing/invoice-store.js";
 import { pdfKey, type PdfStore } from "../issuing/pdf-store.js";
+import { requireOneKey, sourceFor, type DocumentKey } from "./document-key.js";
+import { invalidArgument, notFound } from "./request-errors.js";
+import { readVerified } from "./verified-pdf.js";
 import { WatchSlots, type WatchLimits } from "./watch-limits.js";
 
 const PDF_CHUNK_BYTES = 64 * 1024;
@@ -48,8 +50,8 @@ export function invoiceRoutes(deps: {
       },
 
       async listInvoices(req) {
-        if (!req.customerId) throw invalid("customer_id: must be set");
-        if (req.pageSize < 0 || req.pageSize > 100) throw invalid("page_size: must be 0..100");
+        if (!req.customerId) throw invalidArgument("customer_id: must be set");
+        if (req.pageSize < 0 || req.pageSize > 100) throw invalidArgument("page_size: must be 0..100");
         try {
           const page = await store.listByCustomer(req.customerId, req.pageSize || 20, req.pageToken || undefined);
           return create(ListInvoicesResponseSchema, {
@@ -57,13 +59,13 @@ export function invoiceRoutes(deps: {
             nextPageToken: page.nextPageToken ?? "",
           });
         } catch (error) {
-          if (error instanceof InvalidPageTokenError) throw invalid(error.message);
+          if (error instanceof InvalidPageTokenError) throw invalidArgument(error.message);
           throw error;
         }
       },
 
       async *getInvoicePdf(req) {
-        if (!req.invoiceId) throw invalid("invoice_id: must be set");
+        if (!req.invoiceId) throw invalidArgument("invoice_id: must be set");
         const invoice = await store.get(req.invoiceId);
         if (!invoice) throw notFound(req);
         if (invoice.status !== InvoiceStatus.READY) {
@@ -111,33 +113,6 @@ export function invoiceRoutes(deps: {
     });
 }
 
-/** The chunks of a stored PDF if they hash to `sha256`, else undefined. */
-async function readVerified(chunks: AsyncIterable<Uint8Array>, sha256: string): Promise<Uint8Array[] | undefined> {
-  const hash = createHash("sha256");
-  const read: Uint8Array[] = [];
-  for await (const chunk of chunks) {
-    hash.update(chunk);
-    read.push(chunk);
-  }
-  return hash.digest("hex") === sha256 ? read : undefined;
-}
-
-/** A document is asked for by its id, by the payment of its invoice, or by the refund of its credit note. */
-interface DocumentKey {
-  invoiceId: string;
-  paymentId: string;
-  refundId: string;
-}
-
-const sourceFor = (key: DocumentKey) =>
-  key.paymentId ? documentSource.invoice(key.paymentId) : documentSource.creditNote(key.refundId);
-
-function requireOneKey(req: DocumentKey): void {
-  const set = [req.invoiceId, req.paymentId, req.refundId].filter(Boolean).length;
-  if (set === 0) throw invalid("invoice_id: one of invoice_id, payment_id or refund_id must be set");
-  if (set > 1) throw invalid("invoice_id: set only one of invoice_id, payment_id or refund_id");
-}
-
 /**
  * Why a watch stopped before its document was final: never an OK with no message, which a
  * caller would read as "done". The caller's deadline (Connect aborts the handler's signal
@@ -153,14 +128,3 @@ function watchEnded(callerSignal: AbortSignal, maxWatchMs: number): ConnectError
     Code.DeadlineExceeded,
   );
 }
-
-const invalid = (message: string) => new ConnectError(message, Code.InvalidArgument);
-const notFound = (key: { invoiceId: string; paymentId?: string; refundId?: string }) =>
-  new ConnectError(
-    key.invoiceId
-      ? `invoice ${key.invoiceId} not found`
-      : key.paymentId
-        ? `no invoice for payment ${key.paymentId}`
-        : `no credit note for refund ${key.refundId}`,
-    Code.NotFound,
-  );
