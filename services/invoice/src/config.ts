@@ -4,8 +4,8 @@ import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/
 import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/tls-config";
 import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/server-limits";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
-import type { Seller } from "./invoice-template.js";
-import type { WatchLimits } from "./watch-limits.js";
+import type { Seller } from "./issuing/invoice-template.js";
+import type { WatchLimits } from "./api/watch-limits.js";
 
 export interface InvoiceConfig extends PlatformConfig {
   host: string;

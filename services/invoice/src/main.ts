@@ -3,13 +3,13 @@ import { createLogger } from "@invoicing/service-kit/logger";
 import { onShutdown } from "@invoicing/service-kit/shutdown";
 import { startTracing } from "@invoicing/service-kit/tracing";
 import { readConfig } from "./config.js";
-import { startInvoiceWorker } from "./invoice-worker.js";
+import { startInvoiceService } from "./wiring.js";
 
 const config = loadConfigOrExit(() => readConfig());
 const tracing = await startTracing("invoice", config.tracing);
 const logger = createLogger("invoice");
-const worker = await startInvoiceWorker(config, logger);
+const service = await startInvoiceService(config, logger);
 onShutdown(logger, async () => {
-  await worker.stop();
+  await service.stop();
   await tracing.shutdown();
 });

@@ -4,7 +4,7 @@
 import { create } from "@bufbuild/protobuf";
 import { InvoiceSchema, InvoiceStatus } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { randomUUID } from "node:crypto";
-import { SqliteInvoiceStore } from "../sqlite-invoice-store.js";
+import { SqliteInvoiceStore } from "../store/sqlite-invoice-store.js";
 
 const [path, series] = process.argv.slice(2) as [string, string];
 const paymentIds = JSON.parse(await new Response(process.stdin as unknown as ReadableStream).text()) as string[];

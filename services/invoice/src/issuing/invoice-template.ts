@@ -1,0 +1,95 @@
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+import { DocumentKind, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import type { PostalAddress } from "@invoicing/contracts/invoicing/common/v1/common_pb";
+import { formatMoney, formatRate, lineNet } from "@invoicing/money";
+import ejs from "ejs";
+import { readFileSync } from "node:fs";
+
+export interface Seller {
+  name: string;
+  addressLines: string[];
+  vatId: string;
+}
+
+const templatePath = new URL("../../templates/invoice.ejs", import.meta.url);
+// Compiled once per process. Every value goes through `<%=`, which escapes HTML, so a buyer
+// named "<script>" prints as text; the renderer also runs with JavaScript off.
+const template = ejs.compile(readFileSync(templatePath, "utf8"), { filename: templatePath.pathname });
+
+const labels = {
+  invoice: "Invoice",
+  creditNote: "Credit note",
+  corrects: "Corrects invoice",
+  refund: "Refund",
+  reason: "Reason",
+  credited: "Total credited",
+  issued: "Issued",
+  order: "Order",
+  billTo: "Bill to",
+  payment: "Payment",
+  vatId: "VAT ID",
+  description: "Description",
+  quantity: "Qty",
+  unitPrice: "Unit price",
+  taxRate: "Tax",
+  net: "Net",
+  netTotal: "Net total",
+  tax: "Tax",
+  on: "on",
+  grandTotal: "Total",
+  thanks: "Thank you for your business",
+};
+
+export function addressLines(address: PostalAddress | undefined): string[] {
+  if (!address) return [];
+  const cityLine = [address.postalCode, address.city].filter(Boolean).join(" ");
+  return [address.line1, address.line2, cityLine, address.region, address.countryCode].filter(
+    (line) => line !== "",
+  );
+}
+
+/**
+ * The invoice or credit note as a self-contained HTML document (no external resources) for
+ * the renderer. A credit note lists what is taken back, with positive amounts, under its
+ * own title and number, and names the invoice it corrects.
+ */
+export function renderInvoiceHtml(invoice: Invoice, seller: Seller): string {
+  const money = (minor: bigint) => formatMoney(minor, invoice.currency, invoice.locale);
+  const totals = invoice.totals;
+  if (!totals) throw new Error(`invoice ${invoice.invoiceId} has no totals`);
+  const issued = invoice.issuedAt ? timestampDate(invoice.issuedAt) : new Date();
+  return template({
+    lang: invoice.locale,
+    labels,
+    title: invoice.kind === DocumentKind.CREDIT_NOTE ? labels.creditNote : labels.invoice,
+    creditNote:
+      invoice.kind === DocumentKind.CREDIT_NOTE
+        ? { invoiceNumber: invoice.creditedInvoiceNumber, refundId: invoice.refundId, reason: invoice.refundReason }
+        : undefined,
+    number: invoice.number,
+    issuedOn: new Intl.DateTimeFormat(invoice.locale, { dateStyle: "long", timeZone: "UTC" }).format(issued),
+    orderId: invoice.orderId,
+    paymentId: invoice.paymentId,
+    traceId: invoice.traceId,
+    seller,
+    buyer: {
+      name: invoice.customer?.name ?? "",
+      email: invoice.customer?.email ?? "",
+      vatId: invoice.customer?.vatId ?? "",
+      addressLines: addressLines(invoice.customer?.billingAddress),
+    },
+    lines: invoice.items.map((item) => ({
+      description: item.description,
+      quantity: new Intl.NumberFormat(invoice.locale).format(item.quantity),
+      unitPrice: money(item.unitPrice),
+      taxRate: formatRate(item.taxRateBps, invoice.locale),
+      net: money(lineNet(item)),
+    })),
+    taxLines: totals.taxLines.map((line) => ({
+      rate: formatRate(line.rateBps, invoice.locale),
+      net: money(line.net),
+      tax: money(line.tax),
+    })),
+    totals: { net: money(totals.net), gross: money(totals.gross) },
+  });
+}

@@ -1,0 +1,57 @@
+// Valid payment and refund events as the order service signs them, for unit tests that need
+// one to issue from; each test breaks the field it is about.
+import { create } from "@bufbuild/protobuf";
+import { timestampNow } from "@bufbuild/protobuf/wkt";
+import {
+  PaymentCompletedSchema,
+  PaymentRefundedSchema,
+  type PaymentCompleted,
+  type PaymentRefunded,
+} from "@invoicing/contracts/invoicing/events/v1/events_pb";
+import { LineItemSchema, type LineItem } from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import { computeTotals, refundTotals } from "@invoicing/money";
+import { randomBytes, randomUUID } from "node:crypto";
+
+export const sampleItems = (): LineItem[] =>
+  [
+    { description: "Widget", quantity: 2n, unitPrice: 1999n, taxRateBps: 1900 },
+    { description: "Book", quantity: 1n, unitPrice: 1350n, taxRateBps: 700 },
+  ].map((item) => create(LineItemSchema, item));
+
+export function paymentCompleted(customerId = `cust_${randomUUID()}`): PaymentCompleted {
+  const items = sampleItems();
+  return create(PaymentCompletedSchema, {
+    eventId: randomUUID(),
+    occurredAt: timestampNow(),
+    traceId: randomBytes(16).toString("hex"),
+    paymentId: `pay_${randomUUID()}`,
+    amount: computeTotals(items).gross,
+    order: {
+      orderId: `ord_${randomUUID()}`,
+      customer: { customerId, name: "Ada Lovelace", email: "ada@example.com" },
+      items,
+      currency: "EUR",
+      locale: "de-DE",
+    },
+  });
+}
+
+/** A refund of the payment's first line, once, priced as the order service prices it. */
+export function paymentRefunded(payment: PaymentCompleted): PaymentRefunded {
+  const order = payment.order!;
+  const refunded = [create(LineItemSchema, { ...order.items[0]!, quantity: 1n })];
+  const totals = refundTotals([], refunded);
+  return create(PaymentRefundedSchema, {
+    eventId: randomUUID(),
+    occurredAt: timestampNow(),
+    traceId: randomBytes(16).toString("hex"),
+    refundId: `ref_${randomUUID()}`,
+    paymentId: payment.paymentId,
+    orderId: order.orderId,
+    items: refunded,
+    amount: totals.gross,
+    currency: order.currency,
+    reason: "arrived broken",
+    totals,
+  });
+}
