@@ -8,7 +8,7 @@ import {
   type PaymentCompleted,
   type PaymentRefunded,
 } from "@invoicing/contracts/invoicing/events/v1/events_pb";
-import { LineItemSchema, type LineItem } from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import { LineItemSchema, type LineItem } from "@invoicing/contracts/invoicing/common/v1/common_pb";
 import { computeTotals, refundTotals } from "@invoicing/money";
 import { randomBytes, randomUUID } from "node:crypto";
 
