@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ORDER_SERVER_LIMITS } from "./order-server-limits.js";
-import { MAX_ITEMS, validateCreateOrder } from "./order-validation.js";
+import { MAX_ITEMS, validateCreateOrder } from "./order-request-validation.js";
 
 const order = (items: Omit<LineItem, "$typeName">[]) =>
   create(CreateOrderRequestSchema, {

@@ -11,8 +11,8 @@ import {
 import type { Logger } from "@invoicing/service-kit/logger";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Counter } from "prom-client";
-import { REPORT_CONSUMER } from "./invoices-stream-link.js";
-import type { OrderStore } from "./order-store.js";
+import { REPORT_CONSUMER } from "../messaging/invoices-stream-link.js";
+import type { OrderStore } from "../payments/order-store.js";
 
 export interface FailureReportOptions {
   store: OrderStore;

@@ -1,5 +1,5 @@
 import { openSqlite, whileBusy, type SqliteDatabase } from "@invoicing/service-kit/sqlite-database";
-import type { Claim, Delivery, DeliveryLog } from "./delivery-log.js";
+import type { Claim, Delivery, DeliveryLog } from "../delivery/delivery-log.js";
 
 const schema = `
 CREATE TABLE IF NOT EXISTS deliveries (

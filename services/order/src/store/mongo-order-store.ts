@@ -27,7 +27,7 @@ import type {
   RecordRefundResult,
   RefundContext,
   RefundRecord,
-} from "./order-store.js";
+} from "../payments/order-store.js";
 
 interface OrderDoc {
   order_id: string;

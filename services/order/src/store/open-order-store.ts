@@ -1,8 +1,8 @@
 import { connectMongo } from "@invoicing/service-kit/mongo-connection";
 import { join } from "node:path";
-import type { OrderConfig } from "./config.js";
+import type { OrderConfig } from "../config.js";
 import { MongoOrderStore } from "./mongo-order-store.js";
-import type { OrderStore } from "./order-store.js";
+import type { OrderStore } from "../payments/order-store.js";
 import { SqliteOrderStore } from "./sqlite-order-store.js";
 
 /** MongoDB when MONGODB_URL is set; otherwise the embedded SQLite file under DATA_DIR. */

@@ -14,7 +14,7 @@ const COUNTRY = /^[A-Z]{2}$/;
 const VAT_ID = /^[A-Z]{2}[A-Z0-9+*.]{2,13}$/;
 const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 // Every string has a bound, so the largest order (and its PaymentCompleted, which carries the
-// whole order) has a known size: order-validation.test.ts builds it and checks it fits the
+// whole order) has a known size: order-request-validation.test.ts builds it and checks it fits the
 // order server's request limit and NATS max_payload.
 export const MAX_ITEMS = 500;
 const MAX_LOCALE = 35; // RFC 5646's practical bound for a language tag

@@ -17,8 +17,8 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { DeliveryLog } from "./delivery-log.js";
 import { DeliveryInProgress, InvoiceNotifier } from "./invoice-notifier.js";
-import type { InvoiceMail, Mailer } from "./mailer.js";
-import { SqliteDeliveryLog } from "./sqlite-delivery-log.js";
+import type { InvoiceMail, Mailer } from "../mail/mailers.js";
+import { SqliteDeliveryLog } from "../store/sqlite-delivery-log.js";
 
 // The mail guarantee against the real SQLite delivery log, with the invoice service and the
 // mail server as fakes behind their ports: what is counted is how often send() is called.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import type { Delivery, DeliveryLog } from "./delivery-log.js";
+import type { Delivery, DeliveryLog } from "../delivery/delivery-log.js";
 
 /** The behaviour every DeliveryLog adapter must show; run once per adapter. */
 export function deliveryLogContract(name: string, open: () => Promise<DeliveryLog>): void {

@@ -1,6 +1,6 @@
 import { isDuplicateKeyError } from "@invoicing/service-kit/mongo-connection";
 import type { Collection, Db, MongoClient } from "mongodb";
-import type { Claim, Delivery, DeliveryLog } from "./delivery-log.js";
+import type { Claim, Delivery, DeliveryLog } from "../delivery/delivery-log.js";
 
 interface DeliveryDoc {
   /** The invoice id: the primary key makes a second record for one invoice fail, keeping the first. */

@@ -16,16 +16,16 @@ import { startMetricsServer } from "@invoicing/service-kit/metrics-server";
 import { ServingStatus } from "@invoicing/service-kit/health";
 import { linkNats } from "@invoicing/service-kit/nats-link";
 import { jetstream } from "@nats-io/jetstream";
-import { deliveryAnnouncer } from "./delivery-announcer.js";
+import { deliveryAnnouncer } from "./messaging/delivery-announcer.js";
 import { consumerHealth } from "@invoicing/service-kit/consumer-health";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { NotifierConfig } from "./config.js";
-import { openDeliveryLog } from "./delivery-logs.js";
-import { InvoiceNotifier } from "./invoice-notifier.js";
-import { invoiceServiceTransport } from "./invoice-transport.js";
-import { OutboxFolderMailer, SmtpMailer } from "./mailer.js";
+import { openDeliveryLog } from "./store/open-delivery-log.js";
+import { InvoiceNotifier } from "./delivery/invoice-notifier.js";
+import { invoiceServiceTransport } from "./invoice-client/invoice-service-transport.js";
+import { OutboxFolderMailer, SmtpMailer } from "./mail/mailers.js";
 import { NotifierMetrics } from "./notifier-metrics.js";
-import { UndeliverableDocument } from "./undeliverable-document.js";
+import { UndeliverableDocument } from "./delivery/undeliverable-document.js";
 import { join } from "node:path";
 
 export interface NotifierWorker {

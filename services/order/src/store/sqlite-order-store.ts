@@ -13,7 +13,7 @@ import type {
   RecordRefundResult,
   RefundContext,
   RefundRecord,
-} from "./order-store.js";
+} from "../payments/order-store.js";
 
 const schema = `
 CREATE TABLE IF NOT EXISTS orders (

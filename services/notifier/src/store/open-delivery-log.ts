@@ -1,7 +1,7 @@
 import { connectMongo } from "@invoicing/service-kit/mongo-connection";
 import { join } from "node:path";
-import type { NotifierConfig } from "./config.js";
-import type { DeliveryLog } from "./delivery-log.js";
+import type { NotifierConfig } from "../config.js";
+import type { DeliveryLog } from "../delivery/delivery-log.js";
 import { MongoDeliveryLog } from "./mongo-delivery-log.js";
 import { SqliteDeliveryLog } from "./sqlite-delivery-log.js";
 

@@ -3,18 +3,18 @@ import { ServingStatus } from "@invoicing/service-kit/health";
 import { startMetricsServer } from "@invoicing/service-kit/metrics-server";
 import { Counter, Gauge } from "prom-client";
 import { ensureStreams, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
-import { startDeliveryReports } from "./delivery-reports.js";
-import { startFailureReports } from "./failure-reports.js";
-import { consumeInvoicesStreamWhenReady } from "./invoices-stream-link.js";
-import { Reconciler } from "./reconciler.js";
+import { startDeliveryReports } from "./api/delivery-reports.js";
+import { startFailureReports } from "./api/failure-reports.js";
+import { consumeInvoicesStreamWhenReady } from "./messaging/invoices-stream-link.js";
+import { Reconciler } from "./payments/reconciler.js";
 import type { Logger } from "@invoicing/service-kit/logger";
 import { linkNats } from "@invoicing/service-kit/nats-link";
 import { jetstream } from "@nats-io/jetstream";
 import type { OrderConfig } from "./config.js";
-import { ORDER_SERVER_LIMITS } from "./order-server-limits.js";
-import { OutboxRelay } from "./outbox-relay.js";
-import { orderRoutes } from "./order-service.js";
-import { openOrderStore } from "./order-stores.js";
+import { ORDER_SERVER_LIMITS } from "./api/order-server-limits.js";
+import { OutboxRelay } from "./messaging/outbox-relay.js";
+import { orderRoutes } from "./api/order-routes.js";
+import { openOrderStore } from "./store/open-order-store.js";
 
 export interface OrderServer {
   server: ServiceGrpcServer;

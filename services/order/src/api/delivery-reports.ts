@@ -5,8 +5,8 @@ import type { EventVerifier } from "@invoicing/service-kit/event-signature";
 import { documentSourceOf, RECONCILER_CONSUMER } from "@invoicing/service-kit/jetstream-topology";
 import type { Logger } from "@invoicing/service-kit/logger";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { REPORT_CONSUMER } from "./invoices-stream-link.js";
-import type { OrderStore } from "./order-store.js";
+import { REPORT_CONSUMER } from "../messaging/invoices-stream-link.js";
+import type { OrderStore } from "../payments/order-store.js";
 
 /**
  * Consumes the notifier's DocumentDelivered and marks the payment's or refund's event

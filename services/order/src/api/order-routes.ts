@@ -21,9 +21,9 @@ import { documentSourceOf, paymentCompletedSubject, paymentRefundedSubject } fro
 import { currentTraceparent } from "@invoicing/service-kit/message-tracing";
 import { trace } from "@opentelemetry/api";
 import { randomUUID } from "node:crypto";
-import type { OrderStore, PaymentRecord, RefundRecord } from "./order-store.js";
-import { validateCompletePayment, validateCreateOrder, validateRefundPayment } from "./order-validation.js";
-import { planRefund, refundedItems } from "./refund-plan.js";
+import type { OrderStore, PaymentRecord, RefundRecord } from "../payments/order-store.js";
+import { validateCompletePayment, validateCreateOrder, validateRefundPayment } from "./order-request-validation.js";
+import { planRefund, refundedItems } from "../payments/refund-plan.js";
 
 export function orderRoutes(deps: { store: OrderStore; onOutboxWrite: () => void }) {
   const { store } = deps;

@@ -15,7 +15,7 @@ import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { renewClaim } from "./claim-renewal.js";
 import type { Delivery, DeliveryLog } from "./delivery-log.js";
-import type { InvoiceMail, Mailer } from "./mailer.js";
+import type { InvoiceMail, Mailer } from "../mail/mailers.js";
 import { recipientRefusedForGood, UndeliverableDocument } from "./undeliverable-document.js";
 
 const tracer = trace.getTracer("invoicing.notifier");

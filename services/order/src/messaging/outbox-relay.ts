@@ -3,7 +3,7 @@ import type { EventSigner } from "@invoicing/service-kit/event-signature";
 import type { Logger } from "@invoicing/service-kit/logger";
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { OrderStore } from "./order-store.js";
+import type { OrderStore } from "../payments/order-store.js";
 
 const BATCH = 100;
 const IDLE_POLL_MS = 1_000;

@@ -8,7 +8,7 @@ import {
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import type { OrderStore, OutboxEntry, PaymentRecord, RefundContext, RefundRecord } from "./order-store.js";
+import type { OrderStore, OutboxEntry, PaymentRecord, RefundContext, RefundRecord } from "../payments/order-store.js";
 
 /** The behaviour every OrderStore adapter must show; run once per adapter. */
 export function orderStoreContract(name: string, open: () => Promise<OrderStore>): void {
