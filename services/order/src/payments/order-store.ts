@@ -1,85 +1,80 @@
-import type { Order, PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import type { Order } from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import type { OutboxEntry } from "./outbox-entry.js";
+import type { PaymentRecord } from "./payment-record.js";
+import type { RefundRecord } from "./refund-record.js";
 
 // The order service's data, behind a port so the embedded (SQLite) and production (MongoDB)
-// adapters pass one contract suite.
+// adapters pass one contract suite. The adapters read and write; what a payment or a refund
+// may do is decided in payments/ (payment-decision.ts, refund-decision.ts), from what the
+// adapter read inside the atomic step that then writes the decision.
 
-export interface PaymentRecord {
-  paymentId: string;
-  orderId: string;
-  amount: bigint;
-  method: PaymentMethod;
-  /** The trace the payment call started; the invoice and the mail carry the same id. */
-  traceId: string;
-  completedAt: Date;
+/** What a payment's decision needs, read under the lock or transaction of its write. */
+export interface PaymentState {
+  /** A payment recorded before under the same payment id. */
+  samePayment: PaymentRecord | undefined;
+  order: Order | undefined;
+  /** The payment that already paid the order, if one did. */
+  orderPayment: PaymentRecord | undefined;
 }
 
-/** An event waiting to be published; written in the same atomic step as its cause. */
-export interface OutboxEntry {
-  /** Nats-Msg-Id: JetStream drops a republish of the same id inside its duplicate window. */
-  msgId: string;
-  subject: string;
-  payload: Uint8Array;
-  /** W3C traceparent of the call that caused it, so the publish continues that trace. */
-  traceparent: string;
-}
-
-/** One refund of a payment: which order lines, how many of each, and the gross amount. */
-export interface RefundRecord {
-  refundId: string;
-  paymentId: string;
-  orderId: string;
-  /** Index into the order's items and the quantity taken back, in request order. */
-  lines: Array<{ itemIndex: number; quantity: bigint }>;
-  /** Gross (net + tax) of the refunded lines, in minor units. */
-  amount: bigint;
-  reason: string;
-  traceId: string;
-  refundedAt: Date;
-}
-
-/** What the store hands a refund decision, read inside the transaction that records it. */
-export interface RefundContext {
-  order: Order;
+/** What a recorded payment writes, all of it or nothing. */
+export interface PaymentWrite {
   payment: PaymentRecord;
-  /** Every refund of this payment recorded so far. */
+  /** The order as it is once paid. */
+  paidOrder: Order;
+  event: OutboxEntry;
+}
+
+/** What a refund's decision needs, read under the lock or transaction of its write. */
+export interface RefundState {
+  /** A refund recorded before under the same refund id. */
+  sameRefund: RefundRecord | undefined;
+  payment: PaymentRecord | undefined;
+  /** The payment's order; undefined only when the payment is. */
+  order: Order | undefined;
+  /** Every refund of this payment recorded so far, oldest first. */
   earlier: RefundRecord[];
 }
 
-export type RecordRefundResult =
-  | { outcome: "recorded"; refund: RefundRecord }
-  /** This refund id was recorded before: the first result stands. */
-  | { outcome: "duplicate"; refund: RefundRecord }
-  | { outcome: "payment-not-found" };
+/** What a recorded refund writes, all of it or nothing. */
+export interface RefundWrite {
+  refund: RefundRecord;
+  event: OutboxEntry;
+}
 
-export type CompletePaymentResult =
-  | { outcome: "recorded"; payment: PaymentRecord }
-  /** This payment id was recorded before: the first result stands. */
-  | { outcome: "duplicate"; payment: PaymentRecord }
-  /** The order was already paid by another payment. */
-  | { outcome: "order-already-paid"; payment: PaymentRecord }
-  | { outcome: "order-not-found" };
+/** A decision taken inside a store's atomic step: its answer, and what to write (nothing when absent). */
+export interface StoreDecision<Answer, Write> {
+  answer: Answer;
+  write?: Write;
+}
 
 export interface OrderStore {
   createOrder(order: Order): Promise<void>;
   getOrder(orderId: string): Promise<Order | undefined>;
   getPayment(paymentId: string): Promise<PaymentRecord | undefined>;
   /**
-   * Atomically: records the payment, marks the order PAID and queues `event` in the outbox.
-   * Either all of it happens or none; a second call with the same payment id changes nothing.
+   * Atomically: reads the payment's state, lets `decide` turn it into an answer and maybe a
+   * write, and performs the write (payment, order, outbox entry) all or nothing. Under the
+   * same lock or transaction, so two racing payments for one order cannot both be recorded;
+   * `decide` must be pure, since an adapter may run it again after a conflict.
    */
-  completePayment(payment: PaymentRecord, event: OutboxEntry): Promise<CompletePaymentResult>;
+  completePayment<Answer>(
+    paymentId: string,
+    orderId: string,
+    decide: (state: PaymentState) => StoreDecision<Answer, PaymentWrite>,
+  ): Promise<Answer>;
   getRefund(refundId: string): Promise<RefundRecord | undefined>;
   /**
-   * Atomically: reads the payment, its order and its earlier refunds, lets `decide` turn them
-   * into the refund and its event (or throw, which writes nothing), then records both. The
-   * decision sees every earlier refund because it runs under the same lock or transaction
-   * as the write, so two racing refunds cannot together take back more than was paid.
+   * Atomically, like completePayment: reads the refund's state, lets `decide` answer (or throw,
+   * which writes nothing), then writes the refund and its outbox entry. The decision sees every
+   * earlier refund because it runs under the same lock or transaction as the write, so two
+   * racing refunds cannot together take back more than was paid.
    */
-  recordRefund(
+  recordRefund<Answer>(
     refundId: string,
     paymentId: string,
-    decide: (context: RefundContext) => { refund: RefundRecord; event: OutboxEntry },
-  ): Promise<RecordRefundResult>;
+    decide: (state: RefundState) => StoreDecision<Answer, RefundWrite>,
+  ): Promise<Answer>;
   /** Oldest first. */
   pendingOutbox(limit: number): Promise<OutboxEntry[]>;
   /** Events not yet published: growing means NATS is unreachable or the relay is stuck. */
@@ -100,10 +95,10 @@ export interface OrderStore {
   markGivenUp(msgId: string, reason: string): Promise<boolean>;
   /**
    * Reconciliation: events published before `publishedBefore` whose document was never
-   * reported delivered, nor given up on (markGivenUp), are made pending again, at most `limit` of them, oldest first, so the
-   * relay publishes them once more under the same Nats-Msg-Id (a broker that lost them takes
-   * them again; one that still holds them drops the copy, and the consumers are idempotent).
-   * Returns their msg ids.
+   * reported delivered, nor given up on (markGivenUp), are made pending again, at most `limit`
+   * of them, oldest first, so the relay publishes them once more under the same Nats-Msg-Id (a
+   * broker that lost them takes them again; one that still holds them drops the copy, and the
+   * consumers are idempotent). Returns their msg ids.
    */
   requeueUndelivered(publishedBefore: Date, limit: number): Promise<string[]>;
   close(): Promise<void>;

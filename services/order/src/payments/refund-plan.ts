@@ -1,5 +1,4 @@
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
 import {
   LineItemSchema,
   type LineItem,
@@ -7,10 +6,20 @@ import {
   type RefundLine,
 } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { refundTotals, type Totals } from "@invoicing/money";
-import type { RefundContext, RefundRecord } from "./order-store.js";
+import type { PaymentRecord } from "./payment-record.js";
+import { RefundLineInvalid, RefundRefused } from "./refund-errors.js";
+import type { RefundRecord } from "./refund-record.js";
 
 // What a refund takes back, decided against the payment's earlier refunds. Pure, so it runs
 // unchanged inside either store's transaction and is tested on its own.
+
+/** What a refund is planned against: the paid order and what was refunded of it before. */
+export interface RefundBasis {
+  order: Order;
+  payment: PaymentRecord;
+  /** Every refund of this payment recorded so far. */
+  earlier: RefundRecord[];
+}
 
 export interface RefundPlan {
   lines: RefundRecord["lines"];
@@ -22,17 +31,15 @@ export interface RefundPlan {
   amount: bigint;
 }
 
-const refused = (message: string) => new ConnectError(message, Code.FailedPrecondition);
-
 export function refundedItems(order: Order, lines: RefundRecord["lines"]): LineItem[] {
   return lines.map(({ itemIndex, quantity }) => create(LineItemSchema, { ...order.items[itemIndex]!, quantity }));
 }
 
 /**
- * Empty `requested` means "everything not refunded yet". Throws INVALID_ARGUMENT for a line
- * that names no item, FAILED_PRECONDITION for more than is left to refund.
+ * Empty `requested` means "everything not refunded yet". Throws RefundLineInvalid for a line
+ * that names no item, RefundRefused for more than is left to refund.
  */
-export function planRefund(context: RefundContext, requested: readonly RefundLine[]): RefundPlan {
+export function planRefund(context: RefundBasis, requested: readonly RefundLine[]): RefundPlan {
   const { order, payment, earlier } = context;
   const taken = new Map<number, bigint>();
   for (const refund of earlier) {
@@ -45,17 +52,14 @@ export function planRefund(context: RefundContext, requested: readonly RefundLin
       ? order.items.map((_, itemIndex) => ({ itemIndex, quantity: left(itemIndex) })).filter((l) => l.quantity > 0n)
       : requested.map((line, i) => {
           if (line.itemIndex >= order.items.length) {
-            throw new ConnectError(
-              `lines[${i}].item_index: the order has ${order.items.length} items, got ${line.itemIndex}`,
-              Code.InvalidArgument,
-            );
+            throw new RefundLineInvalid(`lines[${i}].item_index`, `the order has ${order.items.length} items, got ${line.itemIndex}`);
           }
           if (line.quantity > left(line.itemIndex)) {
-            throw refused(`lines[${i}].quantity: only ${left(line.itemIndex)} of item ${line.itemIndex} left to refund`);
+            throw new RefundRefused(`lines[${i}].quantity: only ${left(line.itemIndex)} of item ${line.itemIndex} left to refund`);
           }
           return { itemIndex: line.itemIndex, quantity: line.quantity };
         });
-  if (lines.length === 0) throw refused(`payment ${payment.paymentId} is already fully refunded`);
+  if (lines.length === 0) throw new RefundRefused(`payment ${payment.paymentId} is already fully refunded`);
 
   const items = refundedItems(order, lines);
   const totals = refundTotals(
@@ -67,7 +71,7 @@ export function planRefund(context: RefundContext, requested: readonly RefundLin
   // payment itself, whatever an earlier version of this service recorded.
   const refundedBefore = earlier.reduce((sum, refund) => sum + refund.amount, 0n);
   if (refundedBefore + amount > payment.amount) {
-    throw refused(
+    throw new RefundRefused(
       `refund of ${amount} would exceed the payment: ${payment.amount} paid, ${refundedBefore} refunded before`,
     );
   }
