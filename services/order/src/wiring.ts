@@ -1,7 +1,6 @@
 import { startServiceGrpcServer, type ServiceGrpcServer } from "@invoicing/service-kit/service-grpc-server";
-import { ServingStatus } from "@invoicing/service-kit/health";
+import { HealthState, ServingStatus } from "@invoicing/service-kit/health";
 import { startMetricsServer } from "@invoicing/service-kit/metrics-server";
-import { Counter, Gauge } from "prom-client";
 import { ensureStreams, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
 import { startDeliveryReports } from "./api/delivery-reports.js";
 import { startFailureReports } from "./api/failure-reports.js";
@@ -14,6 +13,7 @@ import type { OrderConfig } from "./config.js";
 import { ORDER_SERVER_LIMITS } from "./api/order-server-limits.js";
 import { OutboxRelay } from "./messaging/outbox-relay.js";
 import { orderRoutes } from "./api/order-routes.js";
+import { orderMetrics } from "./order-metrics.js";
 import { openOrderStore } from "./store/open-order-store.js";
 
 export interface OrderServer {
@@ -21,48 +21,34 @@ export interface OrderServer {
   stop(): Promise<void>;
 }
 
-/** Wires the order service: its store, the outbox relay to JetStream and the gRPC server. */
+/** The order service's composition root: health, store, metrics, reconciler, gRPC server, then NATS (relay and report consumers). */
 export async function startOrderServer(config: OrderConfig, logger: Logger): Promise<OrderServer> {
+  // First, so every part wired below can report through it (the probes read it).
+  const health = new HealthState();
   const store = await openOrderStore(config);
   let relay: OutboxRelay | undefined;
-  const metrics = await startMetricsServer({ service: "order", host: config.host, port: config.metricsPort });
-  new Gauge({
-    name: "order_outbox_pending",
-    help: "Payment and refund events written but not yet published to JetStream.",
-    registers: [metrics.registry],
-    async collect() {
-      this.set(await store.countPendingOutbox());
-    },
-  });
+  const metricsServer = await startMetricsServer({ service: "order", host: config.host, port: config.metricsPort });
+  const metrics = orderMetrics(metricsServer.registry, store);
   const reconciler = new Reconciler({
     store,
     wakeRelay: () => relay?.notify(),
     afterMs: config.reconcileAfterMs,
     intervalMs: config.reconcileIntervalMs,
     logger,
-    requeued: new Counter({
-      name: "order_events_republished_total",
-      help: "Payment and refund events published again because their document was not reported delivered in time (reconciliation).",
-      registers: [metrics.registry],
-    }),
+    requeued: metrics.requeued,
   });
   reconciler.start();
-  const givenUp = new Counter({
-    name: "order_documents_given_up_total",
-    help: "Payments and refunds whose document a service gave up on for a permanent cause (DocumentFailed): no longer republished; each has a dead letter for an operator.",
-    labelNames: ["reporter"] as const,
-    registers: [metrics.registry],
-  });
   const server = await startServiceGrpcServer({
     // Payments are taken whether or not NATS is there: their events wait in the outbox.
     routes: orderRoutes({ store, onOutboxWrite: () => relay?.notify() }),
+    health,
     host: config.host,
     port: config.port,
     tls: config.tls,
     limits: { ...ORDER_SERVER_LIMITS, ...config.grpcTimeouts },
   });
   logger.info(
-    { port: server.port, metrics_port: metrics.port, health_port: server.healthPort, tls: config.tls.tls !== undefined },
+    { port: server.port, metrics_port: metricsServer.port, health_port: server.healthPort, tls: config.tls.tls !== undefined },
     "order service listening",
   );
   const nats = linkNats({
@@ -70,7 +56,7 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
     name: "order",
     logger,
     credentials: config.natsCredentials,
-    registry: metrics.registry,
+    registry: metricsServer.registry,
     async work(nc) {
       await ensureStreams(nc, [PAYMENTS_STREAM], { replicas: config.jetstreamReplicas });
       const replicas = config.jetstreamReplicas;
@@ -84,7 +70,7 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
             reporters: { invoice: config.invoiceEvents, notifier: config.notifierEvents },
             jetstreamReplicas: replicas,
             logger,
-            givenUp,
+            givenUp: metrics.givenUp,
           }),
         ),
       ];
@@ -104,9 +90,9 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
   return {
     server,
     async stop() {
-      server.health.set(ServingStatus.NOT_SERVING);
+      health.set(ServingStatus.NOT_SERVING);
       await server.close();
-      await metrics.close();
+      await metricsServer.close();
       await reconciler.stop();
       await nats.stop();
       await store.close();
