@@ -16,8 +16,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { DeliveryLog } from "./delivery-log.js";
-import { DeliveryInProgress, InvoiceNotifier } from "./invoice-notifier.js";
-import type { InvoiceMail, Mailer } from "../mail/mailers.js";
+import { invoiceServiceDocuments } from "../invoice-client/invoice-service-documents.js";
+import { DeliveryInProgress } from "./delivery-errors.js";
+import { InvoiceNotifier } from "./invoice-notifier.js";
+import type { InvoiceMail, Mailer } from "./mailer.js";
 import { SqliteDeliveryLog } from "../store/sqlite-delivery-log.js";
 
 // The mail guarantee against the real SQLite delivery log, with the invoice service and the
@@ -33,7 +35,7 @@ const invoice = create(InvoiceSchema, {
   totals: { gross: 1190n },
   pdfSha256: createHash("sha256").update(pdf).digest("hex"),
 });
-const invoices = createClient(
+const invoices = invoiceServiceDocuments(createClient(
   InvoiceService,
   createRouterTransport(({ service }) =>
     service(InvoiceService, {
@@ -47,7 +49,7 @@ const invoices = createClient(
       async *watchInvoice() {},
     }),
   ),
-);
+));
 const event = create(InvoiceGeneratedSchema, { invoiceId: invoice.invoiceId });
 const logger = createLogger("notifier-test", "silent");
 
@@ -184,7 +186,7 @@ describe("the notifier's mail guarantee", () => {
   });
 
   it("gives up reading from a hung invoice service within half the lease, and lets go of the claim", async () => {
-    const hung = createClient(
+    const hung = invoiceServiceDocuments(createClient(
       InvoiceService,
       createRouterTransport(({ service }) =>
         service(InvoiceService, {
@@ -196,7 +198,7 @@ describe("the notifier's mail guarantee", () => {
           async *watchInvoice() {},
         }),
       ),
-    );
+    ));
     const log = openLog();
     const mailer = new CountingMailer();
     const notifier = new InvoiceNotifier({ invoices: hung, mailer, log, logger, claimLeaseMs: 1_000 });

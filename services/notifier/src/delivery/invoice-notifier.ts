@@ -1,31 +1,21 @@
 import type { InvoiceGenerated } from "@invoicing/contracts/invoicing/events/v1/events_pb";
-import {
-  DocumentKind,
-  InvoiceStatus,
-  type Invoice,
-  type InvoiceService,
-} from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { Code, ConnectError, type Client } from "@connectrpc/connect";
-import { formatMoney } from "@invoicing/money";
-import { PermanentFailure, RetryLater } from "@invoicing/service-kit/durable-consumer";
+import { InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import type { Logger } from "@invoicing/service-kit/logger";
 import { SpanKind, trace } from "@opentelemetry/api";
 import { createHash, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { renewClaim } from "./claim-renewal.js";
+import { DeliveryInProgress, NothingToDeliver } from "./delivery-errors.js";
 import type { Delivery, DeliveryLog } from "./delivery-log.js";
-import type { InvoiceMail, Mailer } from "../mail/mailers.js";
-import { recipientRefusedForGood, UndeliverableDocument } from "./undeliverable-document.js";
+import type { InvoiceDocuments } from "./invoice-documents.js";
+import { invoiceMail } from "./invoice-mail.js";
+import { RecipientRefused, type InvoiceMail, type Mailer } from "./mailer.js";
+import { UndeliverableDocument } from "./undeliverable-document.js";
 
 const tracer = trace.getTracer("invoicing.notifier");
 
 const RECORD_RETRY_MAX_MS = 2_000;
-
-/** Another holder's claim on the document is live: tried again once it has run out. */
-export class DeliveryInProgress extends RetryLater {
-  override name = "DeliveryInProgress";
-}
 
 /**
  * Delivers one InvoiceGenerated: reads the document from the invoice service, fetches its PDF,
@@ -54,7 +44,7 @@ export class InvoiceNotifier {
 
   constructor(
     private readonly deps: {
-      invoices: Client<typeof InvoiceService>;
+      invoices: InvoiceDocuments;
       mailer: Mailer;
       log: DeliveryLog;
       logger: Logger;
@@ -74,7 +64,7 @@ export class InvoiceNotifier {
 
   /** Mails the document once; "already_delivered" when an earlier delivery was recorded. */
   async deliver(event: InvoiceGenerated): Promise<"sent" | "already_delivered"> {
-    if (!event.invoiceId) throw new PermanentFailure("invalid InvoiceGenerated: invoice_id must be set");
+    if (!event.invoiceId) throw new NothingToDeliver("invalid InvoiceGenerated: invoice_id must be set");
     const invoiceId = event.invoiceId;
     for (let running = this.#running.get(invoiceId); running; running = this.#running.get(invoiceId)) {
       await running.catch(() => undefined);
@@ -136,25 +126,17 @@ export class InvoiceNotifier {
   async #send(invoice: Invoice, deadlineMs: number): Promise<string> {
     const email = invoice.customer?.email;
     if (!email) throw new UndeliverableDocument(invoice, `invoice ${invoice.invoiceId} has no customer email`);
-    const pdf = await this.#fetchPdf(invoice.invoiceId, deadlineMs);
+    const pdf = await this.deps.invoices.pdf(invoice.invoiceId, remainingMs(deadlineMs));
     const sha256 = createHash("sha256").update(pdf).digest("hex");
     if (sha256 !== invoice.pdfSha256) {
       throw new Error(`PDF of ${invoice.invoiceId} has SHA-256 ${sha256}, the invoice says ${invoice.pdfSha256}`);
     }
-    const total = formatMoney(invoice.totals?.gross ?? 0n, invoice.currency, invoice.locale || "en-US");
     return tracer.startActiveSpan(
       `${this.deps.mailer.channel} send`,
       { kind: SpanKind.CLIENT, attributes: { "invoice.id": invoice.invoiceId } },
       async (span) => {
         try {
-          return await this.#mailOrRefuse(invoice, {
-            invoiceId: invoice.invoiceId,
-            invoiceNumber: invoice.number,
-            to: { name: invoice.customer?.name ?? "", address: email },
-            ...mailText(invoice, total),
-            pdf,
-            traceId: invoice.traceId,
-          });
+          return await this.#mailOrRefuse(invoice, invoiceMail(invoice, email, pdf));
         } finally {
           span.end();
         }
@@ -167,8 +149,8 @@ export class InvoiceNotifier {
     try {
       return await this.deps.mailer.send(mail);
     } catch (error) {
-      if (recipientRefusedForGood(error)) {
-        throw new UndeliverableDocument(invoice, `the mail server refused ${mail.to.address} for good: ${String((error as Error).message)}`);
+      if (error instanceof RecipientRefused) {
+        throw new UndeliverableDocument(invoice, `the mail server refused ${mail.to.address} for good: ${error.message}`);
       }
       throw error;
     }
@@ -190,43 +172,14 @@ export class InvoiceNotifier {
 
   /** The invoice service's record; an id it does not know, or a document not READY, is no delivery. */
   async #readyInvoice(invoiceId: string, deadlineMs = Date.now() + this.deps.claimLeaseMs / 2): Promise<Invoice> {
-    let invoice: Invoice | undefined;
-    try {
-      invoice = (await this.deps.invoices.getInvoice({ invoiceId }, { timeoutMs: remainingMs(deadlineMs) })).invoice;
-    } catch (error) {
-      if (ConnectError.from(error).code === Code.NotFound) {
-        throw new PermanentFailure(`invoice ${invoiceId} does not exist at the invoice service`);
-      }
-      throw error;
-    }
-    if (!invoice) throw new Error(`invoice ${invoiceId}: empty answer from the invoice service`);
+    const invoice = await this.deps.invoices.invoice(invoiceId, remainingMs(deadlineMs));
+    if (!invoice) throw new NothingToDeliver(`invoice ${invoiceId} does not exist at the invoice service`);
     if (invoice.status !== InvoiceStatus.READY) {
-      throw new PermanentFailure(`invoice ${invoiceId} is ${InvoiceStatus[invoice.status]}, not READY`);
+      throw new NothingToDeliver(`invoice ${invoiceId} is ${InvoiceStatus[invoice.status]}, not READY`);
     }
     return invoice;
   }
-
-  async #fetchPdf(invoiceId: string, deadlineMs: number): Promise<Buffer> {
-    const chunks: Uint8Array[] = [];
-    for await (const part of this.deps.invoices.getInvoicePdf({ invoiceId }, { timeoutMs: remainingMs(deadlineMs) })) chunks.push(part.chunk);
-    return Buffer.concat(chunks);
-  }
 }
 
-/** What is left of a deadline, as a gRPC timeout: at least 1 ms, since 0 would mean none. */
+/** What is left of a deadline, as a call timeout: at least 1 ms, since a gRPC timeout of 0 means none. */
 const remainingMs = (deadlineMs: number) => Math.max(1, Math.floor(deadlineMs - Date.now()));
-
-/** A credit note is announced as one: the customer sees money coming back, not a bill. */
-function mailText(invoice: Invoice, total: string): { subject: string; text: string } {
-  const hello = `Hello ${invoice.customer?.name ?? ""},\n\n`;
-  if (invoice.kind === DocumentKind.CREDIT_NOTE) {
-    return {
-      subject: `Credit note ${invoice.number}`,
-      text: `${hello}please find attached credit note ${invoice.number}: ${total} will be refunded to you.\n`,
-    };
-  }
-  return {
-    subject: `Invoice ${invoice.number}`,
-    text: `${hello}please find attached invoice ${invoice.number} over ${total}.\n`,
-  };
-}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { recipientRefusedForGood } from "../delivery/undeliverable-document.js";
+import { recipientRefusedForGood } from "./smtp-refusal.js";
 
 const smtpError = (fields: Record<string, unknown>) => Object.assign(new Error("smtp"), fields);
 
