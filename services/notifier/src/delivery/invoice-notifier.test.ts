@@ -1,77 +1,20 @@
-import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
-import { InvoiceGeneratedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
-import {
-  GetInvoicePdfResponseSchema,
-  GetInvoiceResponseSchema,
-  InvoiceSchema,
-  InvoiceService,
-  InvoiceStatus,
-} from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { createLogger } from "@invoicing/service-kit/logger";
+import { InvoiceService } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import assert from "node:assert/strict";
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import type { DeliveryLog } from "./delivery-log.js";
 import { invoiceServiceDocuments } from "../invoice-client/invoice-service-documents.js";
-import { DeliveryInProgress } from "./delivery-errors.js";
-import { InvoiceNotifier } from "./invoice-notifier.js";
-import type { InvoiceMail, Mailer } from "./mailer.js";
 import { SqliteDeliveryLog } from "../store/sqlite-delivery-log.js";
+import { DeliveryInProgress } from "./delivery-errors.js";
+import type { DeliveryLog } from "./delivery-log.js";
+import { CountingMailer, event, invoice, invoices, logger, openLog } from "./invoice-notifier.fixtures.js";
+import { InvoiceNotifier } from "./invoice-notifier.js";
 
 // The mail guarantee against the real SQLite delivery log, with the invoice service and the
 // mail server as fakes behind their ports: what is counted is how often send() is called.
-
-const pdf = Buffer.from("%PDF-1.7 an invoice");
-const invoice = create(InvoiceSchema, {
-  invoiceId: "inv_1",
-  number: "INV-2026-000001",
-  status: InvoiceStatus.READY,
-  customer: { name: "Ada", email: "ada@example.com" },
-  currency: "EUR",
-  totals: { gross: 1190n },
-  pdfSha256: createHash("sha256").update(pdf).digest("hex"),
-});
-const invoices = invoiceServiceDocuments(createClient(
-  InvoiceService,
-  createRouterTransport(({ service }) =>
-    service(InvoiceService, {
-      getInvoice: () => create(GetInvoiceResponseSchema, { invoice }),
-      async *getInvoicePdf() {
-        yield create(GetInvoicePdfResponseSchema, { chunk: pdf });
-      },
-      listInvoices: () => {
-        throw new Error("unused");
-      },
-      async *watchInvoice() {},
-    }),
-  ),
-));
-const event = create(InvoiceGeneratedSchema, { invoiceId: invoice.invoiceId });
-const logger = createLogger("notifier-test", "silent");
-
-class CountingMailer implements Mailer {
-  readonly channel = "smtp";
-  sent: InvoiceMail[] = [];
-  failures = 0;
-  /** Resolved by the test to let a send finish. */
-  gate: Promise<void> = Promise.resolve();
-  async send(mail: InvoiceMail) {
-    await this.gate;
-    if (this.failures > 0) {
-      this.failures--;
-      throw new Error("421 service not available");
-    }
-    this.sent.push(mail);
-    return `<${mail.invoiceId}@invoicing.local>`;
-  }
-  close() {}
-}
-
-const openLog = () => new SqliteDeliveryLog(join(mkdtempSync(join(tmpdir(), "notifier-guarantee-")), "notifier.sqlite"));
 
 describe("the notifier's mail guarantee", () => {
   it("lets one of two notifiers on one delivery log send; the other waits for the claim, then finds it delivered", async () => {
