@@ -23,7 +23,7 @@ export interface NotifierConfig extends PlatformConfig {
   ackWaitMs: number;
   /**
    * How long a claim on a document's delivery lasts (NOTIFIER_CLAIM_LEASE_MS): above the
-   * longest send (mailer.ts's SMTP timeouts, about 2 minutes), and what a document waits when
+   * longest send (mail/smtp-mailer.ts's SMTP timeouts, about 2 minutes), and what a document waits when
    * the notifier that claimed it died before recording it.
    */
   claimLeaseMs: number;

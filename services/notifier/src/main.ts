@@ -3,7 +3,7 @@ import { createLogger } from "@invoicing/service-kit/logger";
 import { onShutdown } from "@invoicing/service-kit/shutdown";
 import { startTracing } from "@invoicing/service-kit/tracing";
 import { readConfig } from "./config.js";
-import { startNotifierWorker } from "./notifier-worker.js";
+import { startNotifierWorker } from "./wiring.js";
 
 const config = loadConfigOrExit(() => readConfig());
 const tracing = await startTracing("notifier", config.tracing);
