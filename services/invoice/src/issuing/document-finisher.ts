@@ -70,7 +70,8 @@ export class DocumentFinisher {
     const document = await this.deps.store.getBySource(source);
     if (!document) return undefined;
     const failed = await this.deps.store.markFailed(document.invoiceId, reason);
-    if (failed?.status === InvoiceStatus.FAILED) this.#moved(failed);
+    // Counted once: a document refused again (a replay, a redelivery) was FAILED already.
+    if (failed?.status === InvoiceStatus.FAILED && document.status !== InvoiceStatus.FAILED) this.#moved(failed);
     return failed ?? document;
   }
 
