@@ -18,7 +18,6 @@ export class RendererUnderTest {
     const service = await startService({
       service: "renderer",
       name: options.name,
-      readyMessage: "renderer listening",
       env: { RENDERER_PORT: "0", METRICS_PORT: "0", RENDER_PAGES: String(options.pages), ...options.env },
       logFile: join(options.logDir, `${options.name}.log`),
     });

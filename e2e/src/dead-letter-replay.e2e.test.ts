@@ -77,26 +77,25 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
     rendererPort = await freePort();
     const keys = ensureEventKeys(join(dataDir, "keys"));
     const common = { DATA_DIR: dataDir, SMTP_URL: smtp.url };
-    const start = async (service: "invoice" | "order" | "notifier" | "renderer", readyMessage: string, env: Record<string, string>) => {
+    const start = async (service: "invoice" | "order" | "notifier" | "renderer", env: Record<string, string>) => {
       const started = await startService({
         service,
-        readyMessage,
         env: { ...common, ...serviceSecurityEnv(service, nats, keys), ...env },
         logFile: join(logDir, `${service}.log`),
       });
       services.push(started);
-      return Number(started.ready["port"]);
+      return started.port;
     };
-    await start("renderer", "renderer listening", { RENDERER_PORT: String(rendererPort), RENDER_MAX_HTML_KB: "1" });
-    const invoicePort = await start("invoice", "invoice service listening", {
+    await start("renderer", { RENDERER_PORT: String(rendererPort), RENDER_MAX_HTML_KB: "1" });
+    const invoicePort = await start("invoice", {
       INVOICE_PORT: "0",
       RENDERER_TARGET: `127.0.0.1:${rendererPort}`,
       INVOICE_ACK_WAIT_MS: "2000",
     });
     const invoiceUrl = `http://127.0.0.1:${invoicePort}`;
     const [orderPort] = await Promise.all([
-      start("order", "order service listening", { ORDER_PORT: "0" }),
-      start("notifier", "notifier listening", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrl }),
+      start("order", { ORDER_PORT: "0" }),
+      start("notifier", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrl }),
     ]);
     nc = await nats.connect();
     orders = createClient(OrderService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${orderPort}` }));
@@ -156,7 +155,6 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
     services.splice(services.indexOf(misconfigured), 1);
     services.push(await startService({
       service: "renderer",
-      readyMessage: "renderer listening",
       env: { DATA_DIR: dataDir, RENDERER_PORT: String(rendererPort) },
       logFile: join(logDir, "renderer.log"),
     }));

@@ -88,11 +88,10 @@ describe("the render pool under load, losing one of three renderers", { timeout:
     nats = await startNatsServer(join(dataDir, "nats"));
     const keys = ensureEventKeys(join(dataDir, "keys"));
     const common = { DATA_DIR: dataDir };
-    const start = async (name: string, service: "invoice" | "order" | "renderer", readyMessage: string, env: Record<string, string>) => {
+    const start = async (name: string, service: "invoice" | "order" | "renderer", env: Record<string, string>) => {
       const started = await startService({
         service,
         name,
-        readyMessage,
         env: { ...common, ...serviceSecurityEnv(service, nats, keys), ...env },
         logFile: join(logDir, `${name}.log`),
       });
@@ -104,9 +103,9 @@ describe("the render pool under load, losing one of three renderers", { timeout:
     // whatever the core count: the same pool on every machine.
     // Settled, not raced: whatever did start is in `services` for after() when one fails.
     const results = await Promise.allSettled([
-      start("order", "order", "order service listening", { ORDER_PORT: "0", METRICS_PORT: "0" }),
+      start("order", "order", { ORDER_PORT: "0", METRICS_PORT: "0" }),
       ...["renderer-1", "renderer-2", "renderer-3"].map((name) =>
-        start(name, "renderer", "renderer listening", { RENDERER_PORT: "0", METRICS_PORT: "0", RENDER_PAGES: "2" }),
+        start(name, "renderer", { RENDERER_PORT: "0", METRICS_PORT: "0", RENDER_PAGES: "2" }),
       ),
     ]);
     const [order, ...started] = results.map((result) => {
@@ -114,13 +113,13 @@ describe("the render pool under load, losing one of three renderers", { timeout:
       return result.value;
     }) as [ServiceProcess, ...ServiceProcess[]];
     for (const service of started) {
-      renderers.push({ name: service.name, service, port: Number(service.ready["port"]), metricsPort: Number(service.ready["metrics_port"]) });
+      renderers.push({ name: service.name, service, port: service.port, metricsPort: service.metricsPort });
     }
     for (const renderer of renderers) {
-      assert.ok(renderer.port > 0 && renderer.metricsPort > 0, `${renderer.name} logged its ports: ${JSON.stringify(renderer.service.ready)}`);
+      assert.ok(renderer.port > 0 && renderer.metricsPort > 0, `${renderer.name} ports ${renderer.port}, ${renderer.metricsPort}`);
     }
 
-    invoiceService = await start("invoice", "invoice", "invoice service listening", {
+    invoiceService = await start("invoice", "invoice", {
       INVOICE_PORT: "0",
       METRICS_PORT: "0",
       RENDERER_TARGET: renderers.map((r) => `127.0.0.1:${r.port}`).join(","),

@@ -122,30 +122,29 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     ORDER_RECONCILE_INTERVAL_MS: "2000",
     NOTIFIER_CLAIM_LEASE_MS: String(options.claimLeaseMs),
   };
-  const start = async (name: ChaosProcessName, service: ServiceName, readyMessage: string, env: Record<string, string>) =>
+  const start = async (name: ChaosProcessName, service: ServiceName, env: Record<string, string>) =>
     track(
       name,
       await startService({
         service,
         name,
-        readyMessage,
         env: { ...common, ...serviceSecurityEnv(service, nats, keys), ...serviceTlsEnv(service, tls), ...env },
         logFile: join(logDir, `${name}.log`),
       }),
     );
 
   try {
-    const renderers = await Promise.all(RENDERERS.map((name) => start(name, "renderer", "renderer listening", { RENDERER_PORT: "0" })));
+    const renderers = await Promise.all(RENDERERS.map((name) => start(name, "renderer", { RENDERER_PORT: "0" })));
     const rendererTarget = renderers.map((r) => `127.0.0.1:${r.port}`).join(",");
     const workers = await Promise.all(
       INVOICE_WORKERS.map((name) =>
-        start(name, "invoice", "invoice service listening", { INVOICE_PORT: "0", RENDERER_TARGET: rendererTarget, DATA_DIR: invoiceDataDir }),
+        start(name, "invoice", { INVOICE_PORT: "0", RENDERER_TARGET: rendererTarget, DATA_DIR: invoiceDataDir }),
       ),
     );
     const invoiceUrls = workers.map((w) => `https://127.0.0.1:${w.port}`);
     const [order] = await Promise.all([
-      start("order", "order", "order service listening", { ORDER_PORT: "0" }),
-      start("notifier", "notifier", "notifier listening", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrls[0]! }),
+      start("order", "order", { ORDER_PORT: "0" }),
+      start("notifier", "notifier", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrls[0]! }),
     ]);
     const current = (name: ChaosProcessName) => {
       const service = processes.get(name);
@@ -163,7 +162,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       smtp,
       invoiceDataDir,
       storePath: (store) => join(store === "invoice" ? invoiceDataDir : options.dataDir, `${store}.sqlite`),
-      metricsPort: (name) => Number(current(name).ready["metrics_port"]),
+      metricsPort: (name) => Number(current(name).metricsPort),
       unexpectedExits,
       pid: (name) => current(name).process.pid ?? -1,
       async kill(name) {

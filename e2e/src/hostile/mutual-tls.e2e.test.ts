@@ -62,13 +62,11 @@ describe("mutual TLS between services", { timeout: 120_000 }, () => {
     [renderer, order] = await Promise.all([
       startService({
         service: "renderer",
-        readyMessage: "renderer listening",
         env: { RENDERER_PORT: "0", RENDER_PAGES: "1", ...serviceTlsEnv("renderer", tls) },
         logFile: join(dir, "renderer.log"),
       }),
       startService({
         service: "order",
-        readyMessage: "order service listening",
         env: {
           ORDER_PORT: "0",
           DATA_DIR: dir,
@@ -134,7 +132,7 @@ describe("mutual TLS between services", { timeout: 120_000 }, () => {
 
   it("answers grpc.health.v1 in plaintext on the health port, and nothing else there", async () => {
     for (const service of [renderer, order]) {
-      const healthPort = Number(service.ready["health_port"]);
+      const healthPort = service.healthPort ?? 0;
       assert.ok(healthPort > 0 && healthPort !== service.port, `${service.name} health_port ${healthPort}`);
       const baseUrl = `http://127.0.0.1:${healthPort}`;
       const health = createClient(Health, createGrpcTransport({ baseUrl, defaultTimeoutMs: 5_000 }));

@@ -59,7 +59,6 @@ describe("order service under hostile requests", { timeout: 300_000 }, () => {
     nats = await startNatsServer(join(dir, "nats"));
     order = await startService({
       service: "order",
-      readyMessage: "order service listening",
       env: {
         ...serviceSecurityEnv("order", nats, ensureEventKeys(join(dir, "keys"))),
         DATA_DIR: dir,
@@ -168,7 +167,7 @@ describe("order service under hostile requests", { timeout: 300_000 }, () => {
     }
   }
 
-  const heapMiB = async () => (await scrapeSample(order.ready["metrics_port"], "nodejs_heap_size_used_bytes")) / 2 ** 20;
+  const heapMiB = async () => (await scrapeSample(order.metricsPort, "nodejs_heap_size_used_bytes")) / 2 ** 20;
 
   it(`closes ${STREAMS} streams that never finish, twice, and memory returns`, async () => {
     await serveOrdinaryCalls(2_000);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { ensureEventKeys, eventKeyEnv, type StackEventKeys } from "./event-keys.js";
 import { startNatsServer, type NatsServerProcess } from "./nats-server-process.js";
 import { startService, type ServiceName, type ServiceProcess } from "./service-process.js";
-import { createStackTls, serviceTlsEnv, type StackTls } from "./stack-tls.js";
+import { clientTlsFor, createStackTls, serviceTlsEnv, type StackTls } from "./stack-tls.js";
 
 export interface LocalStackOptions {
   /** Everything the stack writes: stores, PDFs, outbox mails, NATS data, logs. */
@@ -77,26 +77,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
     ...options.env,
   };
-  const start = async (service: ServiceName, readyMessage: string, env: Record<string, string>) => {
+  const start = async (service: ServiceName, env: Record<string, string>) => {
     const process = await startService({
       service,
-      readyMessage,
       env: { ...common, ...serviceSecurityEnv(service, nats, eventKeys), ...(tls ? serviceTlsEnv(service, tls) : {}), ...env },
       logFile: join(logDir, `${service}.log`),
+      ...(tls ? { healthClientTls: clientTlsFor(service, tls) } : {}),
     });
     started.push(process);
     return process;
   };
   try {
-    const renderer = await start("renderer", "renderer listening", { RENDERER_PORT: "0" });
-    const invoice = await start("invoice", "invoice service listening", {
-      INVOICE_PORT: "0",
+    const renderer = await start("renderer", {});
+    const invoice = await start("invoice", {
       RENDERER_TARGET: `127.0.0.1:${portOf(renderer)}`,
     });
     const invoiceUrl = `${scheme}://127.0.0.1:${portOf(invoice)}`;
     const [order, notifier] = await Promise.all([
-      start("order", "order service listening", { ORDER_PORT: "0" }),
-      start("notifier", "notifier listening", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrl }),
+      start("order", {}),
+      start("notifier", { INVOICE_SERVICE_URL: invoiceUrl }),
     ]);
     const stack: LocalStack = {
       nats,

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { freeLoopbackPort } from "./free-port.js";
+import { freeLoopbackPorts } from "./free-port.js";
 import { startNatsServer, type NatsServerOptions, type NatsServerProcess } from "./nats-server-process.js";
 
 /**
@@ -13,8 +13,7 @@ export async function startNatsCluster(
   count: number,
   options: Omit<NatsServerOptions, "cluster"> = {},
 ): Promise<NatsServerProcess[]> {
-  const routePorts: number[] = [];
-  for (let i = 0; i < count; i++) routePorts.push(await freeLoopbackPort());
+  const routePorts = await freeLoopbackPorts(count);
   const servers: NatsServerProcess[] = [];
   try {
     for (let i = 0; i < count; i++) {
