@@ -47,9 +47,10 @@ export interface ServiceProcess extends ServicePorts {
   exited: Promise<number | null>;
   /**
    * Starts the service again with the same environment on the same ports, as a supervisor
-   * would after a crash; stops this process first if it still runs.
+   * would after a crash; stops this process first if it still runs. `envChanges` sets
+   * variables, or unsets those given as undefined (a fixed configuration, say).
    */
-  restart(): Promise<ServiceProcess>;
+  restart(envChanges?: Record<string, string | undefined>): Promise<ServiceProcess>;
 }
 
 /** A picked port can be taken by another process before the service binds it: try anew that often. */
@@ -125,9 +126,14 @@ async function startOnce(options: ServiceOptions): Promise<ServiceProcess | { bi
     tls,
     exited,
     stop,
-    async restart() {
+    async restart(envChanges = {}) {
       await stop();
-      return startService({ ...options, env });
+      const next: Record<string, string> = { ...env };
+      for (const [name, value] of Object.entries(envChanges)) {
+        if (value === undefined) delete next[name];
+        else next[name] = value;
+      }
+      return startService({ ...options, env: next });
     },
   };
 }
