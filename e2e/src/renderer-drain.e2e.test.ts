@@ -18,7 +18,7 @@ describe("a renderer process sent SIGTERM under load", { timeout: 60_000 }, () =
     const dir = mkdtempSync(join(tmpdir(), "invoicing-renderer-drain-"));
     const renderer = await startService({
       service: "renderer",
-      env: { RENDERER_PORT: "0", METRICS_PORT: "0", RENDER_PAGES: "2", RENDER_QUEUE_LIMIT: "32" },
+      env: { RENDER_PAGES: "2", RENDER_QUEUE_LIMIT: "32" },
       logFile: join(dir, "renderer.log"),
     });
     const metricsPort = renderer.metricsPort;

@@ -35,7 +35,7 @@ async function startRenderer(name: string, env: Record<string, string> = {}): Pr
   const service = await startService({
     service: "renderer",
     name,
-    env: { RENDERER_PORT: "0", METRICS_PORT: "0", RENDER_PAGES: "2", RENDER_QUEUE_LIMIT: "64", ...env },
+    env: { RENDER_PAGES: "2", RENDER_QUEUE_LIMIT: "64", ...env },
     logFile: join(dir, `${name}.log`),
   });
   const client = createClient(RenderService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${service.port}` }));
