@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
-exec node --import tsx packages/local-stack/src/demo.ts "$@"
+exec node --import tsx tools/local-stack/src/demo.ts "$@"

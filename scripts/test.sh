@@ -12,7 +12,7 @@ echo "== typecheck"
 bash scripts/typecheck.sh
 
 echo "== tests"
-mapfile -t tests < <(find packages services e2e -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+mapfile -t tests < <(find packages tools services e2e bench -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 tap=$(mktemp)
 status=0
 node --import tsx --test --test-timeout=600000 \

@@ -18,8 +18,7 @@ export class RendererUnderTest {
     const service = await startService({
       service: "renderer",
       name: options.name,
-      readyMessage: "renderer listening",
-      env: { RENDERER_PORT: "0", METRICS_PORT: "0", RENDER_PAGES: String(options.pages), ...options.env },
+      env: { RENDER_PAGES: String(options.pages), ...options.env },
       logFile: join(options.logDir, `${options.name}.log`),
     });
     return new RendererUnderTest(service, new GrpcPdfRenderer(`127.0.0.1:${service.port}`, 30_000));

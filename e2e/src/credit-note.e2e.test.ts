@@ -123,12 +123,12 @@ describe("refunds become credit notes", { timeout: 180_000 }, () => {
     assert.deepEqual(seen.sort(), [`Credit note ${note.number}`, `Credit note ${second.number}`, `Invoice ${invoice.number}`]);
 
     // The invoice service counts what it moved, and how long payments waited for their PDFs.
-    const invoiceMetrics = stack.services.invoice.ready["metrics_port"];
+    const invoiceMetrics = stack.services.invoice.metricsPort;
     assert.ok((await scrapeSample(invoiceMetrics, "invoicing_documents_total", { kind: "credit_note", status: "READY" })) >= 2);
     assert.ok((await scrapeSample(invoiceMetrics, "invoicing_documents_total", { kind: "invoice", status: "PENDING" })) >= 1);
     assert.ok((await scrapeSample(invoiceMetrics, "invoicing_payment_to_ready_seconds_count", { kind: "invoice" })) >= 1);
     // The notifier counts the three mails (recorded just after the SMTP server took them).
-    const notifierMetrics = stack.services.notifier.ready["metrics_port"];
+    const notifierMetrics = stack.services.notifier.metricsPort;
     await eventually("the notifier's count of sent mails", async () =>
       (await scrapeSample(notifierMetrics, "notifier_deliveries_total", { outcome: "sent", channel: "smtp" })) >= 3 ? true : undefined);
     assert.ok((await scrapeSample(notifierMetrics, "notifier_ready_to_mail_seconds_count")) >= 3);

@@ -4,19 +4,16 @@ import { InvoiceService, InvoiceStatus, type Invoice } from "@invoicing/contract
 import { OrderService, PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { listDeadLetters } from "@invoicing/invoicectl/dead-letters";
 import { replayHeaders, replayMsgId, type DeadLetter } from "@invoicing/invoicectl/dead-letter-format";
-import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
+import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
-import { ensureEventKeys } from "@invoicing/local-stack/event-keys";
-import { serviceSecurityEnv } from "@invoicing/local-stack/local-stack";
-import { repoRoot, startService, type ServiceProcess } from "@invoicing/local-stack/service-process";
+import { repoRoot } from "@invoicing/local-stack/service-process";
 import { DEAD_LETTER_STREAM, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -31,17 +28,8 @@ import { invoiceOfPayment } from "@invoicing/local-stack/invoice-lookup";
 // replays with invoicectl: the same invoice, with the same number, becomes READY and is mailed
 // once; replaying again changes nothing. (An outage is no dead letter: it is retried for as
 // long as it lasts, see renderer-outage.e2e.test.ts.)
-const invoicectlBin = join(repoRoot, "packages", "invoicectl", "bin", "invoicectl.mjs");
+const invoicectlBin = join(repoRoot, "tools", "invoicectl", "bin", "invoicectl.mjs");
 
-
-/** A loopback port nothing listens on (bound, noted, released). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Runs the installed `invoicectl` command (its bin file) and collects what it prints. */
 function invoicectl(natsEnv: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -58,55 +46,32 @@ function invoicectl(natsEnv: Record<string, string>, ...args: string[]): Promise
 }
 
 describe("a dead-lettered payment replayed with invoicectl after the cause is fixed", { timeout: 120_000 }, () => {
-  let dataDir: string;
-  let logDir: string;
-  let nats: NatsServerProcess;
+  let stack: LocalStack;
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
   let nc: NatsConnection;
-  let rendererPort: number;
-  const services: ServiceProcess[] = [];
   let orders: ReturnType<typeof createClient<typeof OrderService>>;
   let invoices: ReturnType<typeof createClient<typeof InvoiceService>>;
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "invoicing-replay-e2e-"));
-    logDir = join(dataDir, "logs");
-    mkdirSync(logDir, { recursive: true });
     smtp = await startSmtpSink();
-    nats = await startNatsServer(join(dataDir, "nats"));
-    rendererPort = await freePort();
-    const keys = ensureEventKeys(join(dataDir, "keys"));
-    const common = { DATA_DIR: dataDir, SMTP_URL: smtp.url };
-    const start = async (service: "invoice" | "order" | "notifier" | "renderer", readyMessage: string, env: Record<string, string>) => {
-      const started = await startService({
-        service,
-        readyMessage,
-        env: { ...common, ...serviceSecurityEnv(service, nats, keys), ...env },
-        logFile: join(logDir, `${service}.log`),
-      });
-      services.push(started);
-      return Number(started.ready["port"]);
-    };
-    await start("renderer", "renderer listening", { RENDERER_PORT: String(rendererPort), RENDER_MAX_HTML_KB: "1" });
-    const invoicePort = await start("invoice", "invoice service listening", {
-      INVOICE_PORT: "0",
-      RENDERER_TARGET: `127.0.0.1:${rendererPort}`,
-      INVOICE_ACK_WAIT_MS: "2000",
+    stack = await startLocalStack({
+      dataDir: mkdtempSync(join(tmpdir(), "invoicing-replay-e2e-")),
+      smtpUrl: smtp.url,
+      topology: {
+        env: {
+          renderer: { RENDER_MAX_HTML_KB: "1" },
+          invoice: { INVOICE_ACK_WAIT_MS: "2000" },
+        },
+      },
     });
-    const invoiceUrl = `http://127.0.0.1:${invoicePort}`;
-    const [orderPort] = await Promise.all([
-      start("order", "order service listening", { ORDER_PORT: "0" }),
-      start("notifier", "notifier listening", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrl }),
-    ]);
-    nc = await nats.connect();
-    orders = createClient(OrderService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${orderPort}` }));
-    invoices = createClient(InvoiceService, createGrpcTransport({ baseUrl: invoiceUrl }));
+    nc = await stack.nats.connect();
+    orders = createClient(OrderService, createGrpcTransport({ baseUrl: stack.orderUrl }));
+    invoices = createClient(InvoiceService, createGrpcTransport({ baseUrl: stack.invoiceUrl }));
   });
 
   after(async () => {
     await nc?.close();
-    await Promise.all(services.map((s) => s.stop()));
-    await nats?.stop();
+    await stack?.stop();
     await smtp?.close();
   });
 
@@ -144,22 +109,14 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
     assert.equal(letter.attempts, 1);
     assert.equal(letter.reason, failed.failureReason);
     assert.match(letter.headers.get("traceparent"), new RegExp(`^00-${failed.traceId}-`));
-    const listed = await invoicectl(nats.envFor("invoicectl"), "dead-letters", "list", "--json");
+    const listed = await invoicectl(stack.nats.envFor("invoicectl"), "dead-letters", "list", "--json");
     assert.equal(listed.code, 0, listed.stderr);
     const records = JSON.parse(listed.stdout) as Array<{ seq: number; payload: string }>;
     assert.deepEqual(records.map((r) => [r.seq, r.payload]), [[letter.seq, `payment ${paymentId}`]]);
     assert.equal(smtp.mails.length, 0, "nothing mailed for a FAILED invoice");
 
     // The fix: the renderer again, on the same address, with its default limit.
-    const misconfigured = services.find((s) => s.name === "renderer")!;
-    await misconfigured.stop();
-    services.splice(services.indexOf(misconfigured), 1);
-    services.push(await startService({
-      service: "renderer",
-      readyMessage: "renderer listening",
-      env: { DATA_DIR: dataDir, RENDERER_PORT: String(rendererPort) },
-      logFile: join(logDir, "renderer.log"),
-    }));
+    await stack.restartService("renderer", { RENDER_MAX_HTML_KB: undefined });
   });
 
   /** READY, or (when the replay failed again) the new dead letter's reason. */
@@ -172,7 +129,7 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
     }, 30_000);
 
   it("replays with invoicectl right after the fix: republished, then deleted from DEAD_LETTERS", async () => {
-    const replayed = await invoicectl(nats.envFor("invoicectl"), "dead-letters", "replay", String(letter.seq));
+    const replayed = await invoicectl(stack.nats.envFor("invoicectl"), "dead-letters", "replay", String(letter.seq));
     assert.equal(replayed.code, 0, replayed.stderr);
     assert.match(replayed.stdout, new RegExp(`^replayed ${DEAD_LETTER_STREAM}:${letter.seq} -> ${letter.subject} \\(now ${PAYMENTS_STREAM}:\\d+; payment ${paymentId}; consumer invoice-generator\\); dead letter deleted$`, "m"));
     assert.match(replayed.stdout, /^replayed 1 of 1 dead letter \(0 not found, 0 failed\)$/m);
@@ -197,10 +154,10 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
 
   it("changes nothing when replayed again: same invoice, same number, one mail, no number used", async () => {
     // The dead letter is gone: the command finds nothing to do.
-    const again = await invoicectl(nats.envFor("invoicectl"), "dead-letters", "replay", String(letter.seq));
+    const again = await invoicectl(stack.nats.envFor("invoicectl"), "dead-letters", "replay", String(letter.seq));
     assert.equal(again.code, 3, `${again.stdout}${again.stderr}`);
     assert.match(again.stderr, new RegExp(`not found ${DEAD_LETTER_STREAM}:${letter.seq}`));
-    const all = await invoicectl(nats.envFor("invoicectl"), "dead-letters", "replay", "--all");
+    const all = await invoicectl(stack.nats.envFor("invoicectl"), "dead-letters", "replay", "--all");
     assert.equal(all.code, 0, all.stderr);
     assert.match(all.stdout, /nothing to replay/);
     const ready = (await invoiceOf(paymentId))!;

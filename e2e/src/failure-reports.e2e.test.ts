@@ -62,7 +62,7 @@ describe("failure reports: a document given up on is not republished", { timeout
   });
 
   const orderMetric = (name: string, labels: Record<string, string> = {}) =>
-    scrapeSample(stack.services.order.ready["metrics_port"], name, labels);
+    scrapeSample(stack.services.order.metricsPort, name, labels);
   const republished = () => orderMetric("order_events_republished_total");
 
   async function pay(order: Parameters<typeof orders.createOrder>[0]): Promise<string> {

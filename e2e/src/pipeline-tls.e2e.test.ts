@@ -64,7 +64,7 @@ describe("the pipeline end to end with mutual TLS between every service", { time
 
     // Every service really ran with TLS, not a plaintext fallback.
     for (const name of ["order", "invoice", "renderer", "notifier"] as const) {
-      assert.equal(stack.services[name].ready["tls"], true, `${name} ready line`);
+      assert.equal(stack.services[name].tls, true, `${name} ready line`);
     }
     const invoiceLog = readFileSync(join(stack.logDir, "invoice.log"), "utf8");
     assert.doesNotMatch(invoiceLog, /render failed/);

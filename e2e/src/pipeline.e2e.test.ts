@@ -8,6 +8,7 @@ import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-s
 import { pdfText } from "@invoicing/local-stack/pdf-text";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
 import { signedHeaders, signerOf } from "@invoicing/local-stack/event-keys";
+import { readDeadLetterEnvelope } from "@invoicing/service-kit/dead-letter-envelope";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import assert from "node:assert/strict";
@@ -163,7 +164,8 @@ describe("the pipeline end to end, as separate processes", { timeout: 240_000 },
       const found: string[] = [];
       for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
         const m = await jsm.streams.getMessage("DEAD_LETTERS", { seq });
-        found.push(`${m?.header.get("Dead-Letter-Subject")} ${m?.header.get("Dead-Letter-Reason")}`);
+        const envelope = readDeadLetterEnvelope(m?.header);
+        found.push(`${envelope?.subject} ${envelope?.reason}`);
       }
       return found;
     });

@@ -18,11 +18,10 @@ describe("a renderer process sent SIGTERM under load", { timeout: 60_000 }, () =
     const dir = mkdtempSync(join(tmpdir(), "invoicing-renderer-drain-"));
     const renderer = await startService({
       service: "renderer",
-      readyMessage: "renderer listening",
-      env: { RENDERER_PORT: "0", METRICS_PORT: "0", RENDER_PAGES: "2", RENDER_QUEUE_LIMIT: "32" },
+      env: { RENDER_PAGES: "2", RENDER_QUEUE_LIMIT: "32" },
       logFile: join(dir, "renderer.log"),
     });
-    const metricsPort = renderer.ready["metrics_port"];
+    const metricsPort = renderer.metricsPort;
     const client = createClient(RenderService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${renderer.port}` }));
     const renders = Array.from({ length: 12 }, (_, n) =>
       client.renderPdf({ html: `<html><body><h1>Drain ${n}</h1>${"<p>line</p>".repeat(300)}</body></html>` }),

@@ -5,16 +5,14 @@ import { OrderService, PaymentMethod } from "@invoicing/contracts/invoicing/orde
 import { listDeadLetters } from "@invoicing/invoicectl/dead-letters";
 import { eventually } from "@invoicing/local-stack/eventually";
 import { invoiceOfPayment } from "@invoicing/local-stack/invoice-lookup";
-import { ensureEventKeys } from "@invoicing/local-stack/event-keys";
-import { serviceSecurityEnv } from "@invoicing/local-stack/local-stack";
-import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
+import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
 import { sampleOf, scrapeMetrics } from "@invoicing/local-stack/prometheus-scrape";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
-import { startService, type ServiceProcess } from "@invoicing/local-stack/service-process";
+import type { ServiceProcess } from "@invoicing/local-stack/service-process";
 import type { NatsConnection } from "@nats-io/transport-node";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -71,69 +69,33 @@ const counts = (renderers: readonly Renderer[], values: ReadonlyMap<string, numb
   renderers.map((r) => `${r.name}=${values.get(r.name) ?? "?"}`).join(", ");
 
 describe("the render pool under load, losing one of three renderers", { timeout: 90_000 }, () => {
-  let dataDir: string;
-  let logDir: string;
-  let nats: NatsServerProcess;
+  let stack: LocalStack;
   let nc: NatsConnection;
-  const services: ServiceProcess[] = [];
   const renderers: Renderer[] = [];
   let invoiceService: ServiceProcess;
   let orders: OrderClient;
   let invoices: InvoiceClient;
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "invoicing-renderer-failover-e2e-"));
-    logDir = join(dataDir, "logs");
-    mkdirSync(logDir, { recursive: true });
-    nats = await startNatsServer(join(dataDir, "nats"));
-    const keys = ensureEventKeys(join(dataDir, "keys"));
-    const common = { DATA_DIR: dataDir };
-    const start = async (name: string, service: "invoice" | "order" | "renderer", readyMessage: string, env: Record<string, string>) => {
-      const started = await startService({
-        service,
-        name,
-        readyMessage,
-        env: { ...common, ...serviceSecurityEnv(service, nats, keys), ...env },
-        logFile: join(logDir, `${name}.log`),
-      });
-      services.push(started);
-      return started;
-    };
-
-    // The order service needs no renderer: it starts alongside them. Two pages per renderer
+    // No notifier: the invoices, not their mails, are under test. Two pages per renderer
     // whatever the core count: the same pool on every machine.
-    // Settled, not raced: whatever did start is in `services` for after() when one fails.
-    const results = await Promise.allSettled([
-      start("order", "order", "order service listening", { ORDER_PORT: "0", METRICS_PORT: "0" }),
-      ...["renderer-1", "renderer-2", "renderer-3"].map((name) =>
-        start(name, "renderer", "renderer listening", { RENDERER_PORT: "0", METRICS_PORT: "0", RENDER_PAGES: "2" }),
-      ),
-    ]);
-    const [order, ...started] = results.map((result) => {
-      if (result.status === "rejected") throw result.reason;
-      return result.value;
-    }) as [ServiceProcess, ...ServiceProcess[]];
-    for (const service of started) {
-      renderers.push({ name: service.name, service, port: Number(service.ready["port"]), metricsPort: Number(service.ready["metrics_port"]) });
-    }
-    for (const renderer of renderers) {
-      assert.ok(renderer.port > 0 && renderer.metricsPort > 0, `${renderer.name} logged its ports: ${JSON.stringify(renderer.service.ready)}`);
-    }
-
-    invoiceService = await start("invoice", "invoice", "invoice service listening", {
-      INVOICE_PORT: "0",
-      METRICS_PORT: "0",
-      RENDERER_TARGET: renderers.map((r) => `127.0.0.1:${r.port}`).join(","),
+    stack = await startLocalStack({
+      dataDir: mkdtempSync(join(tmpdir(), "invoicing-renderer-failover-e2e-")),
+      topology: { renderers: 3, services: ["renderer", "invoice", "order"], env: { renderer: { RENDER_PAGES: "2" } } },
     });
-    nc = await nats.connect();
-    orders = createClient(OrderService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${order.port}`, defaultTimeoutMs: 15_000 }));
-    invoices = createClient(InvoiceService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${invoiceService.port}`, defaultTimeoutMs: 15_000 }));
+    for (const name of ["renderer-1", "renderer-2", "renderer-3"]) {
+      const service = stack.processes.get(name)!;
+      renderers.push({ name, service, port: service.port, metricsPort: service.metricsPort });
+    }
+    invoiceService = stack.services.invoice;
+    nc = await stack.nats.connect();
+    orders = createClient(OrderService, createGrpcTransport({ baseUrl: stack.orderUrl, defaultTimeoutMs: 15_000 }));
+    invoices = createClient(InvoiceService, createGrpcTransport({ baseUrl: stack.invoiceUrl, defaultTimeoutMs: 15_000 }));
   });
 
   after(async () => {
     await nc?.close();
-    await Promise.all(services.map((s) => s.stop()));
-    await nats?.stop();
+    await stack?.stop();
   });
 
   const invoiceOf = (paymentId: string) => invoiceOfPayment(invoices, paymentId);
@@ -299,7 +261,7 @@ describe("the render pool under load, losing one of three renderers", { timeout:
     const atEnd = new Map<string, number>();
     for (const r of survivors) atEnd.set(r.name, await renderedOk(r));
     const grew = survivors.map((r) => atEnd.get(r.name)! - beforeKill.get(r.name)!);
-    const retries = readFileSync(join(logDir, "invoice.log"), "utf8").split("\n").filter((l) => l.includes('"transient failure, retrying"'));
+    const retries = readFileSync(join(stack.logDir, "invoice.log"), "utf8").split("\n").filter((l) => l.includes('"transient failure, retrying"'));
     t.diagnostic(
       `rendered ok before the kill: ${counts(renderers, beforeKill)}; at the end: ${counts(survivors, atEnd)}; ` +
         `${afterKill} payments after the kill; message-level render retries in the invoice log: ${retries.length}`,

@@ -1,11 +1,9 @@
 import type { ConnectionOptions, NatsConnection } from "@nats-io/transport-node";
-import { ensureEventKeys } from "@invoicing/local-stack/event-keys";
-import { serviceSecurityEnv } from "@invoicing/local-stack/local-stack";
-import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
-import { startService, type ServiceName, type ServiceProcess } from "@invoicing/local-stack/service-process";
-import { createStackTls, serviceTlsEnv, type StackTls } from "@invoicing/local-stack/stack-tls";
+import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
+import type { ServiceProcess } from "@invoicing/local-stack/service-process";
+import type { StackTls } from "@invoicing/local-stack/stack-tls";
 import type { ChildProcess } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { startSmtpSink, type SmtpSink } from "../smtp-sink.js";
 import { mountSmallDisk, unmountSmallDisk } from "./disk-full.js";
@@ -63,7 +61,7 @@ export interface ChaosStack {
   readonly invoiceDataDir: string;
   /** The SQLite file of a store. */
   storePath(store: StoreName): string;
-  /** The metrics port `name` logged when it became ready. */
+  /** The metrics port of `name`: picked by the harness, kept across restarts. */
   metricsPort(name: ChaosProcessName): number;
   readonly unexpectedExits: readonly UnexpectedExit[];
   /** The pid running under `name` now. */
@@ -87,14 +85,9 @@ export interface ChaosStack {
  * and an SMTP sink in this process so every mail can be counted.
  */
 export async function startChaosStack(options: ChaosStackOptions): Promise<ChaosStack> {
-  const logDir = join(options.dataDir, "logs");
-  mkdirSync(logDir, { recursive: true });
-  const tls = await createStackTls(join(options.dataDir, "tls"));
   const invoiceDataDir = join(options.dataDir, "invoice-disk");
   mountSmallDisk(invoiceDataDir, options.invoiceDiskMiB);
   const smtp = await startSmtpSink();
-  let nats = await startNatsServer(join(options.dataDir, "nats"));
-  const processes = new Map<ChaosProcessName, ServiceProcess>();
   const killedPids = new Set<number>();
   const unexpectedExits: UnexpectedExit[] = [];
   let stopping = false;
@@ -105,104 +98,73 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       if (!stopping && !killedPids.has(pid)) unexpectedExits.push({ name, pid, code, signal, atMs: Date.now() });
     });
   };
-  const track = (name: ChaosProcessName, service: ServiceProcess) => {
-    processes.set(name, service);
-    watch(name, service.process);
-    return service;
-  };
-  watch("nats-server", nats.process);
 
-  const keys = ensureEventKeys(join(options.dataDir, "keys"));
-  const common = {
-    DATA_DIR: options.dataDir,
-    SMTP_URL: smtp.url,
-    INVOICE_ACK_WAIT_MS: String(options.ackWaitMs),
-    NOTIFIER_ACK_WAIT_MS: String(options.ackWaitMs),
-    ORDER_RECONCILE_AFTER_MS: String(options.reconcileAfterMs),
-    ORDER_RECONCILE_INTERVAL_MS: "2000",
-    NOTIFIER_CLAIM_LEASE_MS: String(options.claimLeaseMs),
-  };
-  const start = async (name: ChaosProcessName, service: ServiceName, readyMessage: string, env: Record<string, string>) =>
-    track(
-      name,
-      await startService({
-        service,
-        name,
-        readyMessage,
-        env: { ...common, ...serviceSecurityEnv(service, nats, keys), ...serviceTlsEnv(service, tls), ...env },
-        logFile: join(logDir, `${name}.log`),
-      }),
-    );
-
+  let stack: LocalStack;
   try {
-    const renderers = await Promise.all(RENDERERS.map((name) => start(name, "renderer", "renderer listening", { RENDERER_PORT: "0" })));
-    const rendererTarget = renderers.map((r) => `127.0.0.1:${r.port}`).join(",");
-    const workers = await Promise.all(
-      INVOICE_WORKERS.map((name) =>
-        start(name, "invoice", "invoice service listening", { INVOICE_PORT: "0", RENDERER_TARGET: rendererTarget, DATA_DIR: invoiceDataDir }),
-      ),
-    );
-    const invoiceUrls = workers.map((w) => `https://127.0.0.1:${w.port}`);
-    const [order] = await Promise.all([
-      start("order", "order", "order service listening", { ORDER_PORT: "0" }),
-      start("notifier", "notifier", "notifier listening", { NOTIFIER_PORT: "0", INVOICE_SERVICE_URL: invoiceUrls[0]! }),
-    ]);
-    const current = (name: ChaosProcessName) => {
-      const service = processes.get(name);
-      if (!service) throw new Error(`no process ${name}`);
-      return service;
-    };
-    return {
+    stack = await startLocalStack({
       dataDir: options.dataDir,
-      logDir,
-      natsUrl: nats.url,
-      connectNats: (connectOptions) => nats.connect("harness", connectOptions),
-      orderUrl: `https://127.0.0.1:${order.port}`,
-      invoiceUrls,
-      clientTls: tls.clientOptions,
-      smtp,
-      invoiceDataDir,
-      storePath: (store) => join(store === "invoice" ? invoiceDataDir : options.dataDir, `${store}.sqlite`),
-      metricsPort: (name) => Number(current(name).ready["metrics_port"]),
-      unexpectedExits,
-      pid: (name) => current(name).process.pid ?? -1,
-      async kill(name) {
-        const service = current(name);
-        killedPids.add(service.process.pid ?? -1);
-        await service.stop("SIGKILL");
+      smtpUrl: smtp.url,
+      tls: true,
+      env: {
+        INVOICE_ACK_WAIT_MS: String(options.ackWaitMs),
+        NOTIFIER_ACK_WAIT_MS: String(options.ackWaitMs),
+        ORDER_RECONCILE_AFTER_MS: String(options.reconcileAfterMs),
+        ORDER_RECONCILE_INTERVAL_MS: "2000",
+        NOTIFIER_CLAIM_LEASE_MS: String(options.claimLeaseMs),
       },
-      async restart(name) {
-        track(name, await current(name).restart());
-      },
-      async killNats() {
-        killedPids.add(nats.process.pid ?? -1);
-        await nats.stop("SIGKILL");
-      },
-      async restartNats() {
-        nats = await nats.restart();
-        watch("nats-server", nats.process);
-      },
-      async deleteNatsStore() {
-        killedPids.add(nats.process.pid ?? -1);
-        await nats.stop("SIGKILL");
-        rmSync(nats.storeDir, { recursive: true, force: true });
-        nats = await nats.restart();
-        watch("nats-server", nats.process);
-      },
-      async stop() {
-        stopping = true;
-        await Promise.all([...processes.values()].map((s) => s.stop()));
-        await nats.stop();
-        await smtp.close();
-        unmountSmallDisk(invoiceDataDir);
-      },
-    };
+      topology: { renderers: RENDERERS.length, invoiceWorkers: INVOICE_WORKERS.length, env: { invoice: { DATA_DIR: invoiceDataDir } } },
+    });
   } catch (error) {
-    stopping = true;
-    await Promise.all([...processes.values()].map((s) => s.stop("SIGKILL")));
-    await nats.stop("SIGKILL");
     await smtp.close();
     unmountSmallDisk(invoiceDataDir);
     throw error;
   }
+  watch("nats-server", stack.nats.process);
+  for (const [name, service] of stack.processes) watch(name, service.process);
+  const current = (name: ChaosProcessName): ServiceProcess => {
+    const service = stack.processes.get(name);
+    if (!service) throw new Error(`no process ${name}`);
+    return service;
+  };
+  const natsAgain = async () => watch("nats-server", (await stack.restartNats()).process);
+  return {
+    dataDir: options.dataDir,
+    logDir: stack.logDir,
+    natsUrl: stack.nats.url,
+    connectNats: (connectOptions) => stack.nats.connect("harness", connectOptions),
+    orderUrl: stack.orderUrl,
+    invoiceUrls: stack.invoiceUrls,
+    clientTls: stack.tls!.clientOptions,
+    smtp,
+    invoiceDataDir,
+    storePath: (store) => join(store === "invoice" ? invoiceDataDir : options.dataDir, `${store}.sqlite`),
+    metricsPort: (name) => current(name).metricsPort,
+    unexpectedExits,
+    pid: (name) => current(name).process.pid ?? -1,
+    async kill(name) {
+      const service = current(name);
+      killedPids.add(service.process.pid ?? -1);
+      await service.stop("SIGKILL");
+    },
+    async restart(name) {
+      watch(name, (await stack.restartService(name)).process);
+    },
+    async killNats() {
+      killedPids.add(stack.nats.process.pid ?? -1);
+      await stack.nats.stop("SIGKILL");
+    },
+    restartNats: natsAgain,
+    async deleteNatsStore() {
+      killedPids.add(stack.nats.process.pid ?? -1);
+      await stack.nats.stop("SIGKILL");
+      rmSync(stack.nats.storeDir, { recursive: true, force: true });
+      await natsAgain();
+    },
+    async stop() {
+      stopping = true;
+      await stack.stop();
+      await smtp.close();
+      unmountSmallDisk(invoiceDataDir);
+    },
+  };
 }

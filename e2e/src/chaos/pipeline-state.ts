@@ -1,4 +1,5 @@
 import type { Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { readDeadLetterEnvelope } from "@invoicing/service-kit/dead-letter-envelope";
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { ParsedMail } from "mailparser";
@@ -51,12 +52,8 @@ export async function readPipelineState(options: {
     for (let seq = dlq.state.first_seq; seq <= dlq.state.last_seq; seq++) {
       const m = await jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq }).catch(() => null);
       if (!m) continue;
-      deadLetters.push({
-        subject: m.subject,
-        data: m.data,
-        originalSubject: m.header.get("Dead-Letter-Subject"),
-        reason: m.header.get("Dead-Letter-Reason"),
-      });
+      const envelope = readDeadLetterEnvelope(m.header);
+      deadLetters.push({ subject: m.subject, data: m.data, originalSubject: envelope?.subject ?? "", reason: envelope?.reason ?? "" });
     }
   }
   return { invoices, mails: [...options.mails], mailAcceptedAtMs: [...options.mailAcceptedAtMs], deadLetters, consumersIdle, readAtMs: Date.now() };

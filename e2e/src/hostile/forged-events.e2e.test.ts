@@ -206,7 +206,7 @@ describe("hostile callers: NATS credentials and forged events", { timeout: 240_0
   });
 
   it("dead-letters a failure report not signed by its reporter: the real payment is not given up on", async () => {
-    const givenUp = () => scrapeSample(stack.services.order.ready["metrics_port"], "order_documents_given_up_total", { reporter: "invoice" });
+    const givenUp = () => scrapeSample(stack.services.order.metricsPort, "order_documents_given_up_total", { reporter: "invoice" });
     const report = (reporter: string) => ({
       subject: `invoices.failed.${reporter}.${real.paymentId}`,
       data: bytes(DocumentFailedSchema, {

@@ -3,13 +3,11 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Health, HealthCheckResponse_ServingStatus } from "@invoicing/contracts/grpc/health/v1/health_pb";
 import { OrderService } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { RenderService } from "@invoicing/contracts/invoicing/render/v1/render_pb";
-import { ensureEventKeys } from "@invoicing/local-stack/event-keys";
-import { serviceSecurityEnv } from "@invoicing/local-stack/local-stack";
-import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
+import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
 import { pdfText } from "@invoicing/local-stack/pdf-text";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
-import { startService, type ServiceProcess } from "@invoicing/local-stack/service-process";
-import { createStackTls, serviceTlsEnv, type StackTls } from "@invoicing/local-stack/stack-tls";
+import type { ServiceProcess } from "@invoicing/local-stack/service-process";
+import type { StackTls } from "@invoicing/local-stack/stack-tls";
 import { createTestCertificateAuthority, type CertificateFiles } from "@invoicing/local-stack/test-certificates";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -40,10 +38,9 @@ async function outcome(call: () => Promise<unknown>): Promise<{ code: Code | "OK
 // Real renderer and order processes with TLS on, as the prod overlay runs them, called over
 // loopback by clients holding the right certificate, another service's, another CA's or none.
 describe("mutual TLS between services", { timeout: 120_000 }, () => {
-  let dir: string;
+  let stack: LocalStack;
   let tls: StackTls;
   let foreign: CertificateFiles;
-  let nats: NatsServerProcess;
   let renderer: ServiceProcess;
   let order: ServiceProcess;
   const html = "<html><body><h1>mTLS render</h1></body></html>";
@@ -54,35 +51,21 @@ describe("mutual TLS between services", { timeout: 120_000 }, () => {
     createClient(OrderService, createGrpcTransport({ baseUrl: `https://127.0.0.1:${order.port}`, nodeOptions: options, defaultTimeoutMs: 10_000 }));
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "invoicing-mtls-"));
-    tls = await createStackTls(join(dir, "tls"));
+    const dir = mkdtempSync(join(tmpdir(), "invoicing-mtls-"));
+    stack = await startLocalStack({
+      dataDir: dir,
+      tls: true,
+      topology: { services: ["renderer", "order"], env: { renderer: { RENDER_PAGES: "1" } } },
+    });
+    tls = stack.tls!;
+    renderer = stack.services.renderer;
+    order = stack.services.order;
     // Same names, another CA: what someone who can make certificates, but not ours, holds.
     foreign = await (await createTestCertificateAuthority(join(dir, "foreign-ca"))).issue("invoice");
-    nats = await startNatsServer(join(dir, "nats"));
-    [renderer, order] = await Promise.all([
-      startService({
-        service: "renderer",
-        readyMessage: "renderer listening",
-        env: { RENDERER_PORT: "0", RENDER_PAGES: "1", ...serviceTlsEnv("renderer", tls) },
-        logFile: join(dir, "renderer.log"),
-      }),
-      startService({
-        service: "order",
-        readyMessage: "order service listening",
-        env: {
-          ORDER_PORT: "0",
-          DATA_DIR: dir,
-          ...serviceSecurityEnv("order", nats, ensureEventKeys(join(dir, "keys"))),
-          ...serviceTlsEnv("order", tls),
-        },
-        logFile: join(dir, "order.log"),
-      }),
-    ]);
   });
 
   after(async () => {
-    await Promise.all([renderer?.stop(), order?.stop()]);
-    await nats?.stop();
+    await stack?.stop();
   });
 
   it("refuses a call without a client certificate", async (t) => {
@@ -134,7 +117,7 @@ describe("mutual TLS between services", { timeout: 120_000 }, () => {
 
   it("answers grpc.health.v1 in plaintext on the health port, and nothing else there", async () => {
     for (const service of [renderer, order]) {
-      const healthPort = Number(service.ready["health_port"]);
+      const healthPort = service.healthPort ?? 0;
       assert.ok(healthPort > 0 && healthPort !== service.port, `${service.name} health_port ${healthPort}`);
       const baseUrl = `http://127.0.0.1:${healthPort}`;
       const health = createClient(Health, createGrpcTransport({ baseUrl, defaultTimeoutMs: 5_000 }));

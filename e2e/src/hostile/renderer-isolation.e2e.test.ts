@@ -35,14 +35,13 @@ async function startRenderer(name: string, env: Record<string, string> = {}): Pr
   const service = await startService({
     service: "renderer",
     name,
-    readyMessage: "renderer listening",
-    env: { RENDERER_PORT: "0", METRICS_PORT: "0", RENDER_PAGES: "2", RENDER_QUEUE_LIMIT: "64", ...env },
+    env: { RENDER_PAGES: "2", RENDER_QUEUE_LIMIT: "64", ...env },
     logFile: join(dir, `${name}.log`),
   });
   const client = createClient(RenderService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${service.port}` }));
   // Well past the pod limit, so a bound that failed shows as a failed assertion, not a machine out of memory.
   const memory = new ProcessMemoryPeak(service.process.pid!, 3 * POD_LIMIT_BYTES);
-  return { service, client, metricsPort: service.ready["metrics_port"], memory };
+  return { service, client, metricsPort: service.metricsPort, memory };
 }
 
 async function stopRenderer(renderer: Renderer | undefined): Promise<void> {

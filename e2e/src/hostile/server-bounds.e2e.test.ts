@@ -1,11 +1,9 @@
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Health, HealthCheckResponse_ServingStatus } from "@invoicing/contracts/grpc/health/v1/health_pb";
-import { ensureEventKeys } from "@invoicing/local-stack/event-keys";
-import { serviceSecurityEnv } from "@invoicing/local-stack/local-stack";
-import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
+import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
 import { scrapeSample } from "@invoicing/local-stack/prometheus-scrape";
-import { startService, type ServiceProcess } from "@invoicing/local-stack/service-process";
+import type { ServiceProcess } from "@invoicing/local-stack/service-process";
 import { grpcFrameHeader, openRawGrpcStream, type RawStreamOutcome } from "@invoicing/service-kit/raw-grpc-stream";
 import assert from "node:assert/strict";
 import { writeFileSync, mkdtempSync } from "node:fs";
@@ -50,31 +48,22 @@ function connectAll(port: number, count: number): Promise<http2.ClientHttp2Sessi
 }
 
 describe("order service under hostile requests", { timeout: 300_000 }, () => {
-  let nats: NatsServerProcess;
+  let stack: LocalStack;
   let order: ServiceProcess;
   let pid: number;
 
   before(async () => {
-    const dir = mkdtempSync(join(tmpdir(), "invoicing-hostile-bounds-"));
-    nats = await startNatsServer(join(dir, "nats"));
-    order = await startService({
-      service: "order",
-      readyMessage: "order service listening",
-      env: {
-        ...serviceSecurityEnv("order", nats, ensureEventKeys(join(dir, "keys"))),
-        DATA_DIR: dir,
-        ORDER_PORT: "0",
-        GRPC_REQUEST_BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
-      },
-      logFile: join(dir, "order.log"),
+    stack = await startLocalStack({
+      dataDir: mkdtempSync(join(tmpdir(), "invoicing-hostile-bounds-")),
+      topology: { services: ["order"], env: { order: { GRPC_REQUEST_BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS) } } },
     });
+    order = stack.services.order;
     pid = order.process.pid!;
     await sleep(1_000); // past start-up, so "before" is the service at rest
   });
 
   after(async () => {
-    await order?.stop();
-    await nats?.stop();
+    await stack?.stop();
   });
 
   it("refuses a 1 MiB gzip bomb (1 GiB inflated) and a 100 MB request within a second, under the pod limit", async () => {
@@ -168,7 +157,7 @@ describe("order service under hostile requests", { timeout: 300_000 }, () => {
     }
   }
 
-  const heapMiB = async () => (await scrapeSample(order.ready["metrics_port"], "nodejs_heap_size_used_bytes")) / 2 ** 20;
+  const heapMiB = async () => (await scrapeSample(order.metricsPort, "nodejs_heap_size_used_bytes")) / 2 ** 20;
 
   it(`closes ${STREAMS} streams that never finish, twice, and memory returns`, async () => {
     await serveOrdinaryCalls(2_000);

@@ -1,10 +1,11 @@
 import { jetstream, type JsMsg } from "@nats-io/jetstream";
-import { headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import { awaitStreams, DEAD_LETTER_STREAM, deadLetterSubject, ensureDurableConsumer, ensureStreams } from "./jetstream-topology.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { consumeTraced } from "./message-tracing.js";
 import { deadLetterMsgId } from "./dead-letter-id.js";
+import { writeDeadLetterHeaders } from "./dead-letter-envelope.js";
 
 const PULL_EXPIRES_MS = 5_000;
 
@@ -201,21 +202,14 @@ function recreation(options: ConsumerLoopOptions & { ensureConsumer: () => Promi
 }
 
 async function publishDeadLetter(options: ConsumerLoopOptions, msg: JsMsg, reason: string) {
-  const hdrs = natsHeaders();
-  if (msg.headers) {
-    for (const key of msg.headers.keys()) {
-      // Nats-* headers are instructions to the server (Nats-Msg-Id, Nats-Expected-Stream...):
-      // applied to the dead-letter publish they could have it dropped or refused.
-      if (key.toLowerCase().startsWith("nats-")) continue;
-      for (const value of msg.headers.values(key)) hdrs.append(key, value);
-    }
-  }
-  hdrs.set("Dead-Letter-Reason", reason.slice(0, 1_000));
-  hdrs.set("Dead-Letter-Stream", options.stream);
-  hdrs.set("Dead-Letter-Consumer", options.durable);
-  hdrs.set("Dead-Letter-Subject", msg.subject);
-  hdrs.set("Dead-Letter-Sequence", String(msg.seq));
-  hdrs.set("Dead-Letter-Attempts", String(msg.info.deliveryCount));
+  const hdrs = writeDeadLetterHeaders(msg.headers, {
+    reason,
+    stream: options.stream,
+    consumer: options.durable,
+    subject: msg.subject,
+    sequence: msg.seq,
+    attempts: msg.info.deliveryCount,
+  });
   const ack = await jetstream(options.nc).publish(deadLetterSubject(options.stream, options.durable), msg.data, {
     headers: hdrs,
     // One dead letter per original message, however often this path runs for it.

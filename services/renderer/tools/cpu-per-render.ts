@@ -31,7 +31,6 @@ const html = `<!doctype html><html lang="de"><head><meta charset="utf-8"><style>
 const dir = mkdtempSync(join(tmpdir(), "renderer-cpu-"));
 const renderer = await startService({
   service: "renderer",
-  readyMessage: "renderer listening",
   env: { RENDERER_PORT: "0", METRICS_PORT: "0", RENDER_PAGES: String(concurrency) },
   logFile: join(dir, "renderer.log"),
 });

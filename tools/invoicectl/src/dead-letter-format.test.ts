@@ -4,6 +4,7 @@ import {
   PaymentCompletedSchema,
   PaymentRefundedSchema,
 } from "@invoicing/contracts/invoicing/events/v1/events_pb";
+import { DEAD_LETTER_HEADERS } from "@invoicing/service-kit/dead-letter-envelope";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -16,7 +17,7 @@ function letter(overrides: Partial<DeadLetter> = {}): DeadLetter {
   headers.append("X-Tag", "b");
   headers.set("Nats-Expected-Stream", "PAYMENTS");
   headers.set("Replayed-From", "DEAD_LETTERS:1");
-  for (const name of ["Reason", "Stream", "Consumer", "Subject", "Sequence", "Attempts"]) headers.set(`Dead-Letter-${name}`, "x");
+  for (const name of Object.values(DEAD_LETTER_HEADERS)) headers.set(name, "x");
   return {
     seq: 42,
     time: new Date("2026-03-01T10:00:00Z"),

@@ -10,14 +10,13 @@ import {
   paymentCompletedSubject,
   paymentRefundedSubject,
 } from "@invoicing/service-kit/jetstream-topology";
+import { headersWithoutEnvelope, readDeadLetterEnvelope } from "@invoicing/service-kit/dead-letter-envelope";
 import type { StoredMsg } from "@nats-io/jetstream";
-import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
+import type { MsgHdrs } from "@nats-io/transport-node";
 
-// What a dead letter is (see service-kit's durable-consumer.ts, which writes them) and how a
-// replay of one is built. No I/O here.
+// What a dead letter is to an operator (its envelope is service-kit's dead-letter-envelope.ts,
+// which the consumer loop writes) and how a replay of one is built. No I/O here.
 
-/** The headers the consumer loop adds when it dead-letters a message. */
-export const DEAD_LETTER_HEADER_PREFIX = "Dead-Letter-";
 export const REPLAYED_FROM_HEADER = "Replayed-From";
 
 export interface DeadLetter {
@@ -41,22 +40,19 @@ export interface DeadLetter {
 
 /** A stored DEAD_LETTERS message as a DeadLetter, or undefined when it lacks the headers. */
 export function parseDeadLetter(stored: StoredMsg): DeadLetter | undefined {
-  const h = stored.header;
-  const header = (name: string) => (h?.has(name) ? h.get(name) : "");
-  const subject = header("Dead-Letter-Subject");
-  const stream = header("Dead-Letter-Stream");
-  if (!h || !subject || !stream) return undefined;
+  const envelope = readDeadLetterEnvelope(stored.header);
+  if (!envelope || !stored.header) return undefined;
   return {
     seq: stored.seq,
     time: stored.time,
-    stream,
-    consumer: header("Dead-Letter-Consumer"),
-    subject,
-    streamSeq: Number(header("Dead-Letter-Sequence")) || 0,
-    attempts: Number(header("Dead-Letter-Attempts")) || 0,
-    reason: header("Dead-Letter-Reason"),
+    stream: envelope.stream,
+    consumer: envelope.consumer,
+    subject: envelope.subject,
+    streamSeq: envelope.sequence,
+    attempts: envelope.attempts,
+    reason: envelope.reason,
     data: stored.data,
-    headers: h,
+    headers: stored.header,
   };
 }
 
@@ -70,17 +66,10 @@ export const replayMsgId = (seq: number) => `replay:${DEAD_LETTER_STREAM}:${seq}
  * other header (traceparent, tracestate, ...) kept and `Replayed-From: DEAD_LETTERS:<seq>`.
  */
 export function replayHeaders(letter: DeadLetter): MsgHdrs {
-  const out = natsHeaders();
-  for (const key of letter.headers.keys()) {
+  const out = headersWithoutEnvelope(letter.headers);
+  for (const key of out.keys()) {
     const lower = key.toLowerCase();
-    if (
-      lower.startsWith(DEAD_LETTER_HEADER_PREFIX.toLowerCase()) ||
-      lower.startsWith("nats-") ||
-      lower === REPLAYED_FROM_HEADER.toLowerCase()
-    ) {
-      continue;
-    }
-    for (const value of letter.headers.values(key)) out.append(key, value);
+    if (lower.startsWith("nats-") || lower === REPLAYED_FROM_HEADER.toLowerCase()) out.delete(key);
   }
   out.set(REPLAYED_FROM_HEADER, `${DEAD_LETTER_STREAM}:${letter.seq}`);
   return out;

@@ -1,9 +1,9 @@
 import type { Env } from "@invoicing/service-kit/env-config";
 import { createLogger } from "@invoicing/service-kit/logger";
 import type { ServerTlsConfig } from "@invoicing/service-kit/tls-config";
-import { readConfig as readInvoiceConfig } from "../../../services/invoice/src/config.js";
-import { readConfig as readNotifierConfig } from "../../../services/notifier/src/config.js";
-import { readConfig as readOrderConfig } from "../../../services/order/src/config.js";
+import { readConfig as readInvoiceConfig } from "@invoicing/invoice/config";
+import { readConfig as readNotifierConfig } from "@invoicing/notifier/config";
+import { readConfig as readOrderConfig } from "@invoicing/order/config";
 import { readConfig as readRendererConfig } from "@invoicing/renderer/config";
 import { RendererMetrics } from "@invoicing/renderer/metrics";
 import { recordEnvReads, recordProcessEnvReads } from "./env-reads.js";

@@ -1,23 +1,17 @@
+import { freeLoopbackPort } from "@invoicing/local-stack/free-port";
+import { startNatsServer } from "@invoicing/local-stack/nats-server-process";
+import { linkNats } from "@invoicing/service-kit/nats-link";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { describe, it } from "node:test";
 import { pino } from "pino";
 import { Registry } from "prom-client";
-import { linkNats } from "./nats-link.js";
 
-/** A loopback port nothing listens on: connecting to it is refused, as with NATS down. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-const natsBinary = ["/usr/sbin/nats-server", "/usr/bin/nats-server"].find(existsSync) ?? "nats-server";
+// service-kit's linkNats against a real nats-server that comes up late, on the port the link
+// has been trying. Without authorization: the link, not the permissions, is under test.
 
 describe("linkNats while NATS cannot be reached", { timeout: 30_000 }, () => {
   it("warns again and again and shows nats_linked 0 until NATS is there, then stops warning", async () => {
@@ -29,7 +23,8 @@ describe("linkNats while NATS cannot be reached", { timeout: 30_000 }, () => {
       },
     });
     const registry = new Registry();
-    const port = await closedPort();
+    // Nothing listens there yet: connecting is refused, as with NATS down.
+    const port = await freeLoopbackPort();
     const link = linkNats({
       servers: `nats://127.0.0.1:${port}`,
       name: "link-test",
@@ -46,7 +41,8 @@ describe("linkNats while NATS cannot be reached", { timeout: 30_000 }, () => {
     assert.match(await registry.metrics(), /^nats_linked 0$/m);
 
     // NATS comes up on that port: the link is made, the warnings stop, the gauge says so.
-    const nats = spawn(natsBinary, ["-a", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+    const dir = mkdtempSync(join(tmpdir(), "nats-link-"));
+    const nats = await startNatsServer(dir, port, undefined, { authorization: false });
     try {
       for (const deadline = Date.now() + 10_000; !link.linked && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
       assert.equal(link.linked, true);
@@ -56,7 +52,8 @@ describe("linkNats while NATS cannot be reached", { timeout: 30_000 }, () => {
       assert.equal(warnings().length, afterLink, "no warning once linked");
       await link.stop();
     } finally {
-      nats.kill("SIGKILL");
+      await nats.stop("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

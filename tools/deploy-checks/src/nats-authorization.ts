@@ -30,7 +30,7 @@ export function checkNatsAuthorization(objects: readonly K8sObject[]): string[] 
     problems.push(`${describe(nats)}: its config volume holds no nats.conf`);
   } else if (!conf.includes(deployedAuthorization())) {
     problems.push(
-      `ConfigMap ${config?.metadata?.name}: nats.conf's authorization block differs from what packages/service-kit/src/nats-permissions.ts renders; paste deployedAuthorization() from packages/local-stack/src/nats-authorization.ts`,
+      `ConfigMap ${config?.metadata?.name}: nats.conf's authorization block differs from what packages/service-kit/src/nats-permissions.ts renders; paste deployedAuthorization() from tools/local-stack/src/nats-authorization.ts`,
     );
   }
   for (const user of NATS_USERS) {

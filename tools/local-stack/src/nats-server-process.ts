@@ -35,6 +35,16 @@ export interface NatsServerProcess {
   restart(): Promise<NatsServerProcess>;
 }
 
+export interface NatsServerOptions {
+  /**
+   * false: any client may connect without credentials. Only for tests of a NATS client's own
+   * behaviour (topology, reconnects), where the permissions are beside the point.
+   */
+  authorization?: boolean;
+  /** Routes this server into a cluster (see startNatsCluster). */
+  cluster?: { name: string; serverName: string; routePort: number; routePorts: readonly number[] };
+}
+
 /**
  * Starts Debian's nats-server with JetStream on a free loopback port (port -1, learned from
  * the ports file), its store in `dir`. Isolated from any system NATS at 4222. Authorization is
@@ -44,6 +54,7 @@ export async function startNatsServer(
   dir: string,
   port = -1,
   credentials: StackCredentials = newStackCredentials(),
+  options: NatsServerOptions = {},
 ): Promise<NatsServerProcess> {
   mkdirSync(dir, { recursive: true });
   const storeDir = join(dir, "jetstream");
@@ -59,7 +70,8 @@ export async function startNatsServer(
       `log_file: "${logFile}"`,
       `max_payload: ${NATS_MAX_PAYLOAD}`,
       `jetstream { store_dir: "${storeDir}" }`,
-      renderAuthorization([...NATS_USERS, "harness"], (user) => credentials[user].password),
+      ...(options.cluster ? clusterConfig(options.cluster) : []),
+      options.authorization === false ? "" : renderAuthorization([...NATS_USERS, "harness"], (user) => credentials[user].password),
     ].join("\n"),
     { mode: 0o600 },
   );
@@ -89,18 +101,17 @@ export async function startNatsServer(
         process: child,
         credentials,
         envFor: (user) => ({ NATS_URL: url, ...natsEnv(credentials[user]) }),
-        connect: (user = "harness", options = {}) =>
+        connect: (user = "harness", connectOptions = {}) =>
           connect({
             servers: url,
-            user: credentials[user].user,
-            pass: credentials[user].password,
+            ...(options.authorization === false ? {} : { user: credentials[user].user, pass: credentials[user].password }),
             inboxPrefix: inboxPrefixOf(user),
-            ...options,
+            ...connectOptions,
           }),
         stop,
         async restart() {
           await stop();
-          return startNatsServer(dir, boundPort, credentials);
+          return startNatsServer(dir, boundPort, credentials, options);
         },
       };
     }
@@ -110,6 +121,11 @@ export async function startNatsServer(
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+function clusterConfig(cluster: NonNullable<NatsServerOptions["cluster"]>): string[] {
+  const routes = cluster.routePorts.map((p) => `"nats://127.0.0.1:${p}"`).join(", ");
+  return [`server_name: ${cluster.serverName}`, `cluster { name: ${cluster.name}, listen: "127.0.0.1:${cluster.routePort}", routes: [${routes}] }`];
 }
 
 const logTail = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").slice(-4000) : "");

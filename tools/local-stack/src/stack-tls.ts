@@ -47,3 +47,11 @@ export function serviceTlsEnv(service: ServiceName, tls: StackTls): Record<strin
   const names = CLIENT_NAMES[service];
   return { ...tls.ca.env(tls.certificates[service]), ...(names ? { TLS_CLIENT_NAMES: names } : {}) };
 }
+
+/**
+ * A client certificate `service` accepts, for the harness's own calls to it (health at start):
+ * the renderer takes only the invoice service's, every other service the operator's.
+ */
+export function clientTlsFor(service: ServiceName, tls: StackTls): CertificateFiles {
+  return tls.certificates[service === "renderer" ? "invoice" : OPERATOR];
+}

@@ -1,6 +1,7 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import { PaymentCompletedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
+import { writeDeadLetterHeaders } from "@invoicing/service-kit/dead-letter-envelope";
 import { PermanentFailure, startConsumerLoop } from "@invoicing/service-kit/durable-consumer";
 import {
   DEAD_LETTER_STREAM,
@@ -56,8 +57,8 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
 
   /**
    * A payment event stored in PAYMENTS (Nats-Msg-Id = payment id, as the outbox relay does),
-   * then dead-lettered the way durable-consumer.ts does it: the original bytes and headers
-   * (without Nats-Msg-Id) plus the Dead-Letter-* headers.
+   * then dead-lettered the way durable-consumer.ts does it: the original bytes, and the
+   * original headers in the envelope service-kit writes.
    */
   async function paymentDeadLetter(reason = "invalid PaymentCompleted: amount: 1 does not equal the order total 2", stream = PAYMENTS_STREAM) {
     const paymentId = `pay_${randomUUID()}`;
@@ -69,15 +70,14 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
     original.set("tracestate", "vendor=1");
     const js = jetstream(nc);
     const stored = await js.publish(subject, data, { msgID: paymentId, headers: original });
-    const dead = natsHeaders();
-    dead.set("traceparent", TRACEPARENT);
-    dead.set("tracestate", "vendor=1");
-    dead.set("Dead-Letter-Reason", reason);
-    dead.set("Dead-Letter-Stream", stream);
-    dead.set("Dead-Letter-Consumer", "invoice-generator");
-    dead.set("Dead-Letter-Subject", subject);
-    dead.set("Dead-Letter-Sequence", String(stored.seq));
-    dead.set("Dead-Letter-Attempts", "2");
+    const dead = writeDeadLetterHeaders(original, {
+      reason,
+      stream,
+      consumer: "invoice-generator",
+      subject,
+      sequence: stored.seq,
+      attempts: 2,
+    });
     const letter = await js.publish(deadLetterSubject(PAYMENTS_STREAM, "invoice-generator"), data, {
       headers: dead,
       msgID: `${PAYMENTS_STREAM}:${stored.seq}`,
