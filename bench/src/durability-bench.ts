@@ -2,7 +2,7 @@
 // order, update it, insert the payment and its outbox row) under synchronous = NORMAL (before)
 // and FULL (what the stores use), interleaved rounds on DATA_DIR's disk, wall and CPU
 // milliseconds per payment as median [min-max]. `pnpm bench:durability`; about half a minute.
-import { openSqlite } from "@invoicing/service-kit/sqlite-database";
+import { openSqlite } from "@invoicing/service-kit/storage";
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 

@@ -6,7 +6,7 @@ import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { PaymentCompletedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import { OrderStatus, PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
-import { eventSigner, eventVerifier } from "@invoicing/service-kit/event-signature";
+import { eventSigner, eventVerifier } from "@invoicing/service-kit/messaging";
 import { generateKeyPairSync } from "node:crypto";
 
 const ROUNDS = 7;

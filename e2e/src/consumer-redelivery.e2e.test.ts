@@ -1,7 +1,7 @@
 import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
-import { startConsumerLoop, type ConsumerLoopOptions } from "@invoicing/service-kit/durable-consumer";
-import { ensureStreams, msToNanos, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
-import { createLogger } from "@invoicing/service-kit/logger";
+import { startConsumerLoop, type ConsumerLoopOptions } from "@invoicing/service-kit/messaging";
+import { ensureStreams, msToNanos, PAYMENTS_STREAM } from "@invoicing/service-kit/messaging";
+import { createLogger } from "@invoicing/service-kit/observability";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import assert from "node:assert/strict";

@@ -7,7 +7,7 @@ import { replayHeaders, replayMsgId, type DeadLetter } from "@invoicing/invoicec
 import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
 import { repoRoot } from "@invoicing/local-stack/service-process";
-import { DEAD_LETTER_STREAM, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
+import { DEAD_LETTER_STREAM, PAYMENTS_STREAM } from "@invoicing/service-kit/messaging";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import assert from "node:assert/strict";

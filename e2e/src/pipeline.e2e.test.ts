@@ -8,7 +8,7 @@ import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-s
 import { pdfText } from "@invoicing/local-stack/pdf-text";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
 import { signedHeaders, signerOf } from "@invoicing/local-stack/event-keys";
-import { readDeadLetterEnvelope } from "@invoicing/service-kit/dead-letter-envelope";
+import { readDeadLetterEnvelope } from "@invoicing/service-kit/messaging";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import assert from "node:assert/strict";

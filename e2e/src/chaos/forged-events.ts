@@ -3,7 +3,7 @@ import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { PaymentCompletedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import { OrderStatus, PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { signedHeaders } from "@invoicing/local-stack/event-keys";
-import { eventSigner } from "@invoicing/service-kit/event-signature";
+import { eventSigner } from "@invoicing/service-kit/messaging";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
 import { generateKeyPairSync, randomUUID } from "node:crypto";

@@ -1,5 +1,5 @@
 import type { Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { readDeadLetterEnvelope } from "@invoicing/service-kit/dead-letter-envelope";
+import { readDeadLetterEnvelope } from "@invoicing/service-kit/messaging";
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { ParsedMail } from "mailparser";

@@ -16,7 +16,7 @@ import { signedHeaders, signerOf } from "@invoicing/local-stack/event-keys";
 import { eventually } from "@invoicing/local-stack/eventually";
 import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
-import { eventSigner } from "@invoicing/service-kit/event-signature";
+import { eventSigner } from "@invoicing/service-kit/messaging";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import type { ParsedMail } from "mailparser";

@@ -5,7 +5,7 @@ import {
   ensureDurableConsumer,
   ensureStreams,
   PAYMENTS_STREAM,
-} from "@invoicing/service-kit/jetstream-topology";
+} from "@invoicing/service-kit/messaging";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import assert from "node:assert/strict";

@@ -1,6 +1,6 @@
 import { freeLoopbackPort } from "@invoicing/local-stack/free-port";
 import { startNatsServer } from "@invoicing/local-stack/nats-server-process";
-import { linkNats } from "@invoicing/service-kit/nats-link";
+import { linkNats } from "@invoicing/service-kit/messaging";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

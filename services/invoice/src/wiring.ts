@@ -1,23 +1,23 @@
-import type { DurableConsumerLoop } from "@invoicing/service-kit/durable-consumer";
-import { HealthState, ServingStatus } from "@invoicing/service-kit/health";
-import { startMetricsServer, type MetricsServer } from "@invoicing/service-kit/metrics-server";
+import type { DurableConsumerLoop } from "@invoicing/service-kit/messaging";
+import { HealthState, ServingStatus } from "@invoicing/service-kit/rpc";
+import { startMetricsServer, type MetricsServer } from "@invoicing/service-kit/observability";
 import {
   DEAD_LETTER_STREAM,
   awaitStreams,
   ensureStreams,
   INVOICES_STREAM,
   PAYMENTS_STREAM,
-} from "@invoicing/service-kit/jetstream-topology";
-import type { Logger } from "@invoicing/service-kit/logger";
-import { linkNats } from "@invoicing/service-kit/nats-link";
-import { consumerHealth } from "@invoicing/service-kit/consumer-health";
-import { startServiceGrpcServer, type ServiceGrpcServer } from "@invoicing/service-kit/service-grpc-server";
+} from "@invoicing/service-kit/messaging";
+import type { Logger } from "@invoicing/service-kit/observability";
+import { linkNats } from "@invoicing/service-kit/messaging";
+import { consumerHealth } from "@invoicing/service-kit/messaging";
+import { startServiceGrpcServer, type ServiceGrpcServer } from "@invoicing/service-kit/rpc";
 import { jetstream } from "@nats-io/jetstream";
 import type { InvoiceConfig } from "./config.js";
 import { JetStreamInvoicePublisher } from "./messaging/jetstream-invoice-publisher.js";
 import { InvoiceChanges } from "./issuing/invoice-changes.js";
 import { CreditNoteIssuer } from "./issuing/credit-note-issuer.js";
-import { reportDocumentFailed, type GivenUpDocument } from "@invoicing/service-kit/failure-report";
+import { reportDocumentFailed, type GivenUpDocument } from "@invoicing/service-kit/messaging";
 import { startCreditNoteConsumer, startInvoiceConsumer } from "./api/document-consumers.js";
 import { DocumentFinisher } from "./issuing/document-finisher.js";
 import { InvoiceIssuer } from "./issuing/invoice-issuer.js";

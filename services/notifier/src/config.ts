@@ -1,10 +1,10 @@
 
-import { readSigningKeyFile, readVerifyKeyFiles, type EventSigner, type EventVerifier } from "@invoicing/service-kit/event-signature";
-import { ConfigError, envInt, envPort, envString, envUrl, type Env } from "@invoicing/service-kit/env-config";
-import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
-import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/tls-config";
-import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/server-limits";
-import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
+import { readSigningKeyFile, readVerifyKeyFiles, type EventSigner, type EventVerifier } from "@invoicing/service-kit/messaging";
+import { ConfigError, envInt, envPort, envString, envUrl, type Env } from "@invoicing/service-kit/config";
+import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/config";
+import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/config";
+import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/rpc";
+import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/observability";
 
 export interface NotifierConfig extends PlatformConfig {
   /** grpc.health.v1 only: the notifier serves no API, but probes need an answer. */

@@ -1,7 +1,7 @@
-import { loadConfigOrExit } from "@invoicing/service-kit/env-config";
-import { createLogger } from "@invoicing/service-kit/logger";
-import { onShutdown } from "@invoicing/service-kit/shutdown";
-import { startTracing } from "@invoicing/service-kit/tracing";
+import { loadConfigOrExit } from "@invoicing/service-kit/config";
+import { createLogger } from "@invoicing/service-kit/observability";
+import { onShutdown } from "@invoicing/service-kit/lifecycle";
+import { startTracing } from "@invoicing/service-kit/observability";
 import { readConfig } from "./config.js";
 import { startNotifierWorker } from "./wiring.js";
 

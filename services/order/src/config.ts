@@ -1,9 +1,9 @@
-import { envInt, envPort, envString, type Env } from "@invoicing/service-kit/env-config";
-import { readSigningKeyFile, readVerifyKeyFiles, type EventSigner, type EventVerifier } from "@invoicing/service-kit/event-signature";
-import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/platform-config";
-import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/tls-config";
-import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/server-limits";
-import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
+import { envInt, envPort, envString, type Env } from "@invoicing/service-kit/config";
+import { readSigningKeyFile, readVerifyKeyFiles, type EventSigner, type EventVerifier } from "@invoicing/service-kit/messaging";
+import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/config";
+import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/config";
+import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/rpc";
+import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/observability";
 
 export interface OrderConfig extends PlatformConfig {
   host: string;

@@ -3,7 +3,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Health, HealthCheckResponse_ServingStatus as Status } from "@invoicing/contracts/grpc/health/v1/health_pb";
 import { RenderService } from "@invoicing/contracts/invoicing/render/v1/render_pb";
 import { pdfText } from "@invoicing/local-stack/pdf-text";
-import { createLogger } from "@invoicing/service-kit/logger";
+import { createLogger } from "@invoicing/service-kit/observability";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { readConfig } from "./config.js";

@@ -5,10 +5,10 @@ import {
   envPort,
   envString,
   type Env,
-} from "@invoicing/service-kit/env-config";
-import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/tls-config";
-import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/server-limits";
-import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/tracing";
+} from "@invoicing/service-kit/config";
+import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/config";
+import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/rpc";
+import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/observability";
 import { availableParallelism } from "node:os";
 
 export interface RendererConfig {

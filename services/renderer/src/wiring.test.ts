@@ -4,7 +4,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { Health, HealthCheckResponse_ServingStatus } from "@invoicing/contracts/grpc/health/v1/health_pb";
 import { RenderService } from "@invoicing/contracts/invoicing/render/v1/render_pb";
 import { pdfText } from "@invoicing/local-stack/pdf-text";
-import { createLogger } from "@invoicing/service-kit/logger";
+import { createLogger } from "@invoicing/service-kit/observability";
 import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";

@@ -1,7 +1,7 @@
-import { HealthState, ServingStatus } from "@invoicing/service-kit/health";
-import type { Logger } from "@invoicing/service-kit/logger";
-import { startMetricsServer, type MetricsServer } from "@invoicing/service-kit/metrics-server";
-import { startServiceGrpcServer, type ServiceGrpcServer } from "@invoicing/service-kit/service-grpc-server";
+import { HealthState, ServingStatus } from "@invoicing/service-kit/rpc";
+import type { Logger } from "@invoicing/service-kit/observability";
+import { startMetricsServer, type MetricsServer } from "@invoicing/service-kit/observability";
+import { startServiceGrpcServer, type ServiceGrpcServer } from "@invoicing/service-kit/rpc";
 import { renderRoutes } from "./api/render-routes.js";
 import { RENDERER_SERVER_LIMITS, requestBytesFor } from "./api/server-limits.js";
 import type { RendererConfig } from "./config.js";

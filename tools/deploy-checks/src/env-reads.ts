@@ -1,4 +1,4 @@
-import type { Env } from "@invoicing/service-kit/env-config";
+import type { Env } from "@invoicing/service-kit/config";
 
 // Which environment variables a piece of code reads, learned by running it against an
 // environment that records every lookup: the code itself is the list.

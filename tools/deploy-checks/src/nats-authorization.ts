@@ -1,5 +1,5 @@
 import { deployedAuthorization, passwordVariable } from "@invoicing/local-stack/nats-authorization";
-import { NATS_USERS, type NatsUser } from "@invoicing/service-kit/nats-permissions";
+import { NATS_USERS, type NatsUser } from "@invoicing/service-kit/messaging";
 import type { IStatefulSet } from "kubernetes-models/apps/v1";
 import type { IContainer, IEnvVar } from "kubernetes-models/v1";
 import { configMaps, describe, podSpec, type K8sObject } from "./k8s-objects.js";
@@ -30,7 +30,7 @@ export function checkNatsAuthorization(objects: readonly K8sObject[]): string[] 
     problems.push(`${describe(nats)}: its config volume holds no nats.conf`);
   } else if (!conf.includes(deployedAuthorization())) {
     problems.push(
-      `ConfigMap ${config?.metadata?.name}: nats.conf's authorization block differs from what packages/service-kit/src/nats-permissions.ts renders; paste deployedAuthorization() from tools/local-stack/src/nats-authorization.ts`,
+      `ConfigMap ${config?.metadata?.name}: nats.conf's authorization block differs from what packages/service-kit/src/messaging/nats-permissions.ts renders; paste deployedAuthorization() from tools/local-stack/src/nats-authorization.ts`,
     );
   }
   for (const user of NATS_USERS) {

@@ -1,6 +1,6 @@
-import type { Env } from "@invoicing/service-kit/env-config";
-import { createLogger } from "@invoicing/service-kit/logger";
-import type { ServerTlsConfig } from "@invoicing/service-kit/tls-config";
+import type { Env } from "@invoicing/service-kit/config";
+import { createLogger } from "@invoicing/service-kit/observability";
+import type { ServerTlsConfig } from "@invoicing/service-kit/config";
 import { readConfig as readInvoiceConfig } from "@invoicing/invoice/config";
 import { readConfig as readNotifierConfig } from "@invoicing/notifier/config";
 import { readConfig as readOrderConfig } from "@invoicing/order/config";
@@ -12,7 +12,7 @@ import { recordEnvReads, recordProcessEnvReads } from "./env-reads.js";
 // is learned by running it, see env-reads.ts) and the few settings a cluster cannot leave at
 // their one-machine defaults.
 
-/** GrpcServer.close's default grace (packages/service-kit/src/grpc-server.ts), part of every drain. */
+/** GrpcServer.close's default grace (packages/service-kit/src/rpc/grpc-server.ts), part of every drain. */
 export const SERVER_CLOSE_GRACE_MS = 5_000;
 
 export interface ServiceSpec {

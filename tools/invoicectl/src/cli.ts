@@ -1,6 +1,6 @@
-import { ConfigError, type Env } from "@invoicing/service-kit/env-config";
-import { DEAD_LETTER_STREAM } from "@invoicing/service-kit/jetstream-topology";
-import { inboxPrefixOf } from "@invoicing/service-kit/nats-connection";
+import { ConfigError, type Env } from "@invoicing/service-kit/config";
+import { DEAD_LETTER_STREAM } from "@invoicing/service-kit/messaging";
+import { inboxPrefixOf } from "@invoicing/service-kit/messaging";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { parseArgs } from "node:util";
 import { readCliConfig, type CliConfig } from "./config.js";

@@ -1,5 +1,5 @@
-import { ConfigError, envString, type Env } from "@invoicing/service-kit/env-config";
-import { readNatsCredentials, type NatsCredentials } from "@invoicing/service-kit/platform-config";
+import { ConfigError, envString, type Env } from "@invoicing/service-kit/config";
+import { readNatsCredentials, type NatsCredentials } from "@invoicing/service-kit/config";
 
 export interface CliConfig {
   /** One or more NATS server URLs, as the services take them (comma-separated). */

@@ -4,7 +4,7 @@ import {
   PaymentCompletedSchema,
   PaymentRefundedSchema,
 } from "@invoicing/contracts/invoicing/events/v1/events_pb";
-import { DEAD_LETTER_HEADERS } from "@invoicing/service-kit/dead-letter-envelope";
+import { DEAD_LETTER_HEADERS } from "@invoicing/service-kit/messaging";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";

@@ -9,8 +9,8 @@ import {
   invoiceGeneratedSubject,
   paymentCompletedSubject,
   paymentRefundedSubject,
-} from "@invoicing/service-kit/jetstream-topology";
-import { headersWithoutEnvelope, readDeadLetterEnvelope } from "@invoicing/service-kit/dead-letter-envelope";
+} from "@invoicing/service-kit/messaging";
+import { headersWithoutEnvelope, readDeadLetterEnvelope } from "@invoicing/service-kit/messaging";
 import type { StoredMsg } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/transport-node";
 

@@ -1,15 +1,15 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import { PaymentCompletedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
-import { writeDeadLetterHeaders } from "@invoicing/service-kit/dead-letter-envelope";
-import { PermanentFailure, startConsumerLoop } from "@invoicing/service-kit/durable-consumer";
+import { writeDeadLetterHeaders } from "@invoicing/service-kit/messaging";
+import { PermanentFailure, startConsumerLoop } from "@invoicing/service-kit/messaging";
 import {
   DEAD_LETTER_STREAM,
   deadLetterSubject,
   ensureStreams,
   PAYMENTS_STREAM,
-} from "@invoicing/service-kit/jetstream-topology";
-import { createLogger } from "@invoicing/service-kit/logger";
+} from "@invoicing/service-kit/messaging";
+import { createLogger } from "@invoicing/service-kit/observability";
 import { jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
 import { headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
 import assert from "node:assert/strict";

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_STREAM } from "@invoicing/service-kit/jetstream-topology";
+import { DEAD_LETTER_STREAM } from "@invoicing/service-kit/messaging";
 import {
   jetstream,
   JetStreamApiCodes,

@@ -1,4 +1,4 @@
-import { eventSigner, SIGNATURE_HEADER, type EventSigner } from "@invoicing/service-kit/event-signature";
+import { eventSigner, SIGNATURE_HEADER, type EventSigner } from "@invoicing/service-kit/messaging";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import { createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";

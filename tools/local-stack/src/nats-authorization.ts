@@ -1,5 +1,5 @@
-import { NATS_USERS, natsPermissions, type NatsUser } from "@invoicing/service-kit/nats-permissions";
-import type { NatsCredentials } from "@invoicing/service-kit/platform-config";
+import { NATS_USERS, natsPermissions, type NatsUser } from "@invoicing/service-kit/messaging";
+import type { NatsCredentials } from "@invoicing/service-kit/config";
 import { randomBytes } from "node:crypto";
 
 // nats-server's `authorization` block: one user per service with the permissions of

@@ -1,5 +1,5 @@
-import { NATS_USERS } from "@invoicing/service-kit/nats-permissions";
-import { inboxPrefixOf } from "@invoicing/service-kit/nats-connection";
+import { NATS_USERS } from "@invoicing/service-kit/messaging";
+import { inboxPrefixOf } from "@invoicing/service-kit/messaging";
 import { connect, type ConnectionOptions, type NatsConnection } from "@nats-io/transport-node";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";

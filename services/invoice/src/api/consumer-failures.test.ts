@@ -1,4 +1,4 @@
-import { PermanentFailure } from "@invoicing/service-kit/durable-consumer";
+import { PermanentFailure } from "@invoicing/service-kit/messaging";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DocumentRefused, InvalidDocumentEvent, InvoiceNotYetIssued } from "../issuing/issuing-errors.js";

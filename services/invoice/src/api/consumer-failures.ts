@@ -1,4 +1,4 @@
-import { PermanentFailure } from "@invoicing/service-kit/durable-consumer";
+import { PermanentFailure } from "@invoicing/service-kit/messaging";
 import { DocumentRefused, InvalidDocumentEvent } from "../issuing/issuing-errors.js";
 
 /**

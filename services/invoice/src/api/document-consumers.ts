@@ -4,12 +4,12 @@ import {
   PaymentRefundedSchema,
 } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import { DocumentKind, InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { startConsumerLoop, type DurableConsumerLoop } from "@invoicing/service-kit/durable-consumer";
-import { decodeVerifiedEvent, signatureProblem } from "@invoicing/service-kit/event-decoding";
-import type { EventVerifier } from "@invoicing/service-kit/event-signature";
-import type { GivenUpDocument } from "@invoicing/service-kit/failure-report";
-import { CREDIT_NOTE_CONSUMER, INVOICE_CONSUMER, PAYMENTS_STREAM } from "@invoicing/service-kit/jetstream-topology";
-import type { Logger } from "@invoicing/service-kit/logger";
+import { startConsumerLoop, type DurableConsumerLoop } from "@invoicing/service-kit/messaging";
+import { decodeVerifiedEvent, signatureProblem } from "@invoicing/service-kit/messaging";
+import type { EventVerifier } from "@invoicing/service-kit/messaging";
+import type { GivenUpDocument } from "@invoicing/service-kit/messaging";
+import { CREDIT_NOTE_CONSUMER, INVOICE_CONSUMER, PAYMENTS_STREAM } from "@invoicing/service-kit/messaging";
+import type { Logger } from "@invoicing/service-kit/observability";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { CreditNoteIssuer } from "../issuing/credit-note-issuer.js";
 import type { InvoiceIssuer } from "../issuing/invoice-issuer.js";

@@ -1,4 +1,4 @@
-import type { ServerLimits } from "@invoicing/service-kit/server-limits";
+import type { ServerLimits } from "@invoicing/service-kit/rpc";
 
 /**
  * The invoice pod's limit is 512 Mi (deploy/k8s/base/invoice.yaml); the process runs at about

@@ -1,6 +1,6 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import type { Logger } from "@invoicing/service-kit/logger";
+import type { Logger } from "@invoicing/service-kit/observability";
 import { createHash } from "node:crypto";
 import type { InvoiceChanges } from "./invoice-changes.js";
 import type { InvoiceStore, NewInvoice } from "./invoice-store.js";

@@ -2,9 +2,9 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { InvoiceGeneratedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import type { Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { invoiceGeneratedSubject } from "@invoicing/service-kit/jetstream-topology";
-import type { EventSigner } from "@invoicing/service-kit/event-signature";
-import { publishTraced } from "@invoicing/service-kit/message-tracing";
+import { invoiceGeneratedSubject } from "@invoicing/service-kit/messaging";
+import type { EventSigner } from "@invoicing/service-kit/messaging";
+import { publishTraced } from "@invoicing/service-kit/messaging";
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { InvoiceGeneratedPublisher } from "../issuing/invoice-generated-publisher.js";
 

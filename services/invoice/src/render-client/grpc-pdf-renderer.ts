@@ -5,7 +5,7 @@ import {
   RenderPdfResponseSchema,
   type RenderPdfResponse,
 } from "@invoicing/contracts/invoicing/render/v1/render_pb";
-import type { TlsIdentity } from "@invoicing/service-kit/tls-config";
+import type { TlsIdentity } from "@invoicing/service-kit/config";
 import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { RenderFailed, type PdfRenderer } from "../issuing/pdf-renderer.js";
 import { toGrpcTarget } from "./grpc-target.js";

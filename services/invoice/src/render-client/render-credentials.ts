@@ -1,6 +1,6 @@
 import * as grpc from "@grpc/grpc-js";
-import type { TlsIdentity } from "@invoicing/service-kit/tls-config";
-import { TlsIdentitySource } from "@invoicing/service-kit/tls-identity-source";
+import type { TlsIdentity } from "@invoicing/service-kit/config";
+import { TlsIdentitySource } from "@invoicing/service-kit/rpc";
 
 type CaListener = grpc.experimental.CaCertificateUpdateListener;
 type IdentityListener = grpc.experimental.IdentityCertificateUpdateListener;

@@ -1,7 +1,7 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { InvoiceSchema, type InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { toInt64 } from "@invoicing/service-kit/mongo-connection";
+import { toInt64 } from "@invoicing/service-kit/storage";
 import { Binary, type Long } from "mongodb";
 
 // How the MongoDB adapter keeps a document: the protobuf record whole, plus copies of the

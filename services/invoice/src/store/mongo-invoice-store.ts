@@ -1,6 +1,6 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { isDuplicateKeyError, transactionOptions } from "@invoicing/service-kit/mongo-connection";
+import { isDuplicateKeyError, transactionOptions } from "@invoicing/service-kit/storage";
 import type { ClientSession, Collection, Db, Filter, MongoClient } from "mongodb";
 import {
   formatInvoiceNumber,

@@ -1,4 +1,4 @@
-import { mongoContract } from "@invoicing/service-kit/mongo-contract";
+import { mongoContract } from "@invoicing/local-stack/mongo-contract";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

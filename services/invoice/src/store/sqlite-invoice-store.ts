@@ -4,7 +4,7 @@ import {
   InvoiceSchema,
   type Invoice,
 } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { openSqlite, whileBusy, type SqliteDatabase } from "@invoicing/service-kit/sqlite-database";
+import { openSqlite, whileBusy, type SqliteDatabase } from "@invoicing/service-kit/storage";
 import {
   formatInvoiceNumber,
   sourceOf,

@@ -2,7 +2,7 @@
 // nats-server: a renderer that answers as told and a publisher that remembers. The stores
 // are the real embedded ones in a temp folder: fast, and their guarantees are the domain's.
 import type { Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { createLogger } from "@invoicing/service-kit/logger";
+import { createLogger } from "@invoicing/service-kit/observability";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { InvoiceSchema } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { PermanentFailure, RetryLater } from "@invoicing/service-kit/durable-consumer";
+import { PermanentFailure, RetryLater } from "@invoicing/service-kit/messaging";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DeliveryInProgress, NothingToDeliver } from "../delivery/delivery-errors.js";

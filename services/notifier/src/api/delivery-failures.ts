@@ -1,4 +1,4 @@
-import { PermanentFailure, RetryLater } from "@invoicing/service-kit/durable-consumer";
+import { PermanentFailure, RetryLater } from "@invoicing/service-kit/messaging";
 import { DeliveryInProgress, NothingToDeliver } from "../delivery/delivery-errors.js";
 import { UndeliverableDocument } from "../delivery/undeliverable-document.js";
 

@@ -1,4 +1,4 @@
-import type { Logger } from "@invoicing/service-kit/logger";
+import type { Logger } from "@invoicing/service-kit/observability";
 import type { DeliveryLog } from "./delivery-log.js";
 
 export interface ClaimRenewal {

@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { InvoiceGeneratedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import { InvoiceSchema, InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { CustomerSchema } from "@invoicing/contracts/invoicing/common/v1/common_pb";
-import { createLogger } from "@invoicing/service-kit/logger";
+import { createLogger } from "@invoicing/service-kit/observability";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";

@@ -8,7 +8,7 @@ import {
   InvoiceService,
   InvoiceStatus,
 } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { createLogger } from "@invoicing/service-kit/logger";
+import { createLogger } from "@invoicing/service-kit/observability";
 import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";

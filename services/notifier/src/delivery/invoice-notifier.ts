@@ -1,6 +1,6 @@
 import type { InvoiceGenerated } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import { InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import type { Logger } from "@invoicing/service-kit/logger";
+import type { Logger } from "@invoicing/service-kit/observability";
 import { SpanKind, trace } from "@opentelemetry/api";
 import { createHash, randomUUID } from "node:crypto";
 import { hostname } from "node:os";

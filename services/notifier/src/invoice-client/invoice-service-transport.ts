@@ -1,8 +1,8 @@
 import type { Transport } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { clientTracing } from "@invoicing/service-kit/rpc-tracing";
-import type { TlsIdentity, TlsMaterial } from "@invoicing/service-kit/tls-config";
-import { TlsIdentitySource } from "@invoicing/service-kit/tls-identity-source";
+import { clientTracing } from "@invoicing/service-kit/rpc";
+import type { TlsIdentity, TlsMaterial } from "@invoicing/service-kit/config";
+import { TlsIdentitySource } from "@invoicing/service-kit/rpc";
 
 /**
  * How the notifier reaches the invoice service. With TLS it presents its own certificate and

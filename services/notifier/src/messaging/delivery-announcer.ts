@@ -2,9 +2,9 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { DocumentDeliveredSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import { DocumentKind, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import type { EventSigner } from "@invoicing/service-kit/event-signature";
-import { documentDeliveredSubject } from "@invoicing/service-kit/jetstream-topology";
-import { publishTraced } from "@invoicing/service-kit/message-tracing";
+import type { EventSigner } from "@invoicing/service-kit/messaging";
+import { documentDeliveredSubject } from "@invoicing/service-kit/messaging";
+import { publishTraced } from "@invoicing/service-kit/messaging";
 import type { JetStreamClient } from "@nats-io/jetstream";
 
 /**

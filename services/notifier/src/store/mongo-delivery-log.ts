@@ -1,4 +1,4 @@
-import { isDuplicateKeyError } from "@invoicing/service-kit/mongo-connection";
+import { isDuplicateKeyError } from "@invoicing/service-kit/storage";
 import type { Collection, Db, MongoClient } from "mongodb";
 import type { Claim, Delivery, DeliveryLog } from "../delivery/delivery-log.js";
 

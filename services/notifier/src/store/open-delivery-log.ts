@@ -1,4 +1,4 @@
-import { connectMongo } from "@invoicing/service-kit/mongo-connection";
+import { connectMongo } from "@invoicing/service-kit/storage";
 import { join } from "node:path";
 import type { NotifierConfig } from "../config.js";
 import type { DeliveryLog } from "../delivery/delivery-log.js";

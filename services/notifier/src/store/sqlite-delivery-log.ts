@@ -1,4 +1,4 @@
-import { openSqlite, whileBusy, type SqliteDatabase } from "@invoicing/service-kit/sqlite-database";
+import { openSqlite, whileBusy, type SqliteDatabase } from "@invoicing/service-kit/storage";
 import type { Claim, Delivery, DeliveryLog } from "../delivery/delivery-log.js";
 
 const schema = `

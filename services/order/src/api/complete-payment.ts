@@ -5,7 +5,7 @@ import {
   InvoiceState,
   type CompletePaymentRequest,
 } from "@invoicing/contracts/invoicing/order/v1/order_pb";
-import { currentTraceparent } from "@invoicing/service-kit/message-tracing";
+import { currentTraceparent } from "@invoicing/service-kit/messaging";
 import { paymentCompletedEntry } from "../messaging/outbox-events.js";
 import type { OrderStore } from "../payments/order-store.js";
 import { decidePayment, repeatedPayment, type PaymentAttempt, type PaymentDecision } from "../payments/payment-decision.js";

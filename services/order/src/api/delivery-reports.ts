@@ -1,9 +1,9 @@
 import { DocumentDeliveredSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
-import { startConsumerLoop, type DurableConsumerLoop } from "@invoicing/service-kit/durable-consumer";
-import { decodeVerifiedEvent } from "@invoicing/service-kit/event-decoding";
-import type { EventVerifier } from "@invoicing/service-kit/event-signature";
-import { documentSourceOf, RECONCILER_CONSUMER } from "@invoicing/service-kit/jetstream-topology";
-import type { Logger } from "@invoicing/service-kit/logger";
+import { startConsumerLoop, type DurableConsumerLoop } from "@invoicing/service-kit/messaging";
+import { decodeVerifiedEvent } from "@invoicing/service-kit/messaging";
+import type { EventVerifier } from "@invoicing/service-kit/messaging";
+import { documentSourceOf, RECONCILER_CONSUMER } from "@invoicing/service-kit/messaging";
+import type { Logger } from "@invoicing/service-kit/observability";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { REPORT_CONSUMER } from "../messaging/invoices-stream-link.js";
 import type { OrderStore } from "../payments/order-store.js";

@@ -1,14 +1,14 @@
 import { DocumentFailedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
-import { PermanentFailure, startConsumerLoop, type DurableConsumerLoop } from "@invoicing/service-kit/durable-consumer";
-import { decodeVerifiedEvent } from "@invoicing/service-kit/event-decoding";
-import type { EventVerifier } from "@invoicing/service-kit/event-signature";
+import { PermanentFailure, startConsumerLoop, type DurableConsumerLoop } from "@invoicing/service-kit/messaging";
+import { decodeVerifiedEvent } from "@invoicing/service-kit/messaging";
+import type { EventVerifier } from "@invoicing/service-kit/messaging";
 import {
   documentSourceOf,
   FAILURE_REPORTERS,
   FAILURE_REPORTS_CONSUMER,
   type FailureReporter,
-} from "@invoicing/service-kit/jetstream-topology";
-import type { Logger } from "@invoicing/service-kit/logger";
+} from "@invoicing/service-kit/messaging";
+import type { Logger } from "@invoicing/service-kit/observability";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Counter } from "prom-client";
 import { REPORT_CONSUMER } from "../messaging/invoices-stream-link.js";

@@ -1,4 +1,4 @@
-import type { ServerLimits } from "@invoicing/service-kit/server-limits";
+import type { ServerLimits } from "@invoicing/service-kit/rpc";
 
 /**
  * The order pod's limit is 384 Mi (deploy/k8s/base/order.yaml) and the process idles at about

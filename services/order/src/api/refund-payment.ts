@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { RefundPaymentResponseSchema, type RefundPaymentRequest } from "@invoicing/contracts/invoicing/order/v1/order_pb";
-import { currentTraceparent } from "@invoicing/service-kit/message-tracing";
+import { currentTraceparent } from "@invoicing/service-kit/messaging";
 import { paymentRefundedEntry } from "../messaging/outbox-events.js";
 import type { OrderStore } from "../payments/order-store.js";
 import { decideRefund, type RefundAttempt, type RefundDecision } from "../payments/refund-decision.js";

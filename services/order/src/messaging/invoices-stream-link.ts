@@ -1,6 +1,6 @@
-import type { DurableConsumerLoop } from "@invoicing/service-kit/durable-consumer";
-import { awaitStreams, INVOICES_STREAM } from "@invoicing/service-kit/jetstream-topology";
-import type { Logger } from "@invoicing/service-kit/logger";
+import type { DurableConsumerLoop } from "@invoicing/service-kit/messaging";
+import { awaitStreams, INVOICES_STREAM } from "@invoicing/service-kit/messaging";
+import type { Logger } from "@invoicing/service-kit/observability";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { setTimeout as sleep } from "node:timers/promises";
 

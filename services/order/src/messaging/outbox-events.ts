@@ -2,7 +2,7 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { PaymentCompletedSchema, PaymentRefundedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import type { Order } from "@invoicing/contracts/invoicing/order/v1/order_pb";
-import { documentSourceOf, paymentCompletedSubject, paymentRefundedSubject } from "@invoicing/service-kit/jetstream-topology";
+import { documentSourceOf, paymentCompletedSubject, paymentRefundedSubject } from "@invoicing/service-kit/messaging";
 import type { OutboxEntry } from "../payments/outbox-entry.js";
 import type { PaymentRecord } from "../payments/payment-record.js";
 import type { RefundPlan } from "../payments/refund-plan.js";

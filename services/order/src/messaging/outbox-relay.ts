@@ -1,6 +1,6 @@
-import { contextFromTraceparent, publishTraced } from "@invoicing/service-kit/message-tracing";
-import type { EventSigner } from "@invoicing/service-kit/event-signature";
-import type { Logger } from "@invoicing/service-kit/logger";
+import { contextFromTraceparent, publishTraced } from "@invoicing/service-kit/messaging";
+import type { EventSigner } from "@invoicing/service-kit/messaging";
+import type { Logger } from "@invoicing/service-kit/observability";
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { OrderStore } from "../payments/order-store.js";

@@ -1,4 +1,4 @@
-import { createLogger } from "@invoicing/service-kit/logger";
+import { createLogger } from "@invoicing/service-kit/observability";
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,4 +1,4 @@
-import type { Logger } from "@invoicing/service-kit/logger";
+import type { Logger } from "@invoicing/service-kit/observability";
 import type { Counter } from "prom-client";
 import type { OrderStore } from "./order-store.js";
 

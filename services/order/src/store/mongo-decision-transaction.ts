@@ -1,4 +1,4 @@
-import { isDuplicateKeyError, transactionOptions } from "@invoicing/service-kit/mongo-connection";
+import { isDuplicateKeyError, transactionOptions } from "@invoicing/service-kit/storage";
 import type { ClientSession, MongoClient } from "mongodb";
 import type { StoreDecision } from "../payments/order-store.js";
 

@@ -1,4 +1,4 @@
-import { connectMongo } from "@invoicing/service-kit/mongo-connection";
+import { connectMongo } from "@invoicing/service-kit/storage";
 import { join } from "node:path";
 import type { OrderConfig } from "../config.js";
 import { MongoOrderStore } from "./mongo-order-store.js";

@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from "@invoicing/service-kit/sqlite-database";
+import type { SqliteDatabase } from "@invoicing/service-kit/storage";
 
 // The order store's tables. A payment's order_id is UNIQUE: an order is paid at most once,
 // whatever races past a decision.

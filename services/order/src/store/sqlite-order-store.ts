@@ -1,6 +1,6 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { OrderSchema, type Order } from "@invoicing/contracts/invoicing/order/v1/order_pb";
-import { openSqlite, whileBusy, type SqliteDatabase } from "@invoicing/service-kit/sqlite-database";
+import { openSqlite, whileBusy, type SqliteDatabase } from "@invoicing/service-kit/storage";
 import type { OutboxEntry } from "../payments/outbox-entry.js";
 import type {
   OrderStore,

@@ -1,4 +1,4 @@
-import { whileBusy, type SqliteDatabase } from "@invoicing/service-kit/sqlite-database";
+import { whileBusy, type SqliteDatabase } from "@invoicing/service-kit/storage";
 import type { OutboxEntry } from "../payments/outbox-entry.js";
 
 /** The outbox table of the SQLite order store: what the relay publishes and the reconciler puts back. */

@@ -1,4 +1,4 @@
-import type { ServerLimits } from "@invoicing/service-kit/server-limits";
+import type { ServerLimits } from "@invoicing/service-kit/rpc";
 
 /**
  * The renderer pod's limit is 2 Gi (deploy/k8s/base/renderer.yaml), most of it Chromium's

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { ConfigError } from "./env-config.js";
+import { ConfigError } from "../config/env-config.js";
 
 // Events are signed by the one service that may produce them (Ed25519, node:crypto) and
 // verified by every consumer before it acts, so a message is trusted for what it says only

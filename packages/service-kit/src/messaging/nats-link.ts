@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { Gauge, type Registry } from "prom-client";
 import { setTimeout as sleep } from "node:timers/promises";
 import { connectNats } from "./nats-connection.js";
-import type { NatsCredentials } from "./platform-config.js";
+import type { NatsCredentials } from "../config/platform-config.js";
 
 /** What a service does once NATS is there (streams, relays, consumers), and how it stops that. */
 export type NatsWork = (nc: NatsConnection) => Promise<{ stop(): Promise<void> }>;

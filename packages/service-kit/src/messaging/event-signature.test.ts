@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { ConfigError } from "./env-config.js";
+import { ConfigError } from "../config/env-config.js";
 import { eventSigner, eventVerifier, readSigningKeyFile, readVerifyKeyFiles } from "./event-signature.js";
 
 const pair = () => generateKeyPairSync("ed25519");

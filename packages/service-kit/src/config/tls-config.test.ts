@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { ConfigError } from "./env-config.js";
-import { allowedPeerName, certificateDnsNames } from "./peer-identity.js";
+import { allowedPeerName, certificateDnsNames } from "../rpc/peer-identity.js";
 import { readServerTlsConfig, readTlsIdentity } from "./tls-config.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tls-config-test-"));

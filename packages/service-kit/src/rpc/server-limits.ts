@@ -1,4 +1,4 @@
-import { envInt, type Env } from "./env-config.js";
+import { envInt, type Env } from "../config/env-config.js";
 
 // What one gRPC server lets its callers hold. Without these the tester's 1 MiB gzip request
 // inflated to 1 GiB, a 100 MB request was read whole, and 10,000 streams that never finished

@@ -7,7 +7,7 @@ import {
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
-import { ConfigError, envOneOf, envOptional, type Env } from "./env-config.js";
+import { ConfigError, envOneOf, envOptional, type Env } from "../config/env-config.js";
 
 export type TracesExporter = "otlp" | "jaeger" | "none";
 

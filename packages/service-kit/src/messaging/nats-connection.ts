@@ -1,6 +1,6 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
-import type { NatsCredentials } from "./platform-config.js";
+import type { NatsCredentials } from "../config/platform-config.js";
 
 /**
  * The prefix of every reply subject a client asks for: its own, so nats-server can let each

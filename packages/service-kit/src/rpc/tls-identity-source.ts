@@ -1,4 +1,4 @@
-import { loadTlsMaterial, type TlsIdentity, type TlsMaterial } from "./tls-config.js";
+import { loadTlsMaterial, type TlsIdentity, type TlsMaterial } from "../config/tls-config.js";
 
 type Listener = (material: TlsMaterial) => void;
 

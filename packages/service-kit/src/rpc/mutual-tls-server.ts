@@ -1,7 +1,7 @@
 import http2 from "node:http2";
 import type { TLSSocket } from "node:tls";
 import { allowedPeerName, certificateDnsNames } from "./peer-identity.js";
-import type { ServerTls } from "./tls-config.js";
+import type { ServerTls } from "../config/tls-config.js";
 import { TlsIdentitySource } from "./tls-identity-source.js";
 
 type RequestHandler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void;

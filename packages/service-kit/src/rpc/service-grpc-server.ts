@@ -1,5 +1,5 @@
 import { startGrpcServer, type GrpcServer } from "./grpc-server.js";
-import type { ServerTlsConfig } from "./tls-config.js";
+import type { ServerTlsConfig } from "../config/tls-config.js";
 
 export interface ServiceGrpcServer extends GrpcServer {
   /** The plaintext grpc.health.v1 port when TLS is on; undefined without TLS (health is on `port`). */

@@ -7,7 +7,7 @@ import { closeWhenIdle } from "./idle-connections.js";
 import { createMutualTlsServer } from "./mutual-tls-server.js";
 import { serverTracing } from "./rpc-tracing.js";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server-limits.js";
-import type { ServerTls } from "./tls-config.js";
+import type { ServerTls } from "../config/tls-config.js";
 import { UnfinishedRequests } from "./unfinished-requests.js";
 
 export interface GrpcServer {

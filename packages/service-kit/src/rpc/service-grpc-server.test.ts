@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startServiceGrpcServer, type ServiceGrpcServer } from "./service-grpc-server.js";
-import { readServerTlsConfig } from "./tls-config.js";
+import { readServerTlsConfig } from "../config/tls-config.js";
 
 const dir = mkdtempSync(join(tmpdir(), "service-grpc-server-test-"));
 

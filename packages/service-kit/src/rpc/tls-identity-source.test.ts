@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, readFileSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { readTlsIdentity } from "./tls-config.js";
+import { readTlsIdentity } from "../config/tls-config.js";
 import { TlsIdentitySource } from "./tls-identity-source.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tls-identity-source-test-"));

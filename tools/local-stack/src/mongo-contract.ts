@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { after, it } from "node:test";
 import type { Db, MongoClient } from "mongodb";
-import { connectMongo } from "./mongo-connection.js";
+import { connectMongo } from "@invoicing/service-kit/storage";
 
 const skipReason = "MONGODB_URL is not set: MongoDB contract suite skipped";
 

@@ -1,4 +1,4 @@
-import { ServingStatus, type HealthState } from "./health.js";
+import { ServingStatus, type HealthState } from "../rpc/health.js";
 
 /**
  * The server's health follows its durable consumers: NOT_SERVING while any of them has lost

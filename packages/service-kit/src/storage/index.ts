@@ -1,0 +1,2 @@
+export * from "./sqlite-database.js";
+export * from "./mongo-connection.js";
