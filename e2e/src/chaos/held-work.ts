@@ -15,16 +15,56 @@ import type { InvoiceApi } from "./invoice-api.js";
  */
 export async function whenHoldingWork(target: ChaosProcessName, stack: ChaosStack, api: InvoiceApi, withinMs = 15_000): Promise<string> {
   const deadline = Date.now() + withinMs;
-  const look = lookFor(target, stack, api);
-  for (;;) {
-    const held = await look().catch(() => undefined);
-    if (held) return held;
-    if (Date.now() > deadline) throw new Error(`${target} held no unfinished work within ${withinMs} ms`);
-    await sleep(20);
+  const watch = lookFor(target, stack, api);
+  try {
+    for (;;) {
+      const held = await watch.look().catch(() => undefined);
+      if (held) return held;
+      if (Date.now() > deadline) throw new Error(`${target} held no unfinished work within ${withinMs} ms`);
+      await sleep(watch.everyMs);
+    }
+  } finally {
+    watch.close?.();
   }
 }
 
-function lookFor(target: ChaosProcessName, stack: ChaosStack, api: InvoiceApi): () => Promise<string | undefined> {
+interface WorkWatch {
+  look: () => Promise<string | undefined>;
+  /** How often to look: an event sits in the outbox for a few milliseconds only. */
+  everyMs: number;
+  close?: () => void;
+}
+
+function lookFor(target: ChaosProcessName, stack: ChaosStack, api: InvoiceApi): WorkWatch {
+  if (target === "order") return outboxWatch(join(stack.dataDir, "order.sqlite"));
+  return { look: lookFromOutside(target, stack, api), everyMs: 20 };
+}
+
+/**
+ * Events the relay has not yet published: only the outbox has them. At a payment a second the
+ * relay empties it within a few milliseconds of each write, so one read-only handle is kept
+ * open and asked every millisecond: reopening the file each time would look too seldom and
+ * miss most of those windows.
+ */
+function outboxWatch(path: string): WorkWatch {
+  let db: Database.Database | undefined;
+  let pending: Database.Statement | undefined;
+  return {
+    everyMs: 1,
+    async look() {
+      if (!pending) {
+        if (!existsSync(path)) return undefined;
+        db = new Database(path, { readonly: true, fileMustExist: true });
+        pending = db.prepare("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL");
+      }
+      const { n } = pending.get() as { n: number };
+      return n > 0 ? `${n} events in its outbox not yet published (order.sqlite)` : undefined;
+    },
+    close: () => db?.close(),
+  };
+}
+
+function lookFromOutside(target: ChaosProcessName, stack: ChaosStack, api: InvoiceApi): () => Promise<string | undefined> {
   if (target.startsWith("renderer")) {
     return async () => {
       const inFlight = await scrapeSample(stack.metricsPort(target), "renderer_in_flight");
@@ -44,13 +84,6 @@ function lookFor(target: ChaosProcessName, stack: ChaosStack, api: InvoiceApi): 
         if (invoice && invoice.status !== InvoiceStatus.READY) return `document ${invoice.number} numbered and not READY (its log, GetInvoice)`;
       }
       return undefined;
-    };
-  }
-  if (target === "order") {
-    // Events the relay has not yet published: only the outbox has them.
-    return async () => {
-      const pending = storeCount(join(stack.dataDir, "order.sqlite"), "SELECT count(*) AS n FROM outbox WHERE published_at IS NULL");
-      return pending > 0 ? `${pending} events in its outbox not yet published (order.sqlite)` : undefined;
     };
   }
   // The notifier: a document claimed and not yet recorded delivered, a mail being sent.

@@ -1,4 +1,4 @@
-// A competing invoice worker reduced to its numbering step, for numbering-race.test.ts: it
+// A competing invoice worker reduced to its numbering step, for numbering-race.integration.test.ts: it
 // opens the shared store file itself and numbers the payments given on stdin, as fast as it
 // can, printing one JSON line per result.
 import { create } from "@bufbuild/protobuf";
