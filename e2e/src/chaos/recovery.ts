@@ -132,6 +132,11 @@ export function measureRecoveries(options: {
         const seen = firstTimes(options.logs.filter((r) => afterFault(r) && r.msg === "message dead-lettered"), (r) => String(r["subject"]));
         return { ...base, ...handled(subjects, seen, from, "garbage messages dead-lettered") };
       }
+      default: {
+        // A new fault kind without a recovery measure fails to compile here.
+        const unmeasured: never = fault.kind;
+        throw new Error(`no recovery measure for ${String(unmeasured)}`);
+      }
     }
   });
 

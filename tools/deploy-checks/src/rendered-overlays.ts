@@ -19,6 +19,7 @@ export function renderedWith(
   kind: string,
   name: string,
   // any: a test breaks whichever field it likes, typed or not.
+  // biome-ignore lint/suspicious/noExplicitAny: the point is to write fields the schema types forbid
   change: (object: any) => void,
 ): K8sObject[] {
   const objects = rendered(overlay);

@@ -1,4 +1,4 @@
-import http2 from "node:http2";
+import type http2 from "node:http2";
 
 // A gRPC call made by hand on node:http2, for tests that play a hostile caller: a generated
 // client never sends a lying length prefix, a gzip bomb or a body that never ends.

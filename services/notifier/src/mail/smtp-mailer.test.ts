@@ -35,7 +35,10 @@ describe("SmtpMailer", () => {
       onData(stream, _session, callback) {
         let text = "";
         stream.on("data", (chunk: Buffer) => (text += chunk.toString()));
-        stream.on("end", () => (received.push(text), callback()));
+        stream.on("end", () => {
+          received.push(text);
+          callback();
+        });
       },
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

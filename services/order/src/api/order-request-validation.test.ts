@@ -2,7 +2,7 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { PaymentCompletedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
-import { type LineItem } from "@invoicing/contracts/invoicing/common/v1/common_pb";
+import type { LineItem } from "@invoicing/contracts/invoicing/common/v1/common_pb";
 import {
   CreateOrderRequestSchema,
   OrderStatus,

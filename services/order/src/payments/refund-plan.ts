@@ -1,8 +1,8 @@
 import { create } from "@bufbuild/protobuf";
 import { LineItemSchema, type LineItem } from "@invoicing/contracts/invoicing/common/v1/common_pb";
-import {
-  type Order,
-  type RefundLine,
+import type {
+  Order,
+  RefundLine,
 } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { refundTotals, type Totals } from "@invoicing/money";
 import type { PaymentRecord } from "./payment-record.js";

@@ -1,5 +1,5 @@
 import { toBinary } from "@bufbuild/protobuf";
-import { OrderSchema, OrderStatus, type Order } from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import { OrderSchema, type OrderStatus, type Order } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { fromInt64, toInt64 } from "@invoicing/service-kit/storage";
 import { Binary, type Long, type ObjectId } from "mongodb";
 import type { PaymentRecord } from "../payments/payment-record.js";

@@ -9,7 +9,10 @@ import { PageLease } from "./page-lease.js";
 function gate<T = void>() {
   let open!: (value: T) => void;
   let fail!: (error: Error) => void;
-  const promise = new Promise<T>((resolve, reject) => ((open = resolve), (fail = reject)));
+  const promise = new Promise<T>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
   return { promise, open, fail };
 }
 
@@ -51,7 +54,7 @@ describe("PageLease", () => {
     const held = gate();
     const order: number[] = [];
     const first = lease.run(() => held.promise);
-    const waiting = [1, 2, 3, 4].map((n) => lease.run(async (page) => void order.push(n)));
+    const waiting = [1, 2, 3, 4].map((n) => lease.run(async () => void order.push(n)));
     held.open();
     await Promise.all([first, ...waiting]);
     assert.deepEqual(order, [1, 2, 3, 4]);

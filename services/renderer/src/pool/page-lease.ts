@@ -61,7 +61,10 @@ export class PageLease<T> {
 
   /** A page for the next in line, or idle until one comes; an unusable one is discarded. */
   offer(page: T): void {
-    if (!this.#options.usable(page)) return this.#options.discard(page);
+    if (!this.#options.usable(page)) {
+      this.#options.discard(page);
+      return;
+    }
     const next = this.#waiting.shift();
     if (!next) return void this.#idle.push(page);
     this.#leased++;

@@ -14,7 +14,10 @@ describe("recycleReason", () => {
   it("recycles past the memory bound, reading memory only every memoryCheckEvery renders", () => {
     const policy = { afterRenders: 0, maxBrowserBytes: 1024 * MiB, memoryCheckEvery: 50 };
     let reads = 0;
-    const bytes = () => (reads++, 1500 * MiB);
+    const bytes = () => {
+      reads++;
+      return 1500 * MiB;
+    };
     for (let renders = 1; renders < 50; renders++) assert.equal(recycleReason(policy, renders, bytes), undefined);
     assert.equal(reads, 0, "no /proc scan between checks");
     assert.equal(recycleReason(policy, 50, bytes), "browser memory 1500 MiB");
