@@ -12,7 +12,12 @@ export interface PrintVariant {
   abortRequests: boolean;
 }
 
-export const BARE: PrintVariant = { name: "bare: JS off, wait for load", javaScriptEnabled: false, waitUntil: "load", abortRequests: false };
+export const BARE: PrintVariant = {
+  name: "bare: JS off, wait for load",
+  javaScriptEnabled: false,
+  waitUntil: "load",
+  abortRequests: false,
+};
 
 export const VARIANTS: PrintVariant[] = [
   BARE,
@@ -47,11 +52,16 @@ export class BarePlaywright {
       // The renderer's own request rule, so this variant costs what the renderer's routing costs.
       if (variant.abortRequests) await context.route("**/*", refuseRequest);
       const pages = await Promise.all(Array.from({ length: concurrency }, () => context.newPage()));
-      return await closedLoop(concurrency, timing, async (worker) => {
-        const page = pages[worker]!;
-        await page.setContent(html, { waitUntil: variant.waitUntil });
-        await page.pdf(pdfOptions);
-      }, window);
+      return await closedLoop(
+        concurrency,
+        timing,
+        async (worker) => {
+          const page = pages[worker]!;
+          await page.setContent(html, { waitUntil: variant.waitUntil });
+          await page.pdf(pdfOptions);
+        },
+        window,
+      );
     } finally {
       await context.close();
     }

@@ -50,7 +50,9 @@ for (let round = 1; round <= rounds; round++) {
   for (const level of levels) {
     aRates.get(level)!.push((await bare.rate(html, BARE, level, timing)).perSecond);
     cRates.get(level)!.push((await renderer.rate(html, level, timing)).perSecond);
-    log(`round ${round}, ${level} at once: bare ${aRates.get(level)!.at(-1)!.toFixed(1)}/s, RenderService ${cRates.get(level)!.at(-1)!.toFixed(1)}/s`);
+    log(
+      `round ${round}, ${level} at once: bare ${aRates.get(level)!.at(-1)!.toFixed(1)}/s, RenderService ${cRates.get(level)!.at(-1)!.toFixed(1)}/s`,
+    );
   }
 }
 const aByLevel = byLevel(aRates);

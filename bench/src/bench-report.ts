@@ -47,8 +47,14 @@ export function benchReport(f: BenchFigures, args: string[]): { text: string; ma
     ["(a) bare Playwright loop, headless shell, JS off", `${rate(f.a.perSecond)} at ${f.a.level} pages (${levels(f.a.byLevel)})`],
     ["(b) a browser launched per PDF", `${rate(f.b.perSecond)} (median ${f.b.medianMs.toFixed(0)} ms a PDF)`],
     ["(c) RenderService over gRPC", `${rate(f.c.perSecond)} at ${f.c.level} at once (${levels(f.c.byLevel)})`],
-    ["(d) pipeline, CompletePayment to READY", `${rate(f.d.perSecond)} sustained for ${f.d.seconds} s (${f.d.inFlight} payments in flight)`],
-    [`(d) latency at half that rate (${rate(f.d.halfRate)}, ${f.d.halfRateSeconds} s)`, `p50 ${f.d.p50.toFixed(0)} ms, p99 ${f.d.p99.toFixed(0)} ms (${f.d.samples} payments)`],
+    [
+      "(d) pipeline, CompletePayment to READY",
+      `${rate(f.d.perSecond)} sustained for ${f.d.seconds} s (${f.d.inFlight} payments in flight)`,
+    ],
+    [
+      `(d) latency at half that rate (${rate(f.d.halfRate)}, ${f.d.halfRateSeconds} s)`,
+      `p50 ${f.d.p50.toFixed(0)} ms, p99 ${f.d.p99.toFixed(0)} ms (${f.d.samples} payments)`,
+    ],
     ...f.e.map((m): [string, string] => [`(e) renderer memory after ${m.renders} renders, ${m.setting}`, mib(m.bytes)]),
   ];
   const ratios: Array<[string, string]> = [
@@ -64,11 +70,17 @@ export function benchReport(f: BenchFigures, args: string[]): { text: string; ma
       ];
     }),
   ];
-  const variants = f.variants.map((v): [string, string] => [v.name, `${rate(v.perSecond)} (${(v.perSecond / f.variants[0]!.perSecond).toFixed(2)}× bare)`]);
+  const variants = f.variants.map((v): [string, string] => [
+    v.name,
+    `${rate(v.perSecond)} (${(v.perSecond / f.variants[0]!.perSecond).toFixed(2)}× bare)`,
+  ]);
   const cpu = (["a", "c", "d"] as const).map((part): [string, string] => {
     const parts = f.cpu[part];
     const total = parts.reduce((sum, p) => sum + p.ms, 0);
-    return [`CPU per ${part === "d" ? "invoice" : "PDF"} (${part})`, `${total.toFixed(1)} ms: ${parts.map((p) => `${p.name} ${p.ms.toFixed(1)}`).join(", ")}`];
+    return [
+      `CPU per ${part === "d" ? "invoice" : "PDF"} (${part})`,
+      `${total.toFixed(1)} ms: ${parts.map((p) => `${p.name} ${p.ms.toFixed(1)}`).join(", ")}`,
+    ];
   });
   const width = Math.max(...[...rows, ...ratios, ...variants, ...cpu].map(([k]) => k.length));
   const line = ([k, v]: [string, string]) => `${k.padEnd(width)}  ${v}\n`;

@@ -6,14 +6,19 @@ import type { CpuWindow } from "./load-loops.js";
 export type CpuCounter = () => number;
 
 /** A process with all its descendants (a renderer with its Chromium). */
-export const processTree = (pid: number | undefined): CpuCounter => () => {
-  if (pid === undefined) return 0;
-  const { own, descendants } = processTreeCpuSeconds(pid);
-  return own + descendants;
-};
+export const processTree =
+  (pid: number | undefined): CpuCounter =>
+  () => {
+    if (pid === undefined) return 0;
+    const { own, descendants } = processTreeCpuSeconds(pid);
+    return own + descendants;
+  };
 
 /** A process without its descendants (the renderer's Node). */
-export const processOnly = (pid: number | undefined): CpuCounter => () => (pid === undefined ? 0 : processTreeCpuSeconds(pid).own);
+export const processOnly =
+  (pid: number | undefined): CpuCounter =>
+  () =>
+    pid === undefined ? 0 : processTreeCpuSeconds(pid).own;
 
 /** Every process on the machine: busy time from /proc/stat (user, nice, system, irq, softirq, steal). */
 export const wholeMachine: CpuCounter = () => {

@@ -27,6 +27,9 @@ describe("benchmark loops", () => {
     });
     assert.equal(latencies.length, 10);
     assert.ok(startedAt.at(-1)! - startedAt[0]! < 250, "arrivals do not wait for answers");
-    assert.ok(latencies.every((ms) => ms >= 95), latencies.join(","));
+    assert.ok(
+      latencies.every((ms) => ms >= 95),
+      latencies.join(","),
+    );
   });
 });

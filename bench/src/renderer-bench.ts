@@ -49,4 +49,3 @@ export class RendererUnderTest {
     await this.service.stop();
   }
 }
-

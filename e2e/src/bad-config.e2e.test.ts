@@ -21,7 +21,11 @@ const cases = [
   ["notifier", { INVOICE_EVENT_KEY_FILES: "" }, "INVOICE_EVENT_KEY_FILES"],
   ["invoice", { NATS_USER: "invoice", NATS_PASSWORD: "" }, "NATS_PASSWORD"],
   ["renderer", { TLS_CERT_FILE: "/etc/invoicing/tls/tls.crt" }, "TLS_KEY_FILE"],
-  ["order", { TLS_CERT_FILE: "/nonexistent/tls.crt", TLS_KEY_FILE: "/nonexistent/tls.key", TLS_CA_FILE: "/nonexistent/ca.crt" }, "TLS_CERT_FILE"],
+  [
+    "order",
+    { TLS_CERT_FILE: "/nonexistent/tls.crt", TLS_KEY_FILE: "/nonexistent/tls.key", TLS_CA_FILE: "/nonexistent/ca.crt" },
+    "TLS_CERT_FILE",
+  ],
 ] as const;
 
 // Valid keys, so each case fails on its own variable only.

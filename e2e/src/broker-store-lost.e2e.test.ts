@@ -31,7 +31,12 @@ describe("the broker's store deleted under load", { timeout: 240_000 }, () => {
     stack = await startLocalStack({
       dataDir: mkdtempSync(join(tmpdir(), "invoicing-store-lost-")),
       smtpUrl: smtp.url,
-      env: { ORDER_RECONCILE_AFTER_MS: "4000", ORDER_RECONCILE_INTERVAL_MS: "1000", INVOICE_ACK_WAIT_MS: "5000", NOTIFIER_ACK_WAIT_MS: "5000" },
+      env: {
+        ORDER_RECONCILE_AFTER_MS: "4000",
+        ORDER_RECONCILE_INTERVAL_MS: "1000",
+        INVOICE_ACK_WAIT_MS: "5000",
+        NOTIFIER_ACK_WAIT_MS: "5000",
+      },
     });
   });
 
@@ -62,14 +67,26 @@ describe("the broker's store deleted under load", { timeout: 240_000 }, () => {
       await sleep(50);
     }
     const lostAt = performance.now();
-    await everyInvoiceReady(invoices, paid.map((p) => p.paymentId), 120_000);
+    await everyInvoiceReady(
+      invoices,
+      paid.map((p) => p.paymentId),
+      120_000,
+    );
     await eventually("a mail for every invoice", () => (smtp.mails.length >= PAYMENTS ? true : undefined), 120_000);
     await sleep(6_000); // a reconciliation pass or two more: room for a wrong second mail
     const recipients = smtp.mails.flatMap((m) => [m.to].flat().flatMap((to) => to?.value.map((a) => a.address) ?? []));
     assert.deepEqual(recipients.sort(), paid.map((p) => p.email).sort(), "each customer mailed once, nobody else");
-    const republished = readFileSync(join(stack.logDir, "order.log"), "utf8").split("\n").filter((l) => l.includes("published again")).length;
-    console.log(`# store deleted after ${LOST_AFTER} of ${PAYMENTS} payments: all READY and mailed once within ${((performance.now() - lostAt) / 1000).toFixed(1)} s of the last payment; ${republished} reconciliation passes republished events`);
+    const republished = readFileSync(join(stack.logDir, "order.log"), "utf8")
+      .split("\n")
+      .filter((l) => l.includes("published again")).length;
+    console.log(
+      `# store deleted after ${LOST_AFTER} of ${PAYMENTS} payments: all READY and mailed once within ${((performance.now() - lostAt) / 1000).toFixed(1)} s of the last payment; ${republished} reconciliation passes republished events`,
+    );
     assert.ok(republished > 0, "reconciliation had to republish");
-    assert.deepEqual(Object.fromEntries(Object.entries(stack.services).map(([name, s]) => [name, s.process.pid])), pids, "no service restarted");
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(stack.services).map(([name, s]) => [name, s.process.pid])),
+      pids,
+      "no service restarted",
+    );
   });
 });

@@ -38,10 +38,18 @@ describe("the pipeline under chaos", { timeout: 420_000 }, () => {
 
     const struck = result.faults.map((f) => f.kind).sort();
     assert.deepEqual(struck, [...FAULT_KINDS].sort(), "every fault struck");
-    assert.deepEqual(result.faults.filter((f) => f.error).map((f) => `${f.kind}: ${f.error}`), [], "every fault ran");
-    assert.ok(result.faults.some((f) => f.kind === "duplicate-events" && (f.injected?.length ?? 0) > 0), "some events were duplicated");
+    assert.deepEqual(
+      result.faults.filter((f) => f.error).map((f) => `${f.kind}: ${f.error}`),
+      [],
+      "every fault ran",
+    );
+    assert.ok(
+      result.faults.some((f) => f.kind === "duplicate-events" && (f.injected?.length ?? 0) > 0),
+      "some events were duplicated",
+    );
     assert.equal(result.faults.find((f) => f.kind === "forged-events")?.injected?.length, FORGED, "every forgery was published");
-    for (const kill of result.faults.filter((f) => f.kind.startsWith("kill-"))) assert.ok(kill.held, `${kill.kind} ${kill.target} struck while it held work`);
+    for (const kill of result.faults.filter((f) => f.kind.startsWith("kill-")))
+      assert.ok(kill.held, `${kill.kind} ${kill.target} struck while it held work`);
     assert.deepEqual(result.verdict.failures, [], `seed ${seed}`);
     const { resentInCrashWindow, ...figures } = result.verdict.figures;
     assert.deepEqual(figures, {
@@ -59,7 +67,10 @@ describe("the pipeline under chaos", { timeout: 420_000 }, () => {
     const abandoned = result.faults.flatMap((f) => f.abandonedClaims ?? []).length;
     assert.ok(resentInCrashWindow <= abandoned, `${resentInCrashWindow} resent, ${abandoned} claims abandoned`);
     const resent = resentInCrashWindow ? ` (+${resentInCrashWindow} resent in the crash window, same Message-ID)` : "";
-    assert.equal(result.lines.at(-1), `chaos: ${PAYMENTS} payments, ${PAYMENTS} invoices, 0 lost, 0 duplicated${resent}, 0 gaps, 0 wrong, ${GARBAGE + FORGED} dead letters, 0 crashes`);
+    assert.equal(
+      result.lines.at(-1),
+      `chaos: ${PAYMENTS} payments, ${PAYMENTS} invoices, 0 lost, 0 duplicated${resent}, 0 gaps, 0 wrong, ${GARBAGE + FORGED} dead letters, 0 crashes`,
+    );
     assert.ok(result.passed);
     rmSync(dataDir, { recursive: true, force: true }); // kept for a look when the run failed
   });

@@ -2,16 +2,8 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import {
-  PaymentCompletedSchema,
-  PaymentRefundedSchema,
-} from "@invoicing/contracts/invoicing/events/v1/events_pb";
-import {
-  DocumentKind,
-  InvoiceService,
-  InvoiceStatus,
-  type Invoice,
-} from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { PaymentCompletedSchema, PaymentRefundedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
+import { DocumentKind, InvoiceService, InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { OrderService, OrderStatus, PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
 import { pdfText } from "@invoicing/local-stack/pdf-text";
@@ -74,8 +66,7 @@ describe("refunds become credit notes", { timeout: 180_000 }, () => {
 
     // Two units of line 2 (net 2 x 89.99 at 19 %), for a reason the PDF prints escaped.
     const refundId = `ref_${randomUUID()}`;
-    const refund = () =>
-      orders.refundPayment({ paymentId, refundId, lines: [{ itemIndex: 2, quantity: 2n }], reason: "gears <bent>" });
+    const refund = () => orders.refundPayment({ paymentId, refundId, lines: [{ itemIndex: 2, quantity: 2n }], reason: "gears <bent>" });
     const first = await refund();
     assert.equal(first.amount, 17_998n + 3_420n);
     assert.equal(first.items[0]?.description, order.items[2]?.description);
@@ -130,7 +121,8 @@ describe("refunds become credit notes", { timeout: 180_000 }, () => {
     // The notifier counts the three mails (recorded just after the SMTP server took them).
     const notifierMetrics = stack.services.notifier.metricsPort;
     await eventually("the notifier's count of sent mails", async () =>
-      (await scrapeSample(notifierMetrics, "notifier_deliveries_total", { outcome: "sent", channel: "smtp" })) >= 3 ? true : undefined);
+      (await scrapeSample(notifierMetrics, "notifier_deliveries_total", { outcome: "sent", channel: "smtp" })) >= 3 ? true : undefined,
+    );
     assert.ok((await scrapeSample(notifierMetrics, "notifier_ready_to_mail_seconds_count")) >= 3);
     assert.equal(await scrapeSample(notifierMetrics, "notifier_deliveries_total", { outcome: "failed" }), 0);
   });

@@ -30,7 +30,6 @@ import { invoiceOfPayment } from "@invoicing/local-stack/invoice-lookup";
 // long as it lasts, see renderer-outage.e2e.test.ts.)
 const invoicectlBin = join(repoRoot, "tools", "invoicectl", "bin", "invoicectl.mjs");
 
-
 /** Runs the installed `invoicectl` command (its bin file) and collects what it prints. */
 function invoicectl(natsEnv: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [invoicectlBin, ...args], {
@@ -92,10 +91,14 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
     await orders.completePayment({ orderId: order.orderId, paymentId, amount: order.total, method: PaymentMethod.CARD });
 
     // Numbered, then FAILED with the renderer's reason, after one attempt.
-    failed = await eventually("the invoice to fail", async () => {
-      const invoice = await invoiceOf(paymentId);
-      return invoice?.status === InvoiceStatus.FAILED ? invoice : undefined;
-    }, 30_000);
+    failed = await eventually(
+      "the invoice to fail",
+      async () => {
+        const invoice = await invoiceOf(paymentId);
+        return invoice?.status === InvoiceStatus.FAILED ? invoice : undefined;
+      },
+      30_000,
+    );
     assert.match(failed.number, /^INV-\d{4}-\d{6}$/);
     assert.match(failed.failureReason, /^render failed: INVALID_ARGUMENT html: must be at most 1024 bytes \(RENDER_MAX_HTML_KB\)/);
 
@@ -112,7 +115,10 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
     const listed = await invoicectl(stack.nats.envFor("invoicectl"), "dead-letters", "list", "--json");
     assert.equal(listed.code, 0, listed.stderr);
     const records = JSON.parse(listed.stdout) as Array<{ seq: number; payload: string }>;
-    assert.deepEqual(records.map((r) => [r.seq, r.payload]), [[letter.seq, `payment ${paymentId}`]]);
+    assert.deepEqual(
+      records.map((r) => [r.seq, r.payload]),
+      [[letter.seq, `payment ${paymentId}`]],
+    );
     assert.equal(smtp.mails.length, 0, "nothing mailed for a FAILED invoice");
 
     // The fix: the renderer again, on the same address, with its default limit.
@@ -121,17 +127,27 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
 
   /** READY, or (when the replay failed again) the new dead letter's reason. */
   const outcomeOfReplay = () =>
-    eventually<{ ready: Invoice } | { deadLetteredAgain: string }>("the replay's outcome", async () => {
-      const invoice = await invoiceOf(paymentId);
-      if (invoice && invoice.status === InvoiceStatus.READY) return { ready: invoice };
-      const again = await listDeadLetters(nc);
-      return again.length > 0 ? { deadLetteredAgain: again.map((l) => l.reason).join("; ") } : undefined;
-    }, 30_000);
+    eventually<{ ready: Invoice } | { deadLetteredAgain: string }>(
+      "the replay's outcome",
+      async () => {
+        const invoice = await invoiceOf(paymentId);
+        if (invoice && invoice.status === InvoiceStatus.READY) return { ready: invoice };
+        const again = await listDeadLetters(nc);
+        return again.length > 0 ? { deadLetteredAgain: again.map((l) => l.reason).join("; ") } : undefined;
+      },
+      30_000,
+    );
 
   it("replays with invoicectl right after the fix: republished, then deleted from DEAD_LETTERS", async () => {
     const replayed = await invoicectl(stack.nats.envFor("invoicectl"), "dead-letters", "replay", String(letter.seq));
     assert.equal(replayed.code, 0, replayed.stderr);
-    assert.match(replayed.stdout, new RegExp(`^replayed ${DEAD_LETTER_STREAM}:${letter.seq} -> ${letter.subject} \\(now ${PAYMENTS_STREAM}:\\d+; payment ${paymentId}; consumer invoice-generator\\); dead letter deleted$`, "m"));
+    assert.match(
+      replayed.stdout,
+      new RegExp(
+        `^replayed ${DEAD_LETTER_STREAM}:${letter.seq} -> ${letter.subject} \\(now ${PAYMENTS_STREAM}:\\d+; payment ${paymentId}; consumer invoice-generator\\); dead letter deleted$`,
+        "m",
+      ),
+    );
     assert.match(replayed.stdout, /^replayed 1 of 1 dead letter \(0 not found, 0 failed\)$/m);
     assert.ok(!(await listDeadLetters(nc)).some((l) => l.seq === letter.seq), "the dead letter is deleted");
   });
@@ -191,10 +207,14 @@ describe("a dead-lettered payment replayed with invoicectl after the cause is fi
     const { order: next } = await orders.createOrder(sampleOrder("Next Customer"));
     const nextPayment = `pay_${randomUUID()}`;
     await orders.completePayment({ orderId: next!.orderId, paymentId: nextPayment, amount: next!.total, method: PaymentMethod.CARD });
-    const nextInvoice = await eventually("the next invoice", async () => {
-      const invoice = await invoiceOf(nextPayment);
-      return invoice?.status === InvoiceStatus.READY ? invoice : undefined;
-    }, 30_000);
+    const nextInvoice = await eventually(
+      "the next invoice",
+      async () => {
+        const invoice = await invoiceOf(nextPayment);
+        return invoice?.status === InvoiceStatus.READY ? invoice : undefined;
+      },
+      30_000,
+    );
     assert.equal(counterOf(nextInvoice.number), counterOf(failed.number) + 1);
     await eventually("the next mail", () => (smtp.mails.length === 2 ? true : undefined));
     assert.equal(smtp.mails.filter((m) => m.attachments[0]?.filename === `${ready.number}.pdf`).length, 1);

@@ -61,8 +61,7 @@ describe("failure reports: a document given up on is not republished", { timeout
     await smtp?.close();
   });
 
-  const orderMetric = (name: string, labels: Record<string, string> = {}) =>
-    scrapeSample(stack.services.order.metricsPort, name, labels);
+  const orderMetric = (name: string, labels: Record<string, string> = {}) => scrapeSample(stack.services.order.metricsPort, name, labels);
   const republished = () => orderMetric("order_events_republished_total");
 
   async function pay(order: Parameters<typeof orders.createOrder>[0]): Promise<string> {
@@ -75,7 +74,11 @@ describe("failure reports: a document given up on is not republished", { timeout
   it("republishes a READY document nobody reported delivered (the reconciler is live)", async () => {
     await stack.services.notifier.stop();
     const paymentId = await pay(sampleOrder("Undelivered For Now"));
-    await eventually("the invoice to be READY", async () => (await invoiceOfPayment(invoices, paymentId))?.status === InvoiceStatus.READY || undefined, 30_000);
+    await eventually(
+      "the invoice to be READY",
+      async () => (await invoiceOfPayment(invoices, paymentId))?.status === InvoiceStatus.READY || undefined,
+      30_000,
+    );
     await eventually("the reconciler to republish it", async () => ((await republished()) > 0 ? true : undefined), 30_000);
     await stack.restartService("notifier");
     await eventually("its mail", async () => smtp.mails.find((m) => m.text?.includes("Undelivered For Now")) ?? undefined, 60_000);
@@ -83,33 +86,52 @@ describe("failure reports: a document given up on is not republished", { timeout
 
   it("reports both give-ups, and neither is republished nor dead-lettered again", async () => {
     const manyLines = sampleOrder("Too Many Pages");
-    manyLines.items = Array.from({ length: 150 }, (_, i) => ({ description: `Line ${i + 1}`, quantity: 1n, unitPrice: 100n, taxRateBps: 1900 }));
+    manyLines.items = Array.from({ length: 150 }, (_, i) => ({
+      description: `Line ${i + 1}`,
+      quantity: 1n,
+      unitPrice: 100n,
+      taxRateBps: 1900,
+    }));
     const refusedPage = await pay(manyLines);
     const refusedMail = sampleOrder("Refused Recipient");
     refusedMail.customer = { ...refusedMail.customer!, customerId: "cust-refused", email: REFUSED_RECIPIENT };
     const refusedRecipient = await pay(refusedMail);
 
-    const failed = await eventually("the oversized invoice to be FAILED", async () => {
-      const invoice = await invoiceOfPayment(invoices, refusedPage);
-      return invoice?.status === InvoiceStatus.FAILED ? invoice : undefined;
-    }, 30_000);
+    const failed = await eventually(
+      "the oversized invoice to be FAILED",
+      async () => {
+        const invoice = await invoiceOfPayment(invoices, refusedPage);
+        return invoice?.status === InvoiceStatus.FAILED ? invoice : undefined;
+      },
+      30_000,
+    );
     assert.match(failed.failureReason, /RENDER_MAX_PAGES/);
-    const ready = await eventually("the refused recipient's invoice to be READY", async () => {
-      const invoice = await invoiceOfPayment(invoices, refusedRecipient);
-      return invoice?.status === InvoiceStatus.READY ? invoice : undefined;
-    }, 30_000);
+    const ready = await eventually(
+      "the refused recipient's invoice to be READY",
+      async () => {
+        const invoice = await invoiceOfPayment(invoices, refusedRecipient);
+        return invoice?.status === InvoiceStatus.READY ? invoice : undefined;
+      },
+      30_000,
+    );
 
     // Each give-up reaches the order service under its reporter's signature.
-    await eventually("both reports recorded", async () => {
-      const [byInvoice, byNotifier] = await Promise.all([
-        orderMetric("order_documents_given_up_total", { reporter: "invoice" }),
-        orderMetric("order_documents_given_up_total", { reporter: "notifier" }),
-      ]);
-      return byInvoice === 1 && byNotifier === 1 ? true : undefined;
-    }, 30_000);
+    await eventually(
+      "both reports recorded",
+      async () => {
+        const [byInvoice, byNotifier] = await Promise.all([
+          orderMetric("order_documents_given_up_total", { reporter: "invoice" }),
+          orderMetric("order_documents_given_up_total", { reporter: "notifier" }),
+        ]);
+        return byInvoice === 1 && byNotifier === 1 ? true : undefined;
+      },
+      30_000,
+    );
     const letters = await listDeadLetters(nc);
     assert.deepEqual(
-      letters.map((l) => l.reason.includes("RENDER_MAX_PAGES") ? "renderer" : l.reason.includes(REFUSED_RECIPIENT) ? "recipient" : l.reason).sort(),
+      letters
+        .map((l) => (l.reason.includes("RENDER_MAX_PAGES") ? "renderer" : l.reason.includes(REFUSED_RECIPIENT) ? "recipient" : l.reason))
+        .sort(),
       ["recipient", "renderer"],
     );
 

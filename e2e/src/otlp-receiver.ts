@@ -20,8 +20,7 @@ export async function startOtlpReceiver(): Promise<{ url: string; spans: Receive
       try {
         const payload = JSON.parse(Buffer.concat(body).toString()) as OtlpTraces;
         for (const rs of payload.resourceSpans ?? []) {
-          const service =
-            rs.resource?.attributes?.find((a) => a.key === "service.name")?.value?.stringValue ?? "unknown";
+          const service = rs.resource?.attributes?.find((a) => a.key === "service.name")?.value?.stringValue ?? "unknown";
           for (const ss of rs.scopeSpans ?? []) {
             for (const span of ss.spans ?? []) spans.push({ service, traceId: span.traceId, name: span.name });
           }

@@ -69,7 +69,10 @@ describe("payments while nats-server is down", { timeout: 180_000 }, () => {
     assert.ok(during.millis < 3_000, `the payment call took ${during.millis.toFixed(0)} ms with NATS down`);
     // Long enough for the outbox relay to fail and back off at least once.
     await sleep(2_000);
-    await assert.rejects(invoices.getInvoice({ paymentId: during.paymentId }), (error: unknown) => ConnectError.from(error).code === Code.NotFound);
+    await assert.rejects(
+      invoices.getInvoice({ paymentId: during.paymentId }),
+      (error: unknown) => ConnectError.from(error).code === Code.NotFound,
+    );
 
     // The same port and store, as a supervisor restarting the broker would; nothing else.
     const nats = await stack.restartNats();

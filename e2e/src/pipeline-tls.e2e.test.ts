@@ -101,7 +101,9 @@ describe("the pipeline end to end with mutual TLS between every service", { time
     const mailsBefore = smtp.mails.length;
     const third = await pay();
     assert.equal(third?.status, InvoiceStatus.READY);
-    const mail = await eventually("the mail after the renewal", () => smtp.mails.slice(mailsBefore).find((m) => m.attachments[0]?.filename === `${third!.number}.pdf`));
+    const mail = await eventually("the mail after the renewal", () =>
+      smtp.mails.slice(mailsBefore).find((m) => m.attachments[0]?.filename === `${third!.number}.pdf`),
+    );
     assert.equal(createHash("sha256").update(mail.attachments[0]!.content).digest("hex"), third!.pdfSha256);
   });
 });

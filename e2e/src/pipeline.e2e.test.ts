@@ -23,7 +23,6 @@ import { eventually } from "@invoicing/local-stack/eventually";
 
 const BUYER = `<script>alert(1)</script> & "Co"`;
 
-
 describe("the pipeline end to end, as separate processes", { timeout: 240_000 }, () => {
   let stack: LocalStack;
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
@@ -169,8 +168,14 @@ describe("the pipeline end to end, as separate processes", { timeout: 240_000 },
       }
       return found;
     });
-    assert.ok(reasons.some((r) => r.startsWith("payments.completed.garbage undecodable PaymentCompleted")), reasons.join("\n"));
-    assert.ok(reasons.some((r) => r.startsWith("payments.completed.invalid invalid PaymentCompleted")), reasons.join("\n"));
+    assert.ok(
+      reasons.some((r) => r.startsWith("payments.completed.garbage undecodable PaymentCompleted")),
+      reasons.join("\n"),
+    );
+    assert.ok(
+      reasons.some((r) => r.startsWith("payments.completed.invalid invalid PaymentCompleted")),
+      reasons.join("\n"),
+    );
 
     // The consumer goes on: a new payment still gets its invoice.
     const { order } = await orders.createOrder(sampleOrder("Grace Hopper"));

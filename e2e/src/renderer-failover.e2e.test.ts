@@ -120,10 +120,14 @@ describe("the render pool under load, losing one of three renderers", { timeout:
    */
   const killOneRenderer = async () => {
     const seen = new Map<string, number>();
-    const allRendered = await eventually("every renderer to have rendered before the kill", async () => {
-      for (const r of renderers) seen.set(r.name, await renderedOk(r));
-      return renderers.every((r) => seen.get(r.name)! > 0) ? true : undefined;
-    }, 15_000).catch((error: unknown) => error);
+    const allRendered = await eventually(
+      "every renderer to have rendered before the kill",
+      async () => {
+        for (const r of renderers) seen.set(r.name, await renderedOk(r));
+        return renderers.every((r) => seen.get(r.name)! > 0) ? true : undefined;
+      },
+      15_000,
+    ).catch((error: unknown) => error);
     assert.equal(
       allRendered,
       true,
@@ -218,11 +222,15 @@ describe("the render pool under load, losing one of three renderers", { timeout:
     const pending = () => payments.filter((p) => latest.get(p.paymentId)?.status !== InvoiceStatus.READY);
     const waitStarted = Date.now();
     // Until every invoice is READY, or one has FAILED (the answer then is already known).
-    await eventually("every invoice to be READY", async () => {
-      for (const p of pending()) latest.set(p.paymentId, await invoiceOf(p.paymentId));
-      const failed = payments.some((p) => latest.get(p.paymentId)?.status === InvoiceStatus.FAILED);
-      return pending().length === 0 || failed ? true : undefined;
-    }, 40_000).catch(() => undefined);
+    await eventually(
+      "every invoice to be READY",
+      async () => {
+        for (const p of pending()) latest.set(p.paymentId, await invoiceOf(p.paymentId));
+        const failed = payments.some((p) => latest.get(p.paymentId)?.status === InvoiceStatus.FAILED);
+        return pending().length === 0 || failed ? true : undefined;
+      },
+      40_000,
+    ).catch(() => undefined);
     settled = latest;
     t.diagnostic(`all READY ${Date.now() - loadEndedAtMs} ms after the last payment (waited ${Date.now() - waitStarted} ms here)`);
 
@@ -246,7 +254,11 @@ describe("the render pool under load, losing one of three renderers", { timeout:
     for (const n of numbers) assert.match(n, /^INV-\d{4}-\d{6}$/);
     // A fresh store, so gap-free means exactly 1..N: no number was burnt by a lost render.
     const counters = numbers.map((n) => Number(n.split("-").at(-1))).sort((a, b) => a - b);
-    assert.deepEqual(counters, Array.from({ length: PAYMENTS }, (_, i) => i + 1), "the numbers run 1..N without gaps");
+    assert.deepEqual(
+      counters,
+      Array.from({ length: PAYMENTS }, (_, i) => i + 1),
+      "the numbers run 1..N without gaps",
+    );
   });
 
   it("moves the load to the two survivors", async (t) => {
@@ -255,19 +267,27 @@ describe("the render pool under load, losing one of three renderers", { timeout:
     assert.ok(afterKill > 0, "some payments were made after the kill");
     for (const service of [...survivors.map((r) => r.service), invoiceService]) {
       const child = service.process;
-      assert.ok(child.exitCode === null && child.signalCode === null, `${service.name} still runs (exit ${child.exitCode}, ${child.signalCode})`);
+      assert.ok(
+        child.exitCode === null && child.signalCode === null,
+        `${service.name} still runs (exit ${child.exitCode}, ${child.signalCode})`,
+      );
     }
 
     const atEnd = new Map<string, number>();
     for (const r of survivors) atEnd.set(r.name, await renderedOk(r));
     const grew = survivors.map((r) => atEnd.get(r.name)! - beforeKill.get(r.name)!);
-    const retries = readFileSync(join(stack.logDir, "invoice.log"), "utf8").split("\n").filter((l) => l.includes('"transient failure, retrying"'));
+    const retries = readFileSync(join(stack.logDir, "invoice.log"), "utf8")
+      .split("\n")
+      .filter((l) => l.includes('"transient failure, retrying"'));
     t.diagnostic(
       `rendered ok before the kill: ${counts(renderers, beforeKill)}; at the end: ${counts(survivors, atEnd)}; ` +
         `${afterKill} payments after the kill; message-level render retries in the invoice log: ${retries.length}`,
     );
     for (const [i, r] of survivors.entries()) {
-      assert.ok(grew[i]! > 0, `${r.name} rendered after ${victim.name} was killed: ${beforeKill.get(r.name)} before, ${atEnd.get(r.name)} at the end`);
+      assert.ok(
+        grew[i]! > 0,
+        `${r.name} rendered after ${victim.name} was killed: ${beforeKill.get(r.name)} before, ${atEnd.get(r.name)} at the end`,
+      );
     }
     const carried = grew.reduce((a, b) => a + b, 0);
     assert.ok(

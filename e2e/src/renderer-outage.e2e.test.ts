@@ -70,7 +70,11 @@ describe("a renderer outage", { timeout: 240_000 }, () => {
     }
     await sleep(OUTAGE_MS);
     const during = await Promise.all(paymentIds.map((id) => invoiceOfPayment(invoices, id)));
-    assert.deepEqual(during.map((i) => i && InvoiceStatus[i.status]), paymentIds.map(() => "PENDING"), "numbered and waiting, none FAILED");
+    assert.deepEqual(
+      during.map((i) => i && InvoiceStatus[i.status]),
+      paymentIds.map(() => "PENDING"),
+      "numbered and waiting, none FAILED",
+    );
     assert.deepEqual(await listDeadLetters(nc), [], "no dead letter for an outage");
     const jsm = await jetstreamManager(nc);
     const redelivered = (await jsm.consumers.info("PAYMENTS", "invoice-generator")).num_redelivered;
@@ -83,10 +87,16 @@ describe("a renderer outage", { timeout: 240_000 }, () => {
     await stack.restartService("renderer");
     const ready = await everyInvoiceReady(invoices, paymentIds, 60_000);
     const recoveredMs = performance.now() - back;
-    assert.deepEqual(ready.map((i) => i!.number), during.map((i) => i!.number), "the numbers given during the outage stand");
+    assert.deepEqual(
+      ready.map((i) => i!.number),
+      during.map((i) => i!.number),
+      "the numbers given during the outage stand",
+    );
     await eventually("the mails", () => (smtp.mails.length >= PAYMENTS ? true : undefined), 60_000);
     await sleep(1_000);
     assert.equal(smtp.mails.length, PAYMENTS, "one mail each");
-    console.log(`# ${PAYMENTS} invoices PENDING through a ${OUTAGE_MS / 1000} s renderer outage (up to ${attempts} attempts each), all READY ${recoveredMs.toFixed(0)} ms after the renderer was back`);
+    console.log(
+      `# ${PAYMENTS} invoices PENDING through a ${OUTAGE_MS / 1000} s renderer outage (up to ${attempts} attempts each), all READY ${recoveredMs.toFixed(0)} ms after the renderer was back`,
+    );
   });
 });

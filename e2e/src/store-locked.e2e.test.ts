@@ -74,14 +74,25 @@ describe("a store file locked for 30 s under load", { timeout: 600_000 }, () => 
         probeWhile(healthCheck(stack.orderUrl), lock),
         probeWhile(healthCheck(stack.invoiceUrl), lock),
         probeWhile(healthCheck(notifierUrl), lock),
-        probeWhile(async () => (await orders.getOrder({ orderId: reference.orderId }, { timeoutMs: 2_000 })).order?.orderId === reference.orderId, lock),
-        probeWhile(async () => (await invoices.getInvoice({ paymentId: reference.paymentId }, { timeoutMs: 2_000 })).invoice?.status === InvoiceStatus.READY, lock),
+        probeWhile(
+          async () => (await orders.getOrder({ orderId: reference.orderId }, { timeoutMs: 2_000 })).order?.orderId === reference.orderId,
+          lock,
+        ),
+        probeWhile(
+          async () =>
+            (await invoices.getInvoice({ paymentId: reference.paymentId }, { timeoutMs: 2_000 })).invoice?.status === InvoiceStatus.READY,
+          lock,
+        ),
       ]);
       const lockedMs = performance.now() - lockedAt;
       await load;
       const paid = [reference, ...(await Promise.all(paying))];
 
-      const ready = await everyInvoiceReady(invoices, paid.map((p) => p.paymentId), 120_000);
+      const ready = await everyInvoiceReady(
+        invoices,
+        paid.map((p) => p.paymentId),
+        120_000,
+      );
       await eventually("a mail for every invoice", () => (smtp.mails.length - mailsBefore >= paid.length ? true : undefined), 120_000);
       await sleep(12_000); // past two more ack waits: room for a wrong redelivery to mail again
 

@@ -59,16 +59,22 @@ describe("streams and consumers deleted under running services", { timeout: 180_
     await eventually("the second mail", () => (smtp.mails.some((m) => m.subject?.includes(after!.number)) ? true : undefined), 60_000);
     console.log(`# all three streams deleted: the next payment READY and mailed ${(performance.now() - lost).toFixed(0)} ms later`);
     const durables = await Promise.all(
-      [["PAYMENTS", "invoice-generator"], ["PAYMENTS", "credit-note-issuer"], ["INVOICES", "notifier"]].map(([stream, durable]) =>
-        jsm.consumers.info(stream!, durable!).then((info) => info.name),
-      ),
+      [
+        ["PAYMENTS", "invoice-generator"],
+        ["PAYMENTS", "credit-note-issuer"],
+        ["INVOICES", "notifier"],
+      ].map(([stream, durable]) => jsm.consumers.info(stream!, durable!).then((info) => info.name)),
     );
     assert.deepEqual(durables, ["invoice-generator", "credit-note-issuer", "notifier"]);
     for (const url of [stack.invoiceUrl]) {
       const health = createClient(Health, createGrpcTransport({ baseUrl: url }));
       assert.equal((await health.check({})).status, HealthCheckResponse_ServingStatus.SERVING);
     }
-    assert.deepEqual(Object.fromEntries(Object.entries(stack.services).map(([name, s]) => [name, s.process.pid])), pids, "no service restarted");
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(stack.services).map(([name, s]) => [name, s.process.pid])),
+      pids,
+      "no service restarted",
+    );
     assert.equal(smtp.mails.length, 2);
   });
 });

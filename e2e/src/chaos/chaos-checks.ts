@@ -83,8 +83,17 @@ export function judgeRun(evidence: ChaosEvidence): ChaosVerdict {
     }
   }
   const ready = statusCounts.get("READY") ?? 0;
-  lines.push(`invoices READY: ${ready} of ${payments.length} payments (${[...statusCounts].filter(([s]) => s !== "READY").map(([s, n]) => `${n} ${s}`).join(", ") || "none in another state"}, ${none} missing)`);
-  lines.push(`invoices per payment: ${payments.length - none - countWhere(byPayment, ours, (n) => n > 1)} exactly 1, ${none} none, ${countWhere(byPayment, ours, (n) => n > 1)} more than 1; ${strangers.length} invoices for unknown payments`);
+  lines.push(
+    `invoices READY: ${ready} of ${payments.length} payments (${
+      [...statusCounts]
+        .filter(([s]) => s !== "READY")
+        .map(([s, n]) => `${n} ${s}`)
+        .join(", ") || "none in another state"
+    }, ${none} missing)`,
+  );
+  lines.push(
+    `invoices per payment: ${payments.length - none - countWhere(byPayment, ours, (n) => n > 1)} exactly 1, ${none} none, ${countWhere(byPayment, ours, (n) => n > 1)} more than 1; ${strangers.length} invoices for unknown payments`,
+  );
   if (lost > 0) failures.push(`${lost} payments have no READY invoice`);
   if (extraInvoices > 0) failures.push(`${extraInvoices} extra invoices for already invoiced payments`);
   if (strangers.length > 0) failures.push(`${strangers.length} invoices for payments never made`);
@@ -100,7 +109,11 @@ export function judgeRun(evidence: ChaosEvidence): ChaosVerdict {
   failures.push(...mails.failures);
 
   // Each invoice says what the order says, and went to the order's customer and nobody else.
-  const records = checkRecords(state.invoices.filter((i) => ours.has(i.paymentId)), evidence.orders, state.mails);
+  const records = checkRecords(
+    state.invoices.filter((i) => ours.has(i.paymentId)),
+    evidence.orders,
+    state.mails,
+  );
   lines.push(...records.lines);
   failures.push(...records.failures);
   lines.push(mailGuarantee(evidence.claimLeaseMs, mails.resent, evidence.crashWindows.length));
@@ -110,9 +123,7 @@ export function judgeRun(evidence: ChaosEvidence): ChaosVerdict {
   lines.push(letters.line);
   failures.push(...letters.failures);
 
-  lines.push(
-    `client retries: ${evidence.retried} CompletePayment calls repeated, ${evidence.retryProblems.length} answered differently`,
-  );
+  lines.push(`client retries: ${evidence.retried} CompletePayment calls repeated, ${evidence.retryProblems.length} answered differently`);
   failures.push(...evidence.retryProblems);
 
   const crashes = evidence.unexpectedExits.length + evidence.crashLines.length;
@@ -208,7 +219,9 @@ function checkMails(
   let wrongPdf = 0;
   let resent = 0;
   const copiesOf = (invoiceId: string) =>
-    mails.flatMap((mail, i) => (String(mail.headers.get("x-invoice-id") ?? "") === invoiceId ? [{ mail, acceptedAtMs: acceptedAtMs[i] ?? Infinity }] : []));
+    mails.flatMap((mail, i) =>
+      String(mail.headers.get("x-invoice-id") ?? "") === invoiceId ? [{ mail, acceptedAtMs: acceptedAtMs[i] ?? Infinity }] : [],
+    );
   for (const invoice of invoices.filter((i) => i.status === InvoiceStatus.READY)) {
     const got = byInvoice.get(invoice.invoiceId) ?? [];
     if (got.length === 0) without++;

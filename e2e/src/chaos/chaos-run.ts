@@ -54,7 +54,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   // One generator per concern, so changing how many of one thing is drawn leaves the rest.
   const random = (stream: number) => seededRandom(options.seed * 16 + stream);
   const runId = `r${Date.now().toString(36)}`;
-  log(`chaos: seed ${options.seed} (repeat with --seed ${options.seed}), ${options.payments} payments over ${(options.spreadMs / 1000).toFixed(0)} s, data in ${options.dataDir}`);
+  log(
+    `chaos: seed ${options.seed} (repeat with --seed ${options.seed}), ${options.payments} payments over ${(options.spreadMs / 1000).toFixed(0)} s, data in ${options.dataDir}`,
+  );
 
   const stack = await startChaosStack({
     dataDir: options.dataDir,
@@ -81,10 +83,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       runId,
       random: random(2),
     });
-    log(`chaos: stack up (2 renderers, 2 invoice workers, order, notifier; ack wait ${options.ackWaitMs} ms); ${load.retriesPlanned} payments will be paid twice; faults planned at ${plan.map((f) => `${(f.atMs / 1000).toFixed(1)}s ${f.kind}${f.target ? ` ${f.target}` : ""}${f.store ? ` ${f.store}` : ""}`).join(", ")}`);
+    log(
+      `chaos: stack up (2 renderers, 2 invoice workers, order, notifier; ack wait ${options.ackWaitMs} ms); ${load.retriesPlanned} payments will be paid twice; faults planned at ${plan.map((f) => `${(f.atMs / 1000).toFixed(1)}s ${f.kind}${f.target ? ` ${f.target}` : ""}${f.store ? ` ${f.store}` : ""}`).join(", ")}`,
+    );
 
     const loadStartedAtMs = Date.now();
-    const progress = setInterval(() => log(`chaos: +${((Date.now() - loadStartedAtMs) / 1000).toFixed(0)}s ${load.submitted.length}/${options.payments} paid`), 10_000);
+    const progress = setInterval(
+      () => log(`chaos: +${((Date.now() - loadStartedAtMs) / 1000).toFixed(0)}s ${load.submitted.length}/${options.payments} paid`),
+      10_000,
+    );
     const [loadOutcome, faultOutcome] = await Promise.allSettled([
       load.run(),
       runFaults(plan, {
@@ -107,13 +114,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const faults = faultOutcome.status === "fulfilled" ? faultOutcome.value : [];
     if (faultOutcome.status === "rejected") setupFailures.push(`the fault schedule failed: ${String(faultOutcome.reason)}`);
     for (const fault of faults.filter((f) => f.error)) setupFailures.push(describeFault(fault, loadStartedAtMs));
-    log(`chaos: load done in ${((Date.now() - loadStartedAtMs) / 1000).toFixed(1)} s (${load.submitted.length} paid, ${load.callRetries} calls retried); waiting for invoices and mails`);
+    log(
+      `chaos: load done in ${((Date.now() - loadStartedAtMs) / 1000).toFixed(1)} s (${load.submitted.length} paid, ${load.callRetries} calls retried); waiting for invoices and mails`,
+    );
 
     // What must end in DEAD_LETTERS, byte for byte, and nothing else: the garbage and the forgeries.
     const garbage = faults.flatMap((f) => (f.kind === "garbage-events" || f.kind === "forged-events" ? (f.injected ?? []) : []));
     const { state, settled: settledInTime } = await waitUntilSettled({
       read: () => readPipelineState({ api, customerIds, nc: nc!, mails: stack.smtp.mails, mailAcceptedAtMs: stack.smtp.acceptedAtMs }),
-      isSettled: (s) => isSettled(s, load.submitted.map((p) => p.paymentId), garbage.length),
+      isSettled: (s) =>
+        isSettled(
+          s,
+          load.submitted.map((p) => p.paymentId),
+          garbage.length,
+        ),
       timeoutMs: options.settleTimeoutMs,
       quietMs: options.ackWaitMs,
       log: (s) => log(`chaos: +${((Date.now() - loadStartedAtMs) / 1000).toFixed(0)}s ${describeState(s)}`),
@@ -122,11 +136,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const settledAfterMs = state.readAtMs - loadStartedAtMs;
 
     const logs = readServiceLogs(stack.logDir);
-    const orders = await readOrderRecords(stack.orderUrl, stack.clientTls, load.submitted.map((p) => p.orderId));
+    const orders = await readOrderRecords(
+      stack.orderUrl,
+      stack.clientTls,
+      load.submitted.map((p) => p.orderId),
+    );
     const verdict = judgeRun({
       orders,
       claimLeaseMs: options.claimLeaseMs,
-      crashWindows: faults.filter((f) => f.kind === "kill-notifier").map((f) => ({ killedAtMs: f.killedAtMs ?? f.struckAtMs, claims: f.abandonedClaims ?? [] })),
+      crashWindows: faults
+        .filter((f) => f.kind === "kill-notifier")
+        .map((f) => ({ killedAtMs: f.killedAtMs ?? f.struckAtMs, claims: f.abandonedClaims ?? [] })),
       planned: options.payments,
       payments: load.submitted,
       state,

@@ -119,7 +119,8 @@ export function planFaults(random: SeededRandom, windowMs: number, durations: Fa
   const deletion = order.indexOf("delete-nats-store");
   if (deletion > firstInjection) [order[firstInjection], order[deletion]] = [order[deletion]!, order[firstInjection]!];
   const slack = windowMs * 0.75 - order.reduce((sum, kind) => sum + occupiesMs(kind, durations), 0);
-  if (slack < 0) throw new Error(`a ${windowMs} ms load window cannot hold the faults: give it at least ${windowForFaultsMs(durations)} ms`);
+  if (slack < 0)
+    throw new Error(`a ${windowMs} ms load window cannot hold the faults: give it at least ${windowForFaultsMs(durations)} ms`);
   const offsets = order.map(() => Math.floor(slack * random.next())).sort((a, b) => a - b);
   let busyBefore = 0;
   return order.map((kind, i) => {

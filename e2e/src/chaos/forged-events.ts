@@ -20,7 +20,10 @@ export const ATTACKER_EMAIL = "mallory@example.net";
  * attacker's and its real signature kept. Each must end as a dead letter, byte for byte, and
  * never as an invoice or a mail.
  */
-export async function publishForgeries(nc: NatsConnection, options: { runId: string; customerId: string; genuinePaymentIds: ReadonlySet<string> }): Promise<InjectedMessage[]> {
+export async function publishForgeries(
+  nc: NatsConnection,
+  options: { runId: string; customerId: string; genuinePaymentIds: ReadonlySet<string> },
+): Promise<InjectedMessage[]> {
   const js = jetstream(nc);
   const attacker = eventSigner(generateKeyPairSync("ed25519").privateKey);
   const forged: InjectedMessage[] = [];

@@ -81,7 +81,8 @@ function lookFromOutside(target: ChaosProcessName, stack: ChaosStack, api: Invoi
         .slice(-4);
       for (const record of numbered.reverse()) {
         const { invoice } = await api.call((c) => c.getInvoice({ paymentId: String(record["payment_id"]) }));
-        if (invoice && invoice.status !== InvoiceStatus.READY) return `document ${invoice.number} numbered and not READY (its log, GetInvoice)`;
+        if (invoice && invoice.status !== InvoiceStatus.READY)
+          return `document ${invoice.number} numbered and not READY (its log, GetInvoice)`;
       }
       return undefined;
     };
@@ -138,13 +139,11 @@ function logRecords(path: string): Array<Record<string, unknown>> {
   } finally {
     closeSync(fd);
   }
-  return tail
-    .split("\n")
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
+  return tail.split("\n").flatMap((line) => {
+    try {
+      return [JSON.parse(line) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
 }

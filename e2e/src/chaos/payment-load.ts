@@ -48,7 +48,15 @@ interface PlannedPayment {
 }
 
 // Canceled: what an HTTP/2 stream reset by a server killed mid-call looks like to the client.
-const transientCodes = new Set([Code.Unavailable, Code.DeadlineExceeded, Code.ResourceExhausted, Code.Aborted, Code.Internal, Code.Unknown, Code.Canceled]);
+const transientCodes = new Set([
+  Code.Unavailable,
+  Code.DeadlineExceeded,
+  Code.ResourceExhausted,
+  Code.Aborted,
+  Code.Internal,
+  Code.Unknown,
+  Code.Canceled,
+]);
 
 /**
  * Buys and pays orders through the gRPC API at random moments of a window, with a limit on
@@ -69,7 +77,10 @@ export class PaymentLoad {
 
   constructor(options: PaymentLoadOptions) {
     this.#options = options;
-    this.#orders = createClient(OrderService, createGrpcTransport({ baseUrl: options.orderUrl, defaultTimeoutMs: 30_000, nodeOptions: options.tls }));
+    this.#orders = createClient(
+      OrderService,
+      createGrpcTransport({ baseUrl: options.orderUrl, defaultTimeoutMs: 30_000, nodeOptions: options.tls }),
+    );
     const { random } = options;
     // Exactly the share (rounded), not a coin per payment: a short run still has its retries.
     const indices = Array.from({ length: options.payments }, (_, i) => i);
@@ -107,7 +118,8 @@ export class PaymentLoad {
     const created = await this.#call(() => this.#orders.createOrder(order));
     const { orderId, total } = created.order!;
     const paymentId = `pay_${this.#options.runId}_${planned.index}`;
-    const complete = () => this.#call(() => this.#orders.completePayment({ orderId, paymentId, amount: total, method: PaymentMethod.CARD }));
+    const complete = () =>
+      this.#call(() => this.#orders.completePayment({ orderId, paymentId, amount: total, method: PaymentMethod.CARD }));
 
     const first = complete();
     const racing = planned.retry === "racing" ? complete() : undefined;
@@ -162,7 +174,8 @@ export class PaymentLoad {
 
   #release(): void {
     const next = this.#waiting.shift();
-    if (next) next(); // the slot passes straight on
+    if (next)
+      next(); // the slot passes straight on
     else this.#inFlight--;
   }
 }

@@ -56,5 +56,12 @@ export async function readPipelineState(options: {
       deadLetters.push({ subject: m.subject, data: m.data, originalSubject: envelope?.subject ?? "", reason: envelope?.reason ?? "" });
     }
   }
-  return { invoices, mails: [...options.mails], mailAcceptedAtMs: [...options.mailAcceptedAtMs], deadLetters, consumersIdle, readAtMs: Date.now() };
+  return {
+    invoices,
+    mails: [...options.mails],
+    mailAcceptedAtMs: [...options.mailAcceptedAtMs],
+    deadLetters,
+    consumersIdle,
+    readAtMs: Date.now(),
+  };
 }

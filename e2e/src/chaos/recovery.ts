@@ -40,14 +40,18 @@ export function measureRecoveries(options: {
     const id = String(mail.headers.get("x-invoice-id") ?? "");
     if (!mailedAt.has(id)) mailedAt.set(id, options.mailAcceptedAtMs[i]!);
   });
-  const invoiceReadyAt = new Map(options.invoices.flatMap((i) => (i.readyAt ? [[i.invoiceId, Number(timestampMs(i.readyAt))] as const] : [])));
-  const paidBetween = (from: number, to: number) => options.payments.filter((p) => p.paidAtMs >= from && p.paidAtMs <= to).map((p) => p.paymentId);
+  const invoiceReadyAt = new Map(
+    options.invoices.flatMap((i) => (i.readyAt ? [[i.invoiceId, Number(timestampMs(i.readyAt))] as const] : [])),
+  );
+  const paidBetween = (from: number, to: number) =>
+    options.payments.filter((p) => p.paidAtMs >= from && p.paidAtMs <= to).map((p) => p.paymentId);
 
   return options.faults.map((fault) => {
     const from = fault.struckAtMs;
     const next = readyTimes.find((t) => t > from);
     // Documents READY before `to` and not mailed before `from`: what a mail fault held back.
-    const unmailed = (to: number) => [...invoiceReadyAt].filter(([id, ready]) => ready <= to && (mailedAt.get(id) ?? Infinity) > from).map(([id]) => id);
+    const unmailed = (to: number) =>
+      [...invoiceReadyAt].filter(([id, ready]) => ready <= to && (mailedAt.get(id) ?? Infinity) > from).map(([id]) => id);
     const mailed = (invoiceIds: string[], what: string) => handled(invoiceIds, mailedAt, from, what);
     const settle = (paymentIds: Iterable<string>, what: string) => {
       const ids = [...new Set(paymentIds)];
@@ -95,7 +99,10 @@ export function measureRecoveries(options: {
         return {
           ...base,
           reconnectMs: reconnects.size > 0 ? Math.max(...reconnects.values()) - restartedAt : undefined,
-          ...settle(during.map((p) => p.paymentId), "payments taken while nats-server was down"),
+          ...settle(
+            during.map((p) => p.paymentId),
+            "payments taken while nats-server was down",
+          ),
         };
       }
       case "kill-order":
@@ -105,8 +112,16 @@ export function measureRecoveries(options: {
         return { ...base, ...mailed(unmailed(from), "READY documents it had not mailed yet") };
       case "delete-nats-store": {
         // Everything not READY when the store went, and what was paid while it came back.
-        const open = options.payments.filter((p) => p.paidAtMs <= (fault.readyAtMs ?? from) && (readyAt.get(p.paymentId) ?? Infinity) > from);
-        return { ...base, ...settle(open.map((p) => p.paymentId), "payments not READY when the store was deleted") };
+        const open = options.payments.filter(
+          (p) => p.paidAtMs <= (fault.readyAtMs ?? from) && (readyAt.get(p.paymentId) ?? Infinity) > from,
+        );
+        return {
+          ...base,
+          ...settle(
+            open.map((p) => p.paymentId),
+            "payments not READY when the store was deleted",
+          ),
+        };
       }
       case "lock-store":
         return fault.store === "notifier"
@@ -118,18 +133,27 @@ export function measureRecoveries(options: {
         return { ...base, ...mailed(unmailed(fault.endedAtMs ?? from), "documents to mail while SMTP refused") };
       case "forged-events": {
         const subjects = (fault.injected ?? []).map((m) => m.subject);
-        const seen = firstTimes(options.logs.filter((r) => afterFault(r) && r.msg === "message dead-lettered"), (r) => String(r["subject"]));
+        const seen = firstTimes(
+          options.logs.filter((r) => afterFault(r) && r.msg === "message dead-lettered"),
+          (r) => String(r["subject"]),
+        );
         return { ...base, ...handled(subjects, seen, from, "forged events dead-lettered") };
       }
       case "duplicate-events": {
         const ids = (fault.injected ?? []).map((m) => m.paymentId ?? "");
         // A duplicate is handled when a worker finds the invoice already there for it.
-        const seen = firstTimes(options.logs.filter((r) => afterFault(r) && isNumberedRecord(r) && r["created"] === false), (r) => String(r["payment_id"]));
+        const seen = firstTimes(
+          options.logs.filter((r) => afterFault(r) && isNumberedRecord(r) && r["created"] === false),
+          (r) => String(r["payment_id"]),
+        );
         return { ...base, ...handled(ids, seen, from, "duplicates") };
       }
       case "garbage-events": {
         const subjects = (fault.injected ?? []).map((m) => m.subject);
-        const seen = firstTimes(options.logs.filter((r) => afterFault(r) && r.msg === "message dead-lettered"), (r) => String(r["subject"]));
+        const seen = firstTimes(
+          options.logs.filter((r) => afterFault(r) && r.msg === "message dead-lettered"),
+          (r) => String(r["subject"]),
+        );
         return { ...base, ...handled(subjects, seen, from, "garbage messages dead-lettered") };
       }
       default: {
@@ -152,7 +176,8 @@ export function measureRecoveries(options: {
 
 // The invoice worker's line for a document it numbered or found ("document numbered",
 // "document already exists for its source"): it carries payment_id and created.
-const isNumberedRecord = (r: LogRecord) => r.process.startsWith("invoice") && typeof r["created"] === "boolean" && typeof r["payment_id"] === "string";
+const isNumberedRecord = (r: LogRecord) =>
+  r.process.startsWith("invoice") && typeof r["created"] === "boolean" && typeof r["payment_id"] === "string";
 
 function firstTimes(records: readonly LogRecord[], key: (r: LogRecord) => string): Map<string, number> {
   const first = new Map<string, number>();

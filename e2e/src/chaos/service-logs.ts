@@ -48,7 +48,9 @@ export function crashEvidence(logs: ServiceLogs): string[] {
     ...logs.records
       .filter((r) => r.level >= FATAL || crashWords.test(r.msg ?? "") || crashWords.test(JSON.stringify(r["err"] ?? "")))
       .map((r) => `${r.process} pid ${r.pid}: ${r.msg} ${JSON.stringify(r["err"] ?? "").slice(0, 300)}`),
-    ...logs.otherLines.filter((l) => crashWords.test(l.line) || /^\s*at |Error/.test(l.line)).map((l) => `${l.process}: ${l.line.slice(0, 300)}`),
+    ...logs.otherLines
+      .filter((l) => crashWords.test(l.line) || /^\s*at |Error/.test(l.line))
+      .map((l) => `${l.process}: ${l.line.slice(0, 300)}`),
   ];
 }
 

@@ -105,12 +105,17 @@ describe("hostile callers: NATS credentials and forged events", { timeout: 240_0
     try {
       const data = new Uint8Array([1]);
       // Each service may publish its own events only.
-      await assert.rejects(publishAs(asNotifier, "payments.completed.x", data), /Permissions Violation for Publish to "payments.completed.x"/);
+      await assert.rejects(
+        publishAs(asNotifier, "payments.completed.x", data),
+        /Permissions Violation for Publish to "payments.completed.x"/,
+      );
       await assert.rejects(publishAs(asOrder, "invoices.generated.x", data), /Permissions Violation for Publish to "invoices.generated.x"/);
       await assert.rejects(publishAs(asInvoice, "payments.refunded.x", data), /Permissions Violation for Publish to "payments.refunded.x"/);
       // Nor read another's durable, nor delete a stream.
       await assert.rejects(
-        jetstream(asNotifier).consumers.get("PAYMENTS", "invoice-generator").then((c) => c.info()),
+        jetstream(asNotifier)
+          .consumers.get("PAYMENTS", "invoice-generator")
+          .then((c) => c.info()),
         /Permissions Violation|timeout|TIMEOUT/,
       );
       const deleted = asOrder.request("$JS.API.STREAM.DELETE.PAYMENTS", undefined, { timeout: 2_000 });
@@ -119,7 +124,9 @@ describe("hostile callers: NATS credentials and forged events", { timeout: 240_0
       const config = new TextEncoder().encode(JSON.stringify({ name: "PAYMENTS", subjects: ["payments.>"], max_msgs: 1 }));
       await assert.rejects(asInvoice.request("$JS.API.STREAM.UPDATE.PAYMENTS", config, { timeout: 2_000 }), /Permissions Violation/);
       await assert.rejects(asOrder.request("$JS.API.STREAM.CREATE.INVOICES", config, { timeout: 2_000 }), /Permissions Violation/);
-      console.log("# permission errors: notifier→payments, order→invoices, invoice→refunds, notifier→another durable, order→stream delete, invoice→PAYMENTS update, order→INVOICES create");
+      console.log(
+        "# permission errors: notifier→payments, order→invoices, invoice→refunds, notifier→another durable, order→stream delete, invoice→PAYMENTS update, order→INVOICES create",
+      );
     } finally {
       await asNotifier.close();
     }
@@ -172,7 +179,12 @@ describe("hostile callers: NATS credentials and forged events", { timeout: 240_0
       amount: 1_190_000_000n,
       currency: "EUR",
       reason: "forged",
-      totals: { net: 1_000_000_000n, tax: 190_000_000n, gross: 1_190_000_000n, taxLines: [{ rateBps: 1900, net: 1_000_000_000n, tax: 190_000_000n }] },
+      totals: {
+        net: 1_000_000_000n,
+        tax: 190_000_000n,
+        gross: 1_190_000_000n,
+        taxLines: [{ rateBps: 1900, net: 1_000_000_000n, tax: 190_000_000n }],
+      },
     });
     await publishAs(asOrder, subject, data);
     const letter = await deadLetterOf(subject);
@@ -274,9 +286,7 @@ describe("hostile callers: NATS credentials and forged events", { timeout: 240_0
     });
     const before = new Date();
     await publishAs(asOrder, subject, data, signedHeaders(signerOf(stack.eventKeys.order), subject, data));
-    const invoice = await eventually("the invoice", async () =>
-      (await invoices.getInvoice({ paymentId }).catch(() => undefined))?.invoice,
-    );
+    const invoice = await eventually("the invoice", async () => (await invoices.getInvoice({ paymentId }).catch(() => undefined))?.invoice);
     const year = new Date().getUTCFullYear();
     assert.match(invoice.number, new RegExp(`^INV-${year}-\\d{6}$`));
     assert.ok(Number(invoice.issuedAt!.seconds) * 1000 >= before.getTime() - 1_000, "issued now, not in 1999");
@@ -290,8 +300,9 @@ describe("hostile callers: NATS credentials and forged events", { timeout: 240_0
     const { order } = await orders.createOrder(sampleOrder("Pending Customer"));
     const paymentId = `pay_${randomUUID()}`;
     await orders.completePayment({ orderId: order!.orderId, paymentId, amount: order!.total, method: PaymentMethod.CARD });
-    const pending = await eventually("the numbered, unrendered invoice", async () =>
-      (await invoices.getInvoice({ paymentId }).catch(() => undefined))?.invoice,
+    const pending = await eventually(
+      "the numbered, unrendered invoice",
+      async () => (await invoices.getInvoice({ paymentId }).catch(() => undefined))?.invoice,
     );
     assert.equal(pending.status, InvoiceStatus.PENDING);
 

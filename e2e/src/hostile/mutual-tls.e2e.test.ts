@@ -46,9 +46,15 @@ describe("mutual TLS between services", { timeout: 120_000 }, () => {
   const html = "<html><body><h1>mTLS render</h1></body></html>";
 
   const renderWith = (options: ClientTls) =>
-    createClient(RenderService, createGrpcTransport({ baseUrl: `https://127.0.0.1:${renderer.port}`, nodeOptions: options, defaultTimeoutMs: 10_000 }));
+    createClient(
+      RenderService,
+      createGrpcTransport({ baseUrl: `https://127.0.0.1:${renderer.port}`, nodeOptions: options, defaultTimeoutMs: 10_000 }),
+    );
   const orderWith = (options: ClientTls) =>
-    createClient(OrderService, createGrpcTransport({ baseUrl: `https://127.0.0.1:${order.port}`, nodeOptions: options, defaultTimeoutMs: 10_000 }));
+    createClient(
+      OrderService,
+      createGrpcTransport({ baseUrl: `https://127.0.0.1:${order.port}`, nodeOptions: options, defaultTimeoutMs: 10_000 }),
+    );
 
   before(async () => {
     const dir = mkdtempSync(join(tmpdir(), "invoicing-mtls-"));
@@ -72,7 +78,9 @@ describe("mutual TLS between services", { timeout: 120_000 }, () => {
     const ca = readFileSync(tls.ca.caFile);
     const render = await outcome(() => renderWith({ ca }).renderPdf({ html }));
     const pay = await outcome(() => orderWith({ ca }).getOrder({ orderId: "o_1" }));
-    t.diagnostic(`no certificate: renderer ${Code[render.code as Code]} in ${render.ms.toFixed(0)} ms (${render.message}); order ${Code[pay.code as Code]} in ${pay.ms.toFixed(0)} ms`);
+    t.diagnostic(
+      `no certificate: renderer ${Code[render.code as Code]} in ${render.ms.toFixed(0)} ms (${render.message}); order ${Code[pay.code as Code]} in ${pay.ms.toFixed(0)} ms`,
+    );
     assert.match(render.message, /certificate required/);
     for (const result of [render, pay]) {
       assert.notEqual(result.code, "OK");

@@ -114,13 +114,17 @@ describe("hostile documents against a renderer process", { timeout: 300_000 }, (
       // A refresh scheduled for later, and a page the document left behind, meet these.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       const afterwards = await ordinaryRenders(renderer, `after "${name}"`, 20);
-      console.log(`${name}: the document itself ${outcome}; ordinary renders failed beside it ${during.length}/20, after it ${afterwards.length}/20`);
+      console.log(
+        `${name}: the document itself ${outcome}; ordinary renders failed beside it ${during.length}/20, after it ${afterwards.length}/20`,
+      );
       assert.deepEqual([...during, ...afterwards], [], name);
     }
     const metrics = await scrapeMetrics(renderer.metricsPort);
     const reset = sampleOf(metrics, "renderer_pages_not_reused_total", { fate: "reset" });
     const replaced = sampleOf(metrics, "renderer_pages_not_reused_total", { fate: "replace" });
-    console.log(`pages reset to about:blank ${reset}, replaced ${Number.isNaN(replaced) ? 0 : replaced}; requests that reached the network ${probeHits.length}`);
+    console.log(
+      `pages reset to about:blank ${reset}, replaced ${Number.isNaN(replaced) ? 0 : replaced}; requests that reached the network ${probeHits.length}`,
+    );
     assert.ok(reset > 0, "the pages the refreshing documents left were reset");
     assert.deepEqual(probeHits, []);
     assert.equal(await browserCrashes(renderer), 0, "the browser was never replaced");
@@ -129,9 +133,13 @@ describe("hostile documents against a renderer process", { timeout: 300_000 }, (
   it("survives the tester's sequence: a meta refresh, then a data: iframe a second later", async () => {
     const probeUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
     for (let round = 0; round < 3; round++) {
-      await Promise.all(Array.from({ length: 2 }, () => renderer.client.renderPdf({ html: `<meta http-equiv="refresh" content="0;url=${probeUrl}/x">hi` })));
+      await Promise.all(
+        Array.from({ length: 2 }, () => renderer.client.renderPdf({ html: `<meta http-equiv="refresh" content="0;url=${probeUrl}/x">hi` })),
+      );
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      await Promise.all(Array.from({ length: 2 }, () => renderer.client.renderPdf({ html: `<iframe src="data:text/html,<p>inner</p>"></iframe>` })));
+      await Promise.all(
+        Array.from({ length: 2 }, () => renderer.client.renderPdf({ html: `<iframe src="data:text/html,<p>inner</p>"></iframe>` })),
+      );
     }
     assert.deepEqual(await ordinaryRenders(renderer, "after the sequence", 20), []);
     assert.equal(await browserCrashes(renderer), 0);
@@ -144,7 +152,9 @@ describe("hostile documents against a renderer process", { timeout: 300_000 }, (
     const started = performance.now();
     await assert.rejects(renderer.client.renderPdf({ html }), (error: unknown) => {
       const e = ConnectError.from(error);
-      console.log(`120,000 rows (${(bytes / 1e6).toFixed(2)} MB): ${Code[e.code]} in ${Math.round(performance.now() - started)} ms, "${e.rawMessage}"; peak ${mib(renderer.memory.peakBytes)}`);
+      console.log(
+        `120,000 rows (${(bytes / 1e6).toFixed(2)} MB): ${Code[e.code]} in ${Math.round(performance.now() - started)} ms, "${e.rawMessage}"; peak ${mib(renderer.memory.peakBytes)}`,
+      );
       return e.code === Code.InvalidArgument && /^html: must be at most/.test(e.rawMessage);
     });
     // The tester's document: 3.9 MB, under the 5 MiB the renderer used to accept.
@@ -232,9 +242,16 @@ describe("four large tables at once on RENDER_PAGES=4 (the prod overlay's pages 
     renderer.memory.reset();
     const started = performance.now();
     const results = await Promise.allSettled(Array.from({ length: 4 }, () => renderer!.client.renderPdf({ html })));
-    const messages = results.map((r) => (r.status === "rejected" ? `${codeOf(r.reason)}: ${ConnectError.from(r.reason).rawMessage}` : "OK"));
-    console.log(`four 30,000-row tables at once: after ${Math.round(performance.now() - started)} ms, peak renderer memory (Node + browser) ${mib(renderer.memory.peakBytes)}; ${messages.join(" | ")}`);
-    assert.ok(messages.every((m) => m.startsWith("ResourceExhausted: html: the render was stopped")), messages.join("\n"));
+    const messages = results.map((r) =>
+      r.status === "rejected" ? `${codeOf(r.reason)}: ${ConnectError.from(r.reason).rawMessage}` : "OK",
+    );
+    console.log(
+      `four 30,000-row tables at once: after ${Math.round(performance.now() - started)} ms, peak renderer memory (Node + browser) ${mib(renderer.memory.peakBytes)}; ${messages.join(" | ")}`,
+    );
+    assert.ok(
+      messages.every((m) => m.startsWith("ResourceExhausted: html: the render was stopped")),
+      messages.join("\n"),
+    );
     assert.equal(renderer.memory.killed, false);
     assert.ok(renderer.memory.peakBytes < POD_LIMIT_BYTES, `peak ${mib(renderer.memory.peakBytes)}`);
     assert.deepEqual(await ordinaryRenders(renderer, "after four", 8), []);

@@ -1,11 +1,6 @@
 import { startNatsCluster } from "@invoicing/local-stack/nats-cluster";
 import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
-import {
-  DEAD_LETTER_STREAM,
-  ensureDurableConsumer,
-  ensureStreams,
-  PAYMENTS_STREAM,
-} from "@invoicing/service-kit/messaging";
+import { DEAD_LETTER_STREAM, ensureDurableConsumer, ensureStreams, PAYMENTS_STREAM } from "@invoicing/service-kit/messaging";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import assert from "node:assert/strict";
@@ -108,9 +103,7 @@ describe("ensureStreams against a three-server cluster", { timeout: 90_000 }, ()
     const consumer = await jsm.consumers.info(PAYMENTS_STREAM, "invoice-generator");
     assert.equal(consumer.num_pending, 1);
     // Its replicas follow the stream's (num_replicas 0: inherited).
-    await retry(async () =>
-      assert.equal((await jsm.consumers.info(PAYMENTS_STREAM, "invoice-generator")).cluster?.replicas?.length, 2),
-    );
+    await retry(async () => assert.equal((await jsm.consumers.info(PAYMENTS_STREAM, "invoice-generator")).cluster?.replicas?.length, 2));
 
     // A service that does not pass the setting leaves the count alone rather than scaling down.
     await ensureStreams(nc, [PAYMENTS_STREAM, DEAD_LETTER_STREAM]);

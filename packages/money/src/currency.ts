@@ -8,8 +8,7 @@ export function isCurrencyCode(code: string): boolean {
 
 /** Digits after the decimal point of the currency's minor unit: EUR 2, JPY 0, BHD 3. */
 export function minorUnitDigits(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
-    .maximumFractionDigits ?? 2;
+  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 /**

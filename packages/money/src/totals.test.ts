@@ -77,9 +77,20 @@ describe("refundTotals", () => {
     const unit = line(1n, 35n, 1900);
     const invoice = computeTotals([line(3n, 35n, 1900)]);
     assert.equal(computeTotals([unit]).tax * 3n, 21n, "rounded per part: a cent too much");
-    const parts = [0, 1, 2].map((i) => refundTotals(Array.from({ length: i }, () => unit), [unit]));
-    assert.equal(parts.reduce((sum, t) => sum + t.tax, 0n), invoice.tax);
-    assert.equal(parts.reduce((sum, t) => sum + t.gross, 0n), invoice.gross);
+    const parts = [0, 1, 2].map((i) =>
+      refundTotals(
+        Array.from({ length: i }, () => unit),
+        [unit],
+      ),
+    );
+    assert.equal(
+      parts.reduce((sum, t) => sum + t.tax, 0n),
+      invoice.tax,
+    );
+    assert.equal(
+      parts.reduce((sum, t) => sum + t.gross, 0n),
+      invoice.gross,
+    );
     for (const part of parts) assert.ok(part.tax === 6n || part.tax === 7n, `each part near its own tax, got ${part.tax}`);
   });
 

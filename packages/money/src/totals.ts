@@ -73,7 +73,5 @@ export function refundTotals(before: readonly PricedLine[], refund: readonly Pri
 
 /** "19 %" style label for a rate in basis points, locale-formatted ("7,5 %" in de-DE). */
 export function formatRate(rateBps: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(
-    rateBps / 10_000,
-  );
+  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(rateBps / 10_000);
 }

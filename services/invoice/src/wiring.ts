@@ -1,13 +1,7 @@
 import type { DurableConsumerLoop } from "@invoicing/service-kit/messaging";
 import { HealthState, ServingStatus } from "@invoicing/service-kit/rpc";
 import { startMetricsServer, type MetricsServer } from "@invoicing/service-kit/observability";
-import {
-  DEAD_LETTER_STREAM,
-  awaitStreams,
-  ensureStreams,
-  INVOICES_STREAM,
-  PAYMENTS_STREAM,
-} from "@invoicing/service-kit/messaging";
+import { DEAD_LETTER_STREAM, awaitStreams, ensureStreams, INVOICES_STREAM, PAYMENTS_STREAM } from "@invoicing/service-kit/messaging";
 import type { Logger } from "@invoicing/service-kit/observability";
 import { linkNats } from "@invoicing/service-kit/messaging";
 import { consumerHealth } from "@invoicing/service-kit/messaging";

@@ -1,4 +1,3 @@
-
 import { readSigningKeyFile, readVerifyKeyFiles, type EventSigner, type EventVerifier } from "@invoicing/service-kit/messaging";
 import { ConfigError, envInt, envPort, envString, envUrl, type Env } from "@invoicing/service-kit/config";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/config";
@@ -47,7 +46,10 @@ export function readConfig(env: Env = process.env): NotifierConfig {
   // A plaintext call to a TLS server (or the reverse) fails only at the first invoice; said here, at start.
   const wanted = tls.tls ? "https:" : "http:";
   if (invoiceUrl && invoiceUrl.protocol !== wanted) {
-    throw new ConfigError("INVOICE_SERVICE_URL", `must use ${wanted} ${tls.tls ? "with" : "without"} TLS_CERT_FILE, got "${invoiceUrl.protocol}"`);
+    throw new ConfigError(
+      "INVOICE_SERVICE_URL",
+      `must use ${wanted} ${tls.tls ? "with" : "without"} TLS_CERT_FILE, got "${invoiceUrl.protocol}"`,
+    );
   }
   return {
     ...readPlatformConfig(env),

@@ -13,7 +13,10 @@ export class NotifierMetrics {
   readonly #deliveries: Counter<"channel" | "outcome">;
   readonly #readyToMail: Histogram;
 
-  constructor(registry: Registry, readonly channel: string) {
+  constructor(
+    registry: Registry,
+    readonly channel: string,
+  ) {
     this.#deliveries = new Counter({
       name: "notifier_deliveries_total",
       help: "InvoiceGenerated events handled: sent, already_delivered (a redelivery, nothing sent) or failed (retried).",

@@ -1,11 +1,4 @@
-import {
-  ConfigError,
-  envInt,
-  envOptional,
-  envPort,
-  envString,
-  type Env,
-} from "@invoicing/service-kit/config";
+import { ConfigError, envInt, envOptional, envPort, envString, type Env } from "@invoicing/service-kit/config";
 import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/config";
 import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/rpc";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/observability";
@@ -62,7 +55,10 @@ export function readConfig(env: Env = process.env): RendererConfig {
     );
   }
   // 0 would turn a bound off, but below 64 MiB no page renders at all: a typo, refused.
-  for (const [name, bytes] of [["RENDER_PAGE_MEMORY_MB", renderMemoryBytes], ["RENDER_MEMORY_LIMIT_MB", memoryLimitBytes]] as const) {
+  for (const [name, bytes] of [
+    ["RENDER_PAGE_MEMORY_MB", renderMemoryBytes],
+    ["RENDER_MEMORY_LIMIT_MB", memoryLimitBytes],
+  ] as const) {
     if (bytes > 0 && bytes < 64 * MiB) throw new ConfigError(name, `must be 0 (no bound) or at least 64, got ${bytes / MiB}`);
   }
   return {

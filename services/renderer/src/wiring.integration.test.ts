@@ -26,10 +26,7 @@ describe("renderer over gRPC with real Chromium", () => {
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
     const config = readConfig({ RENDERER_PORT: "0", RENDER_PAGES: "1", RENDER_QUEUE_LIMIT: "1" });
     renderer = await startRenderer(config, createLogger("renderer-test", "silent"));
-    client = createClient(
-      RenderService,
-      createGrpcTransport({ baseUrl: `http://127.0.0.1:${renderer.server.port}` }),
-    );
+    client = createClient(RenderService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${renderer.server.port}` }));
   });
 
   after(async () => {
@@ -76,7 +73,8 @@ describe("renderer over gRPC with real Chromium", () => {
     });
     await assert.rejects(
       client.renderPdf({ html: "<p>x</p>", page: { format: "A3" } }),
-      (error: unknown) => ConnectError.from(error).code === Code.InvalidArgument && /page\.format/.test(ConnectError.from(error).rawMessage),
+      (error: unknown) =>
+        ConnectError.from(error).code === Code.InvalidArgument && /page\.format/.test(ConnectError.from(error).rawMessage),
     );
   });
 
@@ -97,9 +95,7 @@ describe("renderer over gRPC with real Chromium", () => {
     // One page, one queue slot: of many concurrent renders some must be refused, none lost.
     const html = `<html><body>${"<p>row</p>".repeat(2000)}</body></html>`;
     const results = await Promise.allSettled(Array.from({ length: 8 }, () => client.renderPdf({ html })));
-    const refused = results.filter(
-      (r) => r.status === "rejected" && ConnectError.from(r.reason).code === Code.ResourceExhausted,
-    );
+    const refused = results.filter((r) => r.status === "rejected" && ConnectError.from(r.reason).code === Code.ResourceExhausted);
     const done = results.filter((r) => r.status === "fulfilled");
     assert.ok(refused.length >= 1, `expected refusals, got ${refused.length}`);
     assert.ok(done.length >= 2, `expected some renders, got ${done.length}`);

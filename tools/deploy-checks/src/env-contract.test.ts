@@ -87,5 +87,8 @@ test("a variable taken from a ConfigMap key that is not rendered fails the check
   });
   const problems = checkEnvContract(objects);
   assert.ok(problems.length >= 3, problems.join("\n"));
-  assert.match(problems[0]!, /^Deployment invoicing\/order container order: NATS_URL refers to ConfigMap platform-\w+ key NATS_URL, which is not rendered$/);
+  assert.match(
+    problems[0]!,
+    /^Deployment invoicing\/order container order: NATS_URL refers to ConfigMap platform-\w+ key NATS_URL, which is not rendered$/,
+  );
 });

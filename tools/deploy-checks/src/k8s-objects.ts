@@ -39,15 +39,8 @@ export function podLabels(workload: Workload): Record<string, string> {
   return workload.spec?.template?.metadata?.labels ?? {};
 }
 
-export function findObject<T>(
-  objects: readonly K8sObject[],
-  kind: string,
-  name: string,
-  namespace: string | undefined,
-): T | undefined {
-  return objects.find(
-    (o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace,
-  ) as T | undefined;
+export function findObject<T>(objects: readonly K8sObject[], kind: string, name: string, namespace: string | undefined): T | undefined {
+  return objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace) as T | undefined;
 }
 
 export function configMaps(objects: readonly K8sObject[]): IConfigMap[] {

@@ -16,7 +16,10 @@ for (const overlay of overlayNames()) {
     const namespace = objects.find((o) => o.kind === "Namespace")?.metadata.name;
     assert.ok(namespace, "the overlay creates its Namespace");
     const elsewhere = objects.filter((o) => o.kind !== "Namespace" && o.metadata.namespace !== namespace);
-    assert.deepEqual(elsewhere.map((o) => `${o.kind} ${o.metadata.name}`), []);
+    assert.deepEqual(
+      elsewhere.map((o) => `${o.kind} ${o.metadata.name}`),
+      [],
+    );
   });
 }
 

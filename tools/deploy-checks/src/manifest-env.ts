@@ -68,7 +68,5 @@ export function declaredEnv(
 
 /** The values the manifests hold, as the environment the service would see them in. */
 export function knownValues(variables: readonly DeclaredVariable[]): Record<string, string> {
-  return Object.fromEntries(
-    variables.filter((v) => v.value !== undefined).map((v) => [v.name, v.value as string]),
-  );
+  return Object.fromEntries(variables.filter((v) => v.value !== undefined).map((v) => [v.name, v.value as string]));
 }

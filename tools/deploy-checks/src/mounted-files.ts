@@ -21,10 +21,20 @@ export const FILE_VARIABLES: Readonly<Record<string, FileKind>> = {
   NOTIFIER_EVENT_KEY_FILES: "ed25519-public",
 };
 
-const pathsOf = (value: string) => value.split(",").map((p) => p.trim()).filter(Boolean);
+const pathsOf = (value: string) =>
+  value
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
 
 /** Why `path` would not exist in the container, or undefined when a mounted volume projects it. */
-function missingFile(path: string, container: IContainer, pod: IPodSpec, namespace: string | undefined, objects: readonly K8sObject[]): string | undefined {
+function missingFile(
+  path: string,
+  container: IContainer,
+  pod: IPodSpec,
+  namespace: string | undefined,
+  objects: readonly K8sObject[],
+): string | undefined {
   const mount = (container.volumeMounts ?? [])
     .filter((m) => path.startsWith(m.mountPath.endsWith("/") ? m.mountPath : `${m.mountPath}/`))
     .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
@@ -84,7 +94,14 @@ export function withStandInFiles(values: Readonly<Record<string, string>>): Reco
   return Object.fromEntries(
     Object.entries(values).map(([name, value]) => {
       const kind = FILE_VARIABLES[name];
-      return [name, kind ? pathsOf(value).map(() => files[kind]).join(",") : value];
+      return [
+        name,
+        kind
+          ? pathsOf(value)
+              .map(() => files[kind])
+              .join(",")
+          : value,
+      ];
     }),
   );
 }

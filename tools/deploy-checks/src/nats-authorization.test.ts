@@ -27,7 +27,7 @@ test("a service connecting as another user, or with another user's password, fai
     env.find((e: { name: string }) => e.name === "NATS_PASSWORD").valueFrom.secretKeyRef.key = "invoice-password";
   });
   assert.deepEqual(checkNatsAuthorization(objects), [
-    'Deployment invoicing-dev/notifier container notifier: NATS_USER is "invoice", but the notifier service\'s permissions are user notifier\'s',
+    "Deployment invoicing-dev/notifier container notifier: NATS_USER is \"invoice\", but the notifier service's permissions are user notifier's",
     "Deployment invoicing-dev/notifier container notifier: NATS_PASSWORD must come from Secret nats-credentials key notifier-password, the one nats-server checks notifier against",
   ]);
 });

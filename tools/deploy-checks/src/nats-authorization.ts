@@ -14,8 +14,7 @@ import { serviceSpecs } from "./service-configs.js";
 export const NATS_CREDENTIALS_SECRET = "nats-credentials";
 const secretKeyOf = (user: NatsUser) => `${user}-password`;
 
-const secretRef = (env: readonly IEnvVar[] | undefined, name: string) =>
-  env?.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
+const secretRef = (env: readonly IEnvVar[] | undefined, name: string) => env?.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
 
 export function checkNatsAuthorization(objects: readonly K8sObject[]): string[] {
   const problems: string[] = [];
@@ -47,7 +46,8 @@ export function checkNatsAuthorization(objects: readonly K8sObject[]): string[] 
     if (!NATS_USERS.includes(user)) continue;
     const declared = service.declaredValues["NATS_USER"];
     if (declared === undefined) continue; // env-contract.ts reports it missing
-    if (declared !== user) problems.push(`${service.where}: NATS_USER is "${declared}", but the ${user} service's permissions are user ${user}'s`);
+    if (declared !== user)
+      problems.push(`${service.where}: NATS_USER is "${declared}", but the ${user} service's permissions are user ${user}'s`);
     const ref = secretRef(service.container.env, "NATS_PASSWORD");
     if (ref?.name !== NATS_CREDENTIALS_SECRET || ref.key !== secretKeyOf(user)) {
       problems.push(

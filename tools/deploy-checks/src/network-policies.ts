@@ -48,9 +48,7 @@ function policies(objects: readonly K8sObject[]): INetworkPolicy[] {
 }
 
 function selected(objects: readonly K8sObject[], namespace: string | undefined, selector: LabelSelector | undefined): Workload[] {
-  return workloads(objects).filter(
-    (w) => w.metadata?.namespace === namespace && matchesSelector(selector, podLabels(w)),
-  );
+  return workloads(objects).filter((w) => w.metadata?.namespace === namespace && matchesSelector(selector, podLabels(w)));
 }
 
 const appName = (w: Workload) => podLabels(w)["app.kubernetes.io/name"] ?? w.metadata?.name ?? "?";
@@ -114,7 +112,8 @@ export function portsAdmitted(objects: readonly K8sObject[], target: string, fro
   for (const policy of isolating) {
     for (const rule of policy.spec?.ingress ?? []) {
       // A rule without `from` admits every source.
-      if (rule.from && rule.from.length > 0 && !rule.from.some((peer) => peerAdmits(objects, peer, policy.metadata?.namespace, from))) continue;
+      if (rule.from && rule.from.length > 0 && !rule.from.some((peer) => peerAdmits(objects, peer, policy.metadata?.namespace, from)))
+        continue;
       if (!rule.ports || rule.ports.length === 0) return "all";
       for (const { port } of rule.ports) {
         if (port === undefined) return "all";
@@ -137,18 +136,24 @@ export function checkMetricsIngress(
   prometheus: PeerPod = PROMETHEUS,
 ): string[] {
   const { found, problems } = serviceDeployments(objects, specs);
-  const who = `Prometheus (pods ${Object.entries(prometheus.labels).map(([k, v]) => `${k}=${v}`).join(",")} in namespace ${prometheus.namespace})`;
+  const who = `Prometheus (pods ${Object.entries(prometheus.labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",")} in namespace ${prometheus.namespace})`;
   for (const { spec, where, container } of found) {
     const metricsPort = container.ports?.find((p) => p.name === METRICS_PORT_NAME)?.containerPort;
     if (metricsPort === undefined) continue; // port-agreement.ts requires the port
     const admitted = portsAdmitted(objects, spec.name, prometheus);
-    const names = policiesFor(objects, spec.name).map((p) => p.metadata?.name).join(", ");
+    const names = policiesFor(objects, spec.name)
+      .map((p) => p.metadata?.name)
+      .join(", ");
     if (admitted === "all") {
       if (names) problems.push(`${where}: NetworkPolicies ${names} admit ${who} to every port, not only ${METRICS_PORT_NAME}`);
       continue;
     }
     if (!admitted.includes(metricsPort)) {
-      problems.push(`${where}: NetworkPolicies ${names} admit no ${who} to its ${METRICS_PORT_NAME} port ${metricsPort}: nothing could scrape it`);
+      problems.push(
+        `${where}: NetworkPolicies ${names} admit no ${who} to its ${METRICS_PORT_NAME} port ${metricsPort}: nothing could scrape it`,
+      );
     }
     const others = admitted.filter((port) => port !== metricsPort);
     if (others.length > 0) {

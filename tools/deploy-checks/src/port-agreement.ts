@@ -1,14 +1,5 @@
 import type { IContainer, IService } from "kubernetes-models/v1";
-import {
-  describe,
-  podLabels,
-  podSpec,
-  resolveContainerPort,
-  selects,
-  services,
-  workloads,
-  type K8sObject,
-} from "./k8s-objects.js";
+import { describe, podLabels, podSpec, resolveContainerPort, selects, services, workloads, type K8sObject } from "./k8s-objects.js";
 import { serviceSpecs, type ServiceSpec } from "./service-configs.js";
 import { serviceDeployments, type ServiceDeployment } from "./service-deployments.js";
 
@@ -53,7 +44,9 @@ function probePort(service: ServiceDeployment, listener: Listener): { port: numb
   if (tls === undefined || healthPort === undefined) return { port: listener.port, problems: [] };
   const problems: string[] = [];
   if (healthPort === 0) {
-    problems.push(`${service.where} has TLS on but no HEALTH_PORT: its plaintext health port would be random, and the kubelet's probes cannot do TLS`);
+    problems.push(
+      `${service.where} has TLS on but no HEALTH_PORT: its plaintext health port would be random, and the kubelet's probes cannot do TLS`,
+    );
   } else if (healthPort === listener.port || healthPort === listener.metricsPort) {
     problems.push(`${service.where} HEALTH_PORT is ${healthPort}, which another of its listeners uses`);
   }
@@ -100,7 +93,9 @@ function checkMetricsPort(service: ServiceDeployment, listener: { port: number; 
     // Unset is reported by env-contract.ts; set to 0 is a port nobody can name.
     return service.values["METRICS_PORT"] === undefined
       ? []
-      : [`${where} METRICS_PORT is 0: the service would pick a random metrics port, which neither Prometheus nor the containerPort named ${METRICS_PORT_NAME} can name`];
+      : [
+          `${where} METRICS_PORT is 0: the service would pick a random metrics port, which neither Prometheus nor the containerPort named ${METRICS_PORT_NAME} can name`,
+        ];
   }
   const problems: string[] = [];
   if (metricsPort === listener.port) {
@@ -108,7 +103,9 @@ function checkMetricsPort(service: ServiceDeployment, listener: { port: number; 
   }
   const declared = container.ports?.find((port) => port.name === METRICS_PORT_NAME);
   if (!declared) {
-    problems.push(`${where} declares no containerPort named ${METRICS_PORT_NAME}; the service serves its metrics on ${metricsPort} (METRICS_PORT)`);
+    problems.push(
+      `${where} declares no containerPort named ${METRICS_PORT_NAME}; the service serves its metrics on ${metricsPort} (METRICS_PORT)`,
+    );
   } else if (declared.containerPort !== metricsPort) {
     problems.push(
       `${where} containerPort ${METRICS_PORT_NAME} is ${declared.containerPort}, but the service serves its metrics on ${metricsPort} (METRICS_PORT)`,
@@ -133,9 +130,7 @@ function checkMetricsPort(service: ServiceDeployment, listener: { port: number; 
 function checkServicesInFront(objects: readonly K8sObject[], service: ServiceDeployment, port: number): string[] {
   const labels = service.deployment.spec?.template.metadata?.labels ?? {};
   const containers = service.deployment.spec?.template.spec?.containers ?? [];
-  const fronting = services(objects).filter(
-    (s) => s.metadata?.namespace === service.namespace && selects(s.spec?.selector, labels),
-  );
+  const fronting = services(objects).filter((s) => s.metadata?.namespace === service.namespace && selects(s.spec?.selector, labels));
   if (fronting.length === 0) return [`no Service selects the pods of ${describe(service.deployment)}`];
   const problems: string[] = [];
   let reachesListener = false;
@@ -144,14 +139,18 @@ function checkServicesInFront(objects: readonly K8sObject[], service: ServiceDep
       const target = servicePort.targetPort ?? servicePort.port;
       const resolved = resolveContainerPort(containers, target);
       if (resolved === undefined) {
-        problems.push(`${describe(front)} port ${servicePort.port} targets ${target}, which no container of ${describe(service.deployment)} declares`);
+        problems.push(
+          `${describe(front)} port ${servicePort.port} targets ${target}, which no container of ${describe(service.deployment)} declares`,
+        );
       } else if (resolved === port) {
         reachesListener = true;
       }
     }
   }
   if (!reachesListener) {
-    problems.push(`no Service port leads to ${service.where}'s listener on ${port} (Services: ${fronting.map((s) => s.metadata?.name).join(", ")})`);
+    problems.push(
+      `no Service port leads to ${service.where}'s listener on ${port} (Services: ${fronting.map((s) => s.metadata?.name).join(", ")})`,
+    );
   }
   return problems;
 }
@@ -198,9 +197,7 @@ function checkAddresses(
     if (variable.value === undefined) continue;
     const address = clusterAddress(variable.value);
     if (!address) continue;
-    const target = services(objects).find(
-      (s) => s.metadata?.name === address.service && s.metadata?.namespace === address.namespace,
-    );
+    const target = services(objects).find((s) => s.metadata?.name === address.service && s.metadata?.namespace === address.namespace);
     const what = `${service.where} ${variable.name}=${variable.value}`;
     if (!target) {
       problems.push(`${what} names Service ${address.namespace}/${address.service}, which these manifests do not create`);
@@ -223,11 +220,7 @@ function checkAddresses(
 }
 
 /** The ports a headless Service's pods listen on: a service's configured port, else its containerPorts. */
-function podPorts(
-  objects: readonly K8sObject[],
-  service: IService,
-  listeners: ReadonlyMap<string, { port: number }>,
-): number[] {
+function podPorts(objects: readonly K8sObject[], service: IService, listeners: ReadonlyMap<string, { port: number }>): number[] {
   return workloads(objects)
     .filter((w) => w.metadata?.namespace === service.metadata?.namespace && selects(service.spec?.selector, podLabels(w)))
     .flatMap((w) => {

@@ -25,8 +25,7 @@ export function renderedWith(
   const objects = rendered(overlay);
   const ofKind = objects.filter((o) => o.kind === kind);
   // Generated ConfigMaps carry a hash suffix: "platform" finds "platform-9k6mk862c4".
-  const object =
-    ofKind.find((o) => o.metadata.name === name) ?? ofKind.find((o) => o.metadata.name.startsWith(`${name}-`));
+  const object = ofKind.find((o) => o.metadata.name === name) ?? ofKind.find((o) => o.metadata.name.startsWith(`${name}-`));
   if (!object) throw new Error(`${overlay} renders no ${kind} ${name}`);
   change(object);
   return objects;

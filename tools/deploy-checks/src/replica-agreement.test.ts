@@ -41,7 +41,8 @@ test("more stream replicas than NATS servers fails the check: the services would
   const objects = renderedWith("prod", "ConfigMap", "platform", (map) => {
     map.data.JETSTREAM_REPLICAS = "5";
   });
-  const tail = "creates streams with 5 replica(s) (JETSTREAM_REPLICAS) but StatefulSet invoicing/nats runs 3 server(s): JetStream cannot place them and the service stops at start";
+  const tail =
+    "creates streams with 5 replica(s) (JETSTREAM_REPLICAS) but StatefulSet invoicing/nats runs 3 server(s): JetStream cannot place them and the service stops at start";
   assert.deepEqual(checkReplicaAgreement(objects), [
     `Deployment invoicing/order container order ${tail}`,
     `Deployment invoicing/invoice container invoice ${tail}`,

@@ -37,7 +37,9 @@ function checkNatsRoutes(objects: readonly K8sObject[]): string[] {
   const expected = replicas === 1 ? 0 : replicas;
   return routes.size === expected
     ? []
-    : [`${describe(nats)} has ${replicas} replica(s) but nats.conf routes to ${routes.size} server(s); a cluster routes to every replica, a single server to none`];
+    : [
+        `${describe(nats)} has ${replicas} replica(s) but nats.conf routes to ${routes.size} server(s); a cluster routes to every replica, a single server to none`,
+      ];
 }
 
 /**
@@ -111,7 +113,9 @@ function checkAutoscalerMetrics(objects: readonly K8sObject[], specs: readonly S
       const spec = specs.find((s) => s.name === hpa.spec?.scaleTargetRef.name);
       const exported = spec?.exportedMetrics?.();
       if (!spec || !exported) {
-        problems.push(`${describe(hpa)} scales on the Pods metric ${name}, but these checks know no metrics of ${hpa.spec?.scaleTargetRef.name}: add exportedMetrics to its ServiceSpec`);
+        problems.push(
+          `${describe(hpa)} scales on the Pods metric ${name}, but these checks know no metrics of ${hpa.spec?.scaleTargetRef.name}: add exportedMetrics to its ServiceSpec`,
+        );
       } else if (!exported.includes(name)) {
         problems.push(
           `${describe(hpa)} scales on the Pods metric ${name}, which the ${spec.name} service does not export (it exports ${exported.join(", ")}): the HPA would never see it`,

@@ -29,7 +29,12 @@ test("prod renders every kind the issue asks for, at the API versions validated"
 
 test("no Secret is rendered: secrets never sit in the manifests", () => {
   for (const overlay of overlayNames()) {
-    assert.deepEqual(rendered(overlay).filter((o) => o.kind === "Secret").map((o) => o.metadata.name), []);
+    assert.deepEqual(
+      rendered(overlay)
+        .filter((o) => o.kind === "Secret")
+        .map((o) => o.metadata.name),
+      [],
+    );
   }
 });
 

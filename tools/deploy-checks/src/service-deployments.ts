@@ -42,9 +42,7 @@ export function serviceDeployments(
   const found: ServiceDeployment[] = [];
   const problems: string[] = [];
   for (const spec of specs) {
-    const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.name === spec.name) as
-      | IDeployment
-      | undefined;
+    const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.name === spec.name) as IDeployment | undefined;
     if (!deployment) {
       problems.push(`no Deployment named ${spec.name}: every overlay deploys the ${spec.name} service`);
       continue;

@@ -19,7 +19,23 @@ function standInFiles(): { cert: string; key: string } {
     const files = { cert: join(dir, "stand-in.crt"), key: join(dir, "stand-in.key") };
     execFileSync(
       "openssl",
-      ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", files.key, "-out", files.cert, "-days", "1", "-subj", "/CN=deploy-checks stand-in"],
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        files.key,
+        "-out",
+        files.cert,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=deploy-checks stand-in",
+      ],
       { stdio: "pipe" },
     );
     standIn = files;

@@ -11,7 +11,9 @@ for (const overlay of overlayNames()) {
 }
 
 test("prod turns TLS on for every service, each with its own certificate", () => {
-  const configs = rendered("prod").filter((o) => o.kind === "ConfigMap" && /^(order|invoice|renderer|notifier)-config-/.test(o.metadata.name));
+  const configs = rendered("prod").filter(
+    (o) => o.kind === "ConfigMap" && /^(order|invoice|renderer|notifier)-config-/.test(o.metadata.name),
+  );
   assert.equal(configs.length, 4);
   for (const map of configs) {
     assert.equal((map as { data?: Record<string, string> }).data?.["TLS_CERT_FILE"], "/etc/invoicing/tls/tls.crt", map.metadata.name);

@@ -77,12 +77,16 @@ function mountedCertificate(objects: readonly K8sObject[], service: ServiceDeplo
     }
     const readKey = secretKey(volume, posix.relative(mount.mountPath, path));
     if (readKey !== key) {
-      problems.push(`${what} reads ${readKey === undefined ? "no key" : `key ${readKey}`} of Secret ${volume.secret.secretName}; cert-manager writes it as ${key}`);
+      problems.push(
+        `${what} reads ${readKey === undefined ? "no key" : `key ${readKey}`} of Secret ${volume.secret.secretName}; cert-manager writes it as ${key}`,
+      );
     }
     secrets.add(volume.secret.secretName);
   }
   if (secrets.size > 1) {
-    problems.push(`${service.where} reads its TLS files from several Secrets (${[...secrets].join(", ")}): the key, its certificate and their CA must come from one Certificate`);
+    problems.push(
+      `${service.where} reads its TLS files from several Secrets (${[...secrets].join(", ")}): the key, its certificate and their CA must come from one Certificate`,
+    );
   }
   const [secretName] = secrets;
   if (secretName === undefined) return undefined;
@@ -139,7 +143,9 @@ function checkOneIssuer(services: readonly ServiceTls[]): string[] {
   }
   if (issuers.size <= 1) return [];
   const listed = [...issuers].map(([issuer, names]) => `${names.join(", ")} from ${issuer}`).join("; ");
-  return [`the services' certificates come from different issuers (${listed}): each trusts only its own CA, so the calls between them would fail`];
+  return [
+    `the services' certificates come from different issuers (${listed}): each trusts only its own CA, so the calls between them would fail`,
+  ];
 }
 
 /** The host a client dials: `dns:///host:port`, `host:port` or a URL. */
@@ -165,7 +171,9 @@ function checkCall(
   const what = `${call.caller} → ${call.callee}`;
   if (!caller && !callee) return [];
   if (!caller || !callee) {
-    return [`${what}: only the ${caller ? call.caller : call.callee} service has TLS on, so the ${call.caller} service's calls would fail the handshake`];
+    return [
+      `${what}: only the ${caller ? call.caller : call.callee} service has TLS on, so the ${call.caller} service's calls would fail the handshake`,
+    ];
   }
   const problems: string[] = [];
   if (caller.certificate && callee.clientNames) {

@@ -179,7 +179,9 @@ async function replay(nc: NatsConnection, which: number[] | "all", json: boolean
   } else if (which === "all" && outcomes.length === 0) {
     io.stdout(`no dead letters in ${DEAD_LETTER_STREAM}: nothing to replay\n`);
   } else {
-    io.stdout(`replayed ${replayed} of ${outcomes.length} dead letter${outcomes.length === 1 ? "" : "s"} (${notFound} not found, ${failed} failed)\n`);
+    io.stdout(
+      `replayed ${replayed} of ${outcomes.length} dead letter${outcomes.length === 1 ? "" : "s"} (${notFound} not found, ${failed} failed)\n`,
+    );
   }
   if (failed > 0) return EXIT.FAILED;
   if (which !== "all" && replayed === 0) return EXIT.NOTHING_MATCHED;
@@ -191,10 +193,10 @@ function report(outcome: ReplayOutcome, io: CliIo) {
   switch (outcome.status) {
     case "replayed": {
       const { letter, ack } = outcome;
-      const where = ack.duplicate
-        ? `already in ${ack.stream} from an earlier replay, not added again`
-        : `now ${ack.stream}:${ack.seq}`;
-      io.stdout(`replayed ${ref} -> ${letter.subject} (${where}; ${describePayload(letter)}; consumer ${letter.consumer}); dead letter deleted\n`);
+      const where = ack.duplicate ? `already in ${ack.stream} from an earlier replay, not added again` : `now ${ack.stream}:${ack.seq}`;
+      io.stdout(
+        `replayed ${ref} -> ${letter.subject} (${where}; ${describePayload(letter)}; consumer ${letter.consumer}); dead letter deleted\n`,
+      );
       break;
     }
     case "missing":

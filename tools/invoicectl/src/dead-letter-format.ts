@@ -1,9 +1,5 @@
 import { fromBinary } from "@bufbuild/protobuf";
-import {
-  InvoiceGeneratedSchema,
-  PaymentCompletedSchema,
-  PaymentRefundedSchema,
-} from "@invoicing/contracts/invoicing/events/v1/events_pb";
+import { InvoiceGeneratedSchema, PaymentCompletedSchema, PaymentRefundedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import {
   DEAD_LETTER_STREAM,
   invoiceGeneratedSubject,
@@ -128,11 +124,25 @@ export function formatDeadLetterTable(letters: readonly DeadLetter[]): string {
   if (letters.length === 0) return `no dead letters in ${DEAD_LETTER_STREAM}\n`;
   const rows = letters.map((l) => {
     const r = deadLetterRecord(l);
-    return [String(r.seq), r.time, `${r.stream}:${r.streamSeq}`, r.subject, r.consumer, String(r.attempts), `${r.size} B`, r.payload, r.reason];
+    return [
+      String(r.seq),
+      r.time,
+      `${r.stream}:${r.streamSeq}`,
+      r.subject,
+      r.consumer,
+      String(r.attempts),
+      `${r.size} B`,
+      r.payload,
+      r.reason,
+    ];
   });
   const head = ["SEQ", "DEAD-LETTERED AT", "ORIGINAL", "SUBJECT", "CONSUMER", "ATTEMPTS", "SIZE", "PAYLOAD"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   const out = [line(head)];
   for (const row of rows) {
     out.push(line(row.slice(0, head.length)));

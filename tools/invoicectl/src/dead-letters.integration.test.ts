@@ -3,12 +3,7 @@ import { PaymentCompletedSchema } from "@invoicing/contracts/invoicing/events/v1
 import { startNatsServer, type NatsServerProcess } from "@invoicing/local-stack/nats-server-process";
 import { writeDeadLetterHeaders } from "@invoicing/service-kit/messaging";
 import { PermanentFailure, startConsumerLoop } from "@invoicing/service-kit/messaging";
-import {
-  DEAD_LETTER_STREAM,
-  deadLetterSubject,
-  ensureStreams,
-  PAYMENTS_STREAM,
-} from "@invoicing/service-kit/messaging";
+import { DEAD_LETTER_STREAM, deadLetterSubject, ensureStreams, PAYMENTS_STREAM } from "@invoicing/service-kit/messaging";
 import { createLogger } from "@invoicing/service-kit/observability";
 import { jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
 import { headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
@@ -20,13 +15,7 @@ import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { EXIT, runCli } from "./cli.js";
 import { describePayload, replayMsgId } from "./dead-letter-format.js";
-import {
-  listDeadLetters,
-  replayDeadLetter,
-  replayDeadLetters,
-  republishDeadLetter,
-  readDeadLetter,
-} from "./dead-letters.js";
+import { listDeadLetters, replayDeadLetter, replayDeadLetters, republishDeadLetter, readDeadLetter } from "./dead-letters.js";
 import { eventually } from "@invoicing/local-stack/eventually";
 
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -60,11 +49,17 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
    * then dead-lettered the way durable-consumer.ts does it: the original bytes, and the
    * original headers in the envelope service-kit writes.
    */
-  async function paymentDeadLetter(reason = "invalid PaymentCompleted: amount: 1 does not equal the order total 2", stream = PAYMENTS_STREAM) {
+  async function paymentDeadLetter(
+    reason = "invalid PaymentCompleted: amount: 1 does not equal the order total 2",
+    stream = PAYMENTS_STREAM,
+  ) {
     const paymentId = `pay_${randomUUID()}`;
     const orderId = `ord_${randomUUID()}`;
     const subject = `payments.completed.${orderId}`;
-    const data = toBinary(PaymentCompletedSchema, create(PaymentCompletedSchema, { eventId: paymentId, paymentId, traceId: TRACEPARENT.slice(3, 35) }));
+    const data = toBinary(
+      PaymentCompletedSchema,
+      create(PaymentCompletedSchema, { eventId: paymentId, paymentId, traceId: TRACEPARENT.slice(3, 35) }),
+    );
     const original = natsHeaders();
     original.set("traceparent", TRACEPARENT);
     original.set("tracestate", "vendor=1");
@@ -123,7 +118,10 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
     assert.equal(replayed.header.get("tracestate"), "vendor=1");
     assert.equal(replayed.header.get("Replayed-From"), `${DEAD_LETTER_STREAM}:${dl.seq}`);
     assert.equal(replayed.header.get("Nats-Msg-Id"), replayMsgId(dl.seq));
-    assert.deepEqual(replayed.header.keys().filter((k) => k.toLowerCase().startsWith("dead-letter-")), []);
+    assert.deepEqual(
+      replayed.header.keys().filter((k) => k.toLowerCase().startsWith("dead-letter-")),
+      [],
+    );
 
     assert.equal(await jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq: dl.seq }), null);
     assert.deepEqual(await listDeadLetters(nc), []);
@@ -158,7 +156,10 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
   it("leaves a DEAD_LETTERS message without Dead-Letter headers alone", async () => {
     const stray = await jetstream(nc).publish("deadletter.manual", new Uint8Array([1, 2, 3]));
     const dl = await paymentDeadLetter();
-    assert.deepEqual((await listDeadLetters(nc)).map((l) => l.seq), [dl.seq]);
+    assert.deepEqual(
+      (await listDeadLetters(nc)).map((l) => l.seq),
+      [dl.seq],
+    );
     assert.deepEqual(await replayDeadLetters(nc, [stray.seq]), [{ seq: stray.seq, status: "not a dead letter" }]);
     assert.ok(await jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq: stray.seq }));
   });
@@ -173,7 +174,10 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
     assert.equal(await paymentsCount(), before);
     assert.equal((await readDeadLetter(jsm, dl.seq)).found, true);
     let stderr = "";
-    const code = await runCli(["dead-letters", "replay", String(dl.seq)], nats.envFor("invoicectl"), { stdout: () => undefined, stderr: (t) => (stderr += t) });
+    const code = await runCli(["dead-letters", "replay", String(dl.seq)], nats.envFor("invoicectl"), {
+      stdout: () => undefined,
+      stderr: (t) => (stderr += t),
+    });
     assert.equal(code, EXIT.FAILED);
     assert.match(stderr, new RegExp(`^FAILED DEAD_LETTERS:${dl.seq}: .*; the dead letter is kept$`, "m"));
   });
@@ -203,7 +207,10 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
     try {
       const hdrs = natsHeaders();
       hdrs.set("traceparent", TRACEPARENT);
-      const original = await jetstream(nc).publish(subject, new TextEncoder().encode("payload"), { msgID: `pay_${randomUUID()}`, headers: hdrs });
+      const original = await jetstream(nc).publish(subject, new TextEncoder().encode("payload"), {
+        msgID: `pay_${randomUUID()}`,
+        headers: hdrs,
+      });
       const letter = await eventually("the dead letter", async () => (await listDeadLetters(nc)).find((l) => l.subject === subject));
       assert.equal(letter.consumer, "invoicectl-test");
       assert.equal(letter.streamSeq, original.seq);
@@ -236,7 +243,10 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
 
     const table = await run("dead-letters", "list");
     assert.equal(table.code, EXIT.OK);
-    assert.match(table.stdout, new RegExp(`^${dl.seq}\\s+\\S+\\s+PAYMENTS:${dl.originalSeq}\\s+${dl.subject}\\s+invoice-generator\\s+2\\s`, "m"));
+    assert.match(
+      table.stdout,
+      new RegExp(`^${dl.seq}\\s+\\S+\\s+PAYMENTS:${dl.originalSeq}\\s+${dl.subject}\\s+invoice-generator\\s+2\\s`, "m"),
+    );
     assert.match(table.stdout, /reason: invalid PaymentCompleted/);
     assert.match(table.stdout, new RegExp(`payment ${dl.paymentId}`));
 
@@ -265,7 +275,10 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
     const asJson = await run("dead-letters", "replay", "--all", "--json");
     assert.equal(asJson.code, EXIT.OK);
     const outcomes = JSON.parse(asJson.stdout) as Array<Record<string, unknown>>;
-    assert.deepEqual(outcomes.map((o) => [o["seq"], o["status"], o["subject"], o["stream"], o["duplicate"]]), [[dl2.seq, "replayed", dl2.subject, PAYMENTS_STREAM, false]]);
+    assert.deepEqual(
+      outcomes.map((o) => [o["seq"], o["status"], o["subject"], o["stream"], o["duplicate"]]),
+      [[dl2.seq, "replayed", dl2.subject, PAYMENTS_STREAM, false]],
+    );
 
     assert.equal((await run("--help")).code, EXIT.OK);
     assert.equal((await run("dead-letters", "replay")).code, EXIT.USAGE);
@@ -273,7 +286,11 @@ describe("dead letters against a real nats-server", { timeout: 60_000 }, () => {
     assert.equal((await run("dead-letters", "frobnicate")).code, EXIT.USAGE);
     assert.equal((await run("dead-letters", "list", "--bogus")).code, EXIT.USAGE);
     let stderr = "";
-    const badUrl = await runCli(["dead-letters", "list"], { NATS_URL: "http://127.0.0.1:4222" }, { stdout: () => undefined, stderr: (t) => (stderr += t) });
+    const badUrl = await runCli(
+      ["dead-letters", "list"],
+      { NATS_URL: "http://127.0.0.1:4222" },
+      { stdout: () => undefined, stderr: (t) => (stderr += t) },
+    );
     assert.equal(badUrl, EXIT.USAGE);
     assert.match(stderr, /NATS_URL/);
   });

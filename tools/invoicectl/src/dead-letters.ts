@@ -48,9 +48,7 @@ export async function listDeadLetters(nc: NatsConnection): Promise<DeadLetter[]>
   return letters;
 }
 
-export type ReadResult =
-  | { found: true; letter: DeadLetter }
-  | { found: false; why: "missing" | "not a dead letter" };
+export type ReadResult = { found: true; letter: DeadLetter } | { found: false; why: "missing" | "not a dead letter" };
 
 /** The dead letter at `seq`, or why there is none. */
 export async function readDeadLetter(jsm: JetStreamManager, seq: number): Promise<ReadResult> {

@@ -53,9 +53,13 @@ try {
   console.log(`trace id:       ${payment.traceId}`);
   console.log(`pdf:            ${path}`);
   console.log(`pdf size:       ${pdf.length} bytes, sha256 ${sha256}`);
-  console.log(`mail:           ${process.env["SMTP_URL"] ? `sent through ${process.env["SMTP_URL"]}` : relative(process.cwd(), join(dataDir, "outbox", `${invoice.number}.eml`))}`);
+  console.log(
+    `mail:           ${process.env["SMTP_URL"] ? `sent through ${process.env["SMTP_URL"]}` : relative(process.cwd(), join(dataDir, "outbox", `${invoice.number}.eml`))}`,
+  );
   if (stack.tls) console.log(`mutual TLS:     every hop; certificates under ${relative(process.cwd(), join(dataDir, "tls"))}`);
-  console.log(`timing:         payment to READY ${readyMs.toFixed(0)} ms; whole run ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `timing:         payment to READY ${readyMs.toFixed(0)} ms; whole run ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 } finally {
   await stack.stop();
 }

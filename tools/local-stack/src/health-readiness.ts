@@ -63,10 +63,12 @@ export async function checkHealth(target: HealthTarget, timeoutMs = 2_000): Prom
 
 export function isReady(answer: HealthAnswer, readiness: Readiness): boolean {
   if (!("status" in answer)) return false;
-  return readiness === "answering" ? answer.status === ServingStatus.SERVING || answer.status === ServingStatus.NOT_SERVING : answer.status === ServingStatus.SERVING;
+  return readiness === "answering"
+    ? answer.status === ServingStatus.SERVING || answer.status === ServingStatus.NOT_SERVING
+    : answer.status === ServingStatus.SERVING;
 }
 
 export function describeAnswer(answer: HealthAnswer | undefined): string {
   if (!answer) return "no answer";
-  return "status" in answer ? ServingStatus[answer.status] ?? String(answer.status) : answer.error;
+  return "status" in answer ? (ServingStatus[answer.status] ?? String(answer.status)) : answer.error;
 }

@@ -13,7 +13,11 @@ export async function invoiceOfPayment(invoices: Client<typeof InvoiceService>, 
 }
 
 /** Waits until every payment's invoice is READY; the invoices, in the payments' order. */
-export async function everyInvoiceReady(invoices: Client<typeof InvoiceService>, paymentIds: string[], timeoutMs: number): Promise<Invoice[]> {
+export async function everyInvoiceReady(
+  invoices: Client<typeof InvoiceService>,
+  paymentIds: string[],
+  timeoutMs: number,
+): Promise<Invoice[]> {
   return eventually(
     "every invoice READY",
     async () => {

@@ -124,7 +124,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const renderers = await start("renderer", {});
     const rendererPorts = renderers.map((r) => r.port);
-    const invoices = await start("invoice", rendererPorts.length ? { RENDERER_TARGET: rendererPorts.map((p) => `127.0.0.1:${p}`).join(",") } : {});
+    const invoices = await start(
+      "invoice",
+      rendererPorts.length ? { RENDERER_TARGET: rendererPorts.map((p) => `127.0.0.1:${p}`).join(",") } : {},
+    );
     const invoiceUrls = invoices.map((w) => `${scheme}://127.0.0.1:${w.port}`);
     const [[order], notifier] = await Promise.all([
       start("order", {}),

@@ -10,10 +10,7 @@ const skipReason = "MONGODB_URL is not set: MongoDB contract suite skipped";
  * when the file's tests end; without, the run is reported as skipped and says so on stderr,
  * so a green test run never hides that MongoDB went untested.
  */
-export function mongoContract(
-  name: string,
-  register: (connect: () => Promise<{ client: MongoClient; db: Db }>) => void,
-): void {
+export function mongoContract(name: string, register: (connect: () => Promise<{ client: MongoClient; db: Db }>) => void): void {
   const url = process.env.MONGODB_URL;
   if (!url) {
     process.stderr.write("MongoDB contract suite skipped: MONGODB_URL is not set\n");

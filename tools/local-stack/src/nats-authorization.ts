@@ -47,9 +47,7 @@ export type StackCredentials = Record<StackUser, NatsCredentials>;
 /** Fresh random passwords for every user of a local stack. */
 export function newStackCredentials(): StackCredentials {
   const users: StackUser[] = [...NATS_USERS, "harness"];
-  return Object.fromEntries(
-    users.map((user) => [user, { user, password: randomBytes(18).toString("base64url") }]),
-  ) as StackCredentials;
+  return Object.fromEntries(users.map((user) => [user, { user, password: randomBytes(18).toString("base64url") }])) as StackCredentials;
 }
 
 /** The environment a process needs to connect as `user` (services read NATS_USER, NATS_PASSWORD). */

@@ -84,7 +84,11 @@ export async function startNatsServer(
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`nats-server exited: ${stderr}${logTail(logFile)}`);
-    const found = existsSync(portsFile) ? portsFile : readdirSync(portsDir).map((f) => join(portsDir, f)).find((f) => f.includes(`_${child.pid}.`));
+    const found = existsSync(portsFile)
+      ? portsFile
+      : readdirSync(portsDir)
+          .map((f) => join(portsDir, f))
+          .find((f) => f.includes(`_${child.pid}.`));
     if (found) {
       const { nats } = JSON.parse(readFileSync(found, "utf8")) as { nats: string[] };
       const url = nats[0]!;
@@ -125,7 +129,10 @@ export async function startNatsServer(
 
 function clusterConfig(cluster: NonNullable<NatsServerOptions["cluster"]>): string[] {
   const routes = cluster.routePorts.map((p) => `"nats://127.0.0.1:${p}"`).join(", ");
-  return [`server_name: ${cluster.serverName}`, `cluster { name: ${cluster.name}, listen: "127.0.0.1:${cluster.routePort}", routes: [${routes}] }`];
+  return [
+    `server_name: ${cluster.serverName}`,
+    `cluster { name: ${cluster.name}, listen: "127.0.0.1:${cluster.routePort}", routes: [${routes}] }`,
+  ];
 }
 
 const logTail = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").slice(-4000) : "");

@@ -99,7 +99,9 @@ async function startOnce(options: ServiceOptions): Promise<ServiceProcess | { bi
   let last: HealthAnswer | undefined;
   for (const deadline = Date.now() + timeoutMs; ; ) {
     if (exitCode !== undefined || child.exitCode !== null || child.signalCode !== null) {
-      const error = new Error(`${name} exited with ${exitCode ?? child.exitCode ?? child.signalCode} before it was ready; see ${options.logFile}`);
+      const error = new Error(
+        `${name} exited with ${exitCode ?? child.exitCode ?? child.signalCode} before it was ready; see ${options.logFile}`,
+      );
       return picked && /EADDRINUSE/.test(output) ? { bindRace: error } : Promise.reject(error);
     }
     last = await checkHealth(target);
@@ -108,7 +110,9 @@ async function startOnce(options: ServiceOptions): Promise<ServiceProcess | { bi
       // Not left running behind the caller's back, holding its ports.
       child.kill("SIGKILL");
       await exited;
-      throw new Error(`${name} not ready (${readiness}) within ${timeoutMs} ms, last health answer: ${describeAnswer(last)}; see ${options.logFile}`);
+      throw new Error(
+        `${name} not ready (${readiness}) within ${timeoutMs} ms, last health answer: ${describeAnswer(last)}; see ${options.logFile}`,
+      );
     }
     await sleep(100);
   }

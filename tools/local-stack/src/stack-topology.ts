@@ -24,7 +24,8 @@ export const START_ORDER: readonly ServiceName[] = ["renderer", "invoice", "orde
 /** The process names of `service` in `topology`: the service's own name unless it is scaled out. */
 export function processNames(service: ServiceName, topology: StackTopology): string[] {
   if (!(topology.services ?? START_ORDER).includes(service)) return [];
-  const count = service === "renderer" ? topology.renderers ?? 1 : service === "invoice" ? topology.invoiceWorkers ?? 1 : 1;
-  if (!Number.isInteger(count) || count < 1) throw new Error(`topology: ${service} count must be a whole number of at least 1, got ${count}`);
+  const count = service === "renderer" ? (topology.renderers ?? 1) : service === "invoice" ? (topology.invoiceWorkers ?? 1) : 1;
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`topology: ${service} count must be a whole number of at least 1, got ${count}`);
   return count === 1 ? [service] : Array.from({ length: count }, (_, i) => `${service}-${i + 1}`);
 }

@@ -57,7 +57,21 @@ export async function createTestCertificateAuthority(dir: string): Promise<TestC
   const caKeyFile = join(dir, "ca.key");
   const caConfig = join(dir, "ca.cnf");
   writeFileSync(caConfig, CA_CONFIG);
-  await run("openssl", ["req", "-x509", "-config", caConfig, "-extensions", "ca", ...NEW_KEY, "-keyout", caKeyFile, "-out", caFile, "-days", "7"]);
+  await run("openssl", [
+    "req",
+    "-x509",
+    "-config",
+    caConfig,
+    "-extensions",
+    "ca",
+    ...NEW_KEY,
+    "-keyout",
+    caKeyFile,
+    "-out",
+    caFile,
+    "-days",
+    "7",
+  ]);
   return {
     caFile,
     async issue(name) {
@@ -65,11 +79,38 @@ export async function createTestCertificateAuthority(dir: string): Promise<TestC
       const base = join(dir, name);
       const files = { certFile: `${base}.crt`, keyFile: `${base}.key`, caFile };
       writeFileSync(`${base}.ext`, leafExtensions(name));
-      await run("openssl", ["req", "-new", "-config", caConfig, ...NEW_KEY, "-keyout", files.keyFile, "-out", `${base}.csr`, "-subj", `/CN=${name}`]);
       await run("openssl", [
-        "x509", "-req", "-in", `${base}.csr`, "-CA", caFile, "-CAkey", caKeyFile,
-        "-set_serial", `0x${randomBytes(8).toString("hex")}`, "-days", "7",
-        "-extfile", `${base}.ext`, "-extensions", "leaf", "-out", files.certFile,
+        "req",
+        "-new",
+        "-config",
+        caConfig,
+        ...NEW_KEY,
+        "-keyout",
+        files.keyFile,
+        "-out",
+        `${base}.csr`,
+        "-subj",
+        `/CN=${name}`,
+      ]);
+      await run("openssl", [
+        "x509",
+        "-req",
+        "-in",
+        `${base}.csr`,
+        "-CA",
+        caFile,
+        "-CAkey",
+        caKeyFile,
+        "-set_serial",
+        `0x${randomBytes(8).toString("hex")}`,
+        "-days",
+        "7",
+        "-extfile",
+        `${base}.ext`,
+        "-extensions",
+        "leaf",
+        "-out",
+        files.certFile,
       ]);
       return files;
     },

@@ -11,7 +11,10 @@ describe("env config readers", () => {
   });
 
   it("name the variable in every error", () => {
-    assert.throws(() => envInt({ N: "abc" }, "N", 1), (e: unknown) => e instanceof ConfigError && /N must be a whole number/.test(e.message));
+    assert.throws(
+      () => envInt({ N: "abc" }, "N", 1),
+      (e: unknown) => e instanceof ConfigError && /N must be a whole number/.test(e.message),
+    );
     assert.throws(() => envPort({ ORDER_PORT: "70000" }, "ORDER_PORT", 1), /ORDER_PORT must be at most 65535/);
     assert.throws(() => envInt({ N: "0" }, "N", 1, { min: 1 }), /N must be at least 1/);
     assert.throws(() => envUrl({ SMTP_URL: "nope" }, "SMTP_URL", ["smtp:"]), /SMTP_URL must be a URL/);

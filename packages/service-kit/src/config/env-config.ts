@@ -20,12 +20,7 @@ export function envOptional(env: Env, name: string): string | undefined {
   return raw === undefined || raw === "" ? undefined : raw;
 }
 
-export function envInt(
-  env: Env,
-  name: string,
-  fallback: number,
-  bounds: { min?: number; max?: number } = {},
-): number {
+export function envInt(env: Env, name: string, fallback: number, bounds: { min?: number; max?: number } = {}): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   if (!/^-?\d+$/.test(raw.trim())) {
@@ -60,12 +55,7 @@ export function envUrl(env: Env, name: string, protocols: readonly string[]): UR
   return url;
 }
 
-export function envOneOf<T extends string>(
-  env: Env,
-  name: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
+export function envOneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const raw = envString(env, name, fallback);
   if (!(allowed as readonly string[]).includes(raw)) {
     throw new ConfigError(name, `must be one of ${allowed.join(", ")}, got "${raw}"`);

@@ -16,8 +16,25 @@ function selfSigned(name: string, subjectAltName: string, commonName = name): { 
   const files = { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
   execFileSync(
     "openssl",
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", files.key, "-out", files.cert,
-      "-days", "1", "-subj", `/CN=${commonName}`, "-addext", `subjectAltName=${subjectAltName}`],
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      files.key,
+      "-out",
+      files.cert,
+      "-days",
+      "1",
+      "-subj",
+      `/CN=${commonName}`,
+      "-addext",
+      `subjectAltName=${subjectAltName}`,
+    ],
     { stdio: "pipe" },
   );
   return files;
@@ -44,17 +61,29 @@ describe("TLS configuration", () => {
   });
 
   it("needs all three files, naming the one missing", () => {
-    assert.throws(() => readTlsIdentity({ TLS_CERT_FILE: invoice.cert, TLS_KEY_FILE: invoice.key }), configError("TLS_CA_FILE", /must be set when TLS_CERT_FILE, TLS_KEY_FILE is/));
-    assert.throws(() => readTlsIdentity({ TLS_CA_FILE: invoice.cert }), configError("TLS_CERT_FILE", /all of TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE or none/));
+    assert.throws(
+      () => readTlsIdentity({ TLS_CERT_FILE: invoice.cert, TLS_KEY_FILE: invoice.key }),
+      configError("TLS_CA_FILE", /must be set when TLS_CERT_FILE, TLS_KEY_FILE is/),
+    );
+    assert.throws(
+      () => readTlsIdentity({ TLS_CA_FILE: invoice.cert }),
+      configError("TLS_CERT_FILE", /all of TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE or none/),
+    );
   });
 
   it("stops at start on a file that is missing, not PEM, or a key of another certificate", () => {
-    assert.throws(() => readTlsIdentity({ ...env, TLS_CA_FILE: join(dir, "nope.crt") }), configError("TLS_CA_FILE", /cannot be read .*nope\.crt/));
+    assert.throws(
+      () => readTlsIdentity({ ...env, TLS_CA_FILE: join(dir, "nope.crt") }),
+      configError("TLS_CA_FILE", /cannot be read .*nope\.crt/),
+    );
     const garbage = join(dir, "garbage.pem");
     writeFileSync(garbage, "not a certificate\n");
     assert.throws(() => readTlsIdentity({ ...env, TLS_CERT_FILE: garbage }), configError("TLS_CERT_FILE", /must hold a PEM certificate/));
     assert.throws(() => readTlsIdentity({ ...env, TLS_KEY_FILE: garbage }), configError("TLS_KEY_FILE", /must hold a PEM private key/));
-    assert.throws(() => readTlsIdentity({ ...env, TLS_KEY_FILE: other.key }), configError("TLS_KEY_FILE", /does not belong to the certificate in TLS_CERT_FILE/));
+    assert.throws(
+      () => readTlsIdentity({ ...env, TLS_KEY_FILE: other.key }),
+      configError("TLS_KEY_FILE", /does not belong to the certificate in TLS_CERT_FILE/),
+    );
   });
 
   it("reads the files, the client names (or the service's default) and the health port", () => {
@@ -66,7 +95,10 @@ describe("TLS configuration", () => {
     assert.deepEqual(renderer.tls?.clientNames, ["invoice"]);
     assert.equal(renderer.healthPort, 0, "a free port, logged, when HEALTH_PORT is unset");
     assert.equal(readServerTlsConfig(env).tls?.clientNames, undefined, "any certificate of the CA");
-    assert.throws(() => readServerTlsConfig({ ...env, TLS_CLIENT_NAMES: "invoice,*.svc" }), configError("TLS_CLIENT_NAMES", /comma-separated list of DNS names/));
+    assert.throws(
+      () => readServerTlsConfig({ ...env, TLS_CLIENT_NAMES: "invoice,*.svc" }),
+      configError("TLS_CLIENT_NAMES", /comma-separated list of DNS names/),
+    );
     assert.throws(() => readServerTlsConfig({ ...env, HEALTH_PORT: "http" }), configError("HEALTH_PORT", /whole number/));
   });
 });

@@ -113,7 +113,10 @@ export function readTlsIdentity(env: Env): TlsIdentity | undefined {
 function readClientNames(env: Env, fallback: readonly string[] | undefined): readonly string[] | undefined {
   const raw = envOptional(env, "TLS_CLIENT_NAMES");
   if (raw === undefined) return fallback;
-  const names = raw.split(",").map((name) => name.trim()).filter(Boolean);
+  const names = raw
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
   const bad = names.find((name) => !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(name));
   if (names.length === 0 || bad !== undefined) {
     throw new ConfigError("TLS_CLIENT_NAMES", `must be a comma-separated list of DNS names, got "${raw}"`);

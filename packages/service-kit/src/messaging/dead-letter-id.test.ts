@@ -8,7 +8,10 @@ describe("deadLetterMsgId", () => {
   });
 
   it("differs for a message that reuses a sequence after the stream was created again", () => {
-    assert.notEqual(deadLetterMsgId("PAYMENTS", "invoice-generator", 7, 1_000n), deadLetterMsgId("PAYMENTS", "invoice-generator", 7, 2_000n));
+    assert.notEqual(
+      deadLetterMsgId("PAYMENTS", "invoice-generator", 7, 1_000n),
+      deadLetterMsgId("PAYMENTS", "invoice-generator", 7, 2_000n),
+    );
   });
 
   it("differs between consumers that give up on the same message", () => {

@@ -62,7 +62,10 @@ describe("event signatures", () => {
       [() => readSigningKeyFile("EVENT_SIGNING_KEY_FILE", join(dir, "absent.pem")), /EVENT_SIGNING_KEY_FILE must name a readable/],
       [() => readSigningKeyFile("EVENT_SIGNING_KEY_FILE", publicPem), /EVENT_SIGNING_KEY_FILE/],
       [() => readVerifyKeyFiles("ORDER_EVENT_KEY_FILES", "order", ""), /ORDER_EVENT_KEY_FILES must name/],
-      [() => readVerifyKeyFiles("ORDER_EVENT_KEY_FILES", "order", `${publicPem},${rsa}`), /ORDER_EVENT_KEY_FILES .*rsa.pem.*not an Ed25519 key/],
+      [
+        () => readVerifyKeyFiles("ORDER_EVENT_KEY_FILES", "order", `${publicPem},${rsa}`),
+        /ORDER_EVENT_KEY_FILES .*rsa.pem.*not an Ed25519 key/,
+      ],
     ];
     for (const [read, message] of cases) {
       assert.throws(read, (error: unknown) => error instanceof ConfigError && message.test(error.message));

@@ -31,11 +31,13 @@ export interface EventVerifier {
   problem(subject: string, payload: Uint8Array, header: string | undefined): string | undefined;
 }
 
-const signedBytes = (subject: string, payload: Uint8Array) =>
-  Buffer.concat([Buffer.from(`${CONTEXT}\0${subject}\0`), payload]);
+const signedBytes = (subject: string, payload: Uint8Array) => Buffer.concat([Buffer.from(`${CONTEXT}\0${subject}\0`), payload]);
 
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(publicKey.export({ type: "spki", format: "der" }))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 export function eventSigner(privateKey: KeyObject): EventSigner {
@@ -78,7 +80,10 @@ export function readSigningKeyFile(variable: string, path: string | undefined): 
 
 /** Comma-separated SPKI PEM files of the producer's public keys; a bad one is a ConfigError. */
 export function readVerifyKeyFiles(variable: string, producer: string, paths: string | undefined): EventVerifier {
-  const files = (paths ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+  const files = (paths ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (files.length === 0) throw new ConfigError(variable, `must name the PEM file(s) of the ${producer} service's event public key`);
   const keys = files.map((file) => {
     try {

@@ -4,7 +4,8 @@ import { backoffIsSafe } from "./jetstream-topology.js";
 
 describe("backoffIsSafe", () => {
   it("gives a consumer a backoff list only on servers that apply it per message", () => {
-    for (const version of ["2.9.10", "2.10.22", "2.10.0-beta.1", "", undefined]) assert.equal(backoffIsSafe(version), false, String(version));
+    for (const version of ["2.9.10", "2.10.22", "2.10.0-beta.1", "", undefined])
+      assert.equal(backoffIsSafe(version), false, String(version));
     for (const version of ["2.10.23", "2.10.24", "2.11.0", "3.0.0"]) assert.equal(backoffIsSafe(version), true, version);
   });
 });

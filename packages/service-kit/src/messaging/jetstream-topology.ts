@@ -44,8 +44,7 @@ export const documentSourceOf = (document: { paymentId: string; refundId: string
   document.refundId ? `refund:${document.refundId}` : document.paymentId;
 /** `source` is the Nats-Msg-Id of the order service's event: a payment id, or "refund:" + refund id. */
 export const documentFailedSubject = (reporter: FailureReporter, source: string) => `invoices.failed.${reporter}.${source}`;
-export const deadLetterSubject = (stream: string, consumer: string) =>
-  `deadletter.${stream}.${consumer}`;
+export const deadLetterSubject = (stream: string, consumer: string) => `deadletter.${stream}.${consumer}`;
 
 const DUPLICATE_WINDOW_MS = 10 * 60_000;
 
@@ -64,11 +63,7 @@ export interface StreamOptions {
   replicas?: number;
 }
 
-export async function ensureStreams(
-  nc: NatsConnection,
-  names: readonly string[],
-  options: StreamOptions = {},
-): Promise<void> {
+export async function ensureStreams(nc: NatsConnection, names: readonly string[], options: StreamOptions = {}): Promise<void> {
   const jsm = await jetstreamManager(nc);
   for (const name of names) {
     const config = streamConfigs[name];
@@ -139,7 +134,6 @@ export interface DurableConsumerOptions {
   /** Redelivery delays after ack timeouts, one per attempt, the last repeating; see backoffIsSafe. */
   backoffMs: readonly number[];
 }
-
 
 /**
  * nats-server before 2.10.23 (Debian ships 2.9) re-arms a consumer's redelivery timer to the

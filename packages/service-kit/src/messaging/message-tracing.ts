@@ -81,11 +81,7 @@ export async function publishTraced(
 }
 
 /** Runs `handle` in a CONSUMER span continuing the trace found in the message headers. */
-export async function consumeTraced<T>(
-  msg: JsMsg,
-  name: string,
-  handle: () => Promise<T>,
-): Promise<T> {
+export async function consumeTraced<T>(msg: JsMsg, name: string, handle: () => Promise<T>): Promise<T> {
   const parent = msg.headers ? propagation.extract(ROOT_CONTEXT, msg.headers, hdrGetter) : ROOT_CONTEXT;
   const span = tracer.startSpan(
     `${msg.subject} ${name}`,

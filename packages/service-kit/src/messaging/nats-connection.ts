@@ -9,12 +9,7 @@ import type { NatsCredentials } from "../config/platform-config.js";
 export const inboxPrefixOf = (name: string) => `_INBOX_${name}`;
 
 /** Connects and keeps reconnecting for ever: a NATS restart must not take a service down. */
-export async function connectNats(
-  servers: string,
-  name: string,
-  logger: Logger,
-  credentials?: NatsCredentials,
-): Promise<NatsConnection> {
+export async function connectNats(servers: string, name: string, logger: Logger, credentials?: NatsCredentials): Promise<NatsConnection> {
   const nc = await connect({
     servers: servers.split(","),
     name,

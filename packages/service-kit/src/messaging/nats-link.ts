@@ -51,7 +51,8 @@ export function linkNats(options: {
   // this an outage that outlasts the first attempt would be silent in the logs.
   const since = Date.now();
   const unlinkedWarning = setInterval(() => {
-    if (!linked && !stopping) logger.warn({ unlinked_ms: Date.now() - since, servers: options.servers }, "NATS not linked yet; serving without it");
+    if (!linked && !stopping)
+      logger.warn({ unlinked_ms: Date.now() - since, servers: options.servers }, "NATS not linked yet; serving without it");
   }, options.warnEveryMs ?? 30_000);
   unlinkedWarning.unref();
   const connected = connectNats(options.servers, options.name, logger, options.credentials);

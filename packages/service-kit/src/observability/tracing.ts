@@ -1,11 +1,7 @@
 import { propagation } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import {
-  BatchSpanProcessor,
-  type SpanExporter,
-  type SpanProcessor,
-} from "@opentelemetry/sdk-trace-base";
+import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { ConfigError, envOneOf, envOptional, type Env } from "../config/env-config.js";
 
@@ -21,15 +17,8 @@ export interface TracingConfig {
 // The OpenTelemetry variable names, so an operator's usual settings work unchanged. OTLP is the
 // default whenever an endpoint is set: Jaeger ingests OTLP natively since 1.35.
 export function readTracingConfig(env: Env): TracingConfig {
-  const otlpEndpoint =
-    envOptional(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ??
-    envOptional(env, "OTEL_EXPORTER_OTLP_ENDPOINT");
-  const exporter = envOneOf<TracesExporter>(
-    env,
-    "OTEL_TRACES_EXPORTER",
-    ["otlp", "jaeger", "none"],
-    otlpEndpoint ? "otlp" : "none",
-  );
+  const otlpEndpoint = envOptional(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ?? envOptional(env, "OTEL_EXPORTER_OTLP_ENDPOINT");
+  const exporter = envOneOf<TracesExporter>(env, "OTEL_TRACES_EXPORTER", ["otlp", "jaeger", "none"], otlpEndpoint ? "otlp" : "none");
   const jaegerEndpoint = envOptional(env, "OTEL_EXPORTER_JAEGER_ENDPOINT");
   if (exporter === "jaeger" && !jaegerEndpoint) {
     throw new ConfigError(
@@ -39,12 +28,7 @@ export function readTracingConfig(env: Env): TracingConfig {
   }
   return {
     exporter,
-    otlpProtocol: envOneOf(
-      env,
-      "OTEL_EXPORTER_OTLP_PROTOCOL",
-      ["http/protobuf", "http/json"],
-      "http/protobuf",
-    ),
+    otlpProtocol: envOneOf(env, "OTEL_EXPORTER_OTLP_PROTOCOL", ["http/protobuf", "http/json"], "http/protobuf"),
     jaegerEndpoint,
   };
 }

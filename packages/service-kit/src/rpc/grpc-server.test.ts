@@ -16,8 +16,7 @@ const RENDER = "/invoicing.render.v1.RenderService/RenderPdf";
 const RESOURCE_EXHAUSTED = 8;
 
 /** Any service but health, which the cap on unfinished requests lets through. */
-const renderRoutes = (router: ConnectRouter) =>
-  router.service(RenderService, { renderPdf: () => create(RenderPdfResponseSchema, {}) });
+const renderRoutes = (router: ConnectRouter) => router.service(RenderService, { renderPdf: () => create(RenderPdfResponseSchema, {}) });
 
 /** A HealthCheckRequest whose `service` is `length` zero bytes: any size, any ratio. */
 function healthCheckOf(length: number): Buffer {
@@ -154,7 +153,10 @@ describe("startGrpcServer", () => {
       probe.stream.end(Buffer.concat([grpcFrameHeader(2, false), healthCheckOf(0)]));
       assert.equal((await probe.outcome).grpcStatus, 0, "health checks pass the cap");
       for (const { stream } of held) stream.end(Buffer.from([0x0a, 0x00])); // html: ""
-      assert.deepEqual((await Promise.all(held.map((h) => h.outcome))).map((o) => o.grpcStatus), [0, 0, 0]);
+      assert.deepEqual(
+        (await Promise.all(held.map((h) => h.outcome))).map((o) => o.grpcStatus),
+        [0, 0, 0],
+      );
       const again = openRawGrpcStream(session, RENDER);
       again.stream.end(grpcFrameHeader(0, false));
       assert.equal((await again.outcome).grpcStatus, 0);

@@ -51,9 +51,7 @@ export function openRawGrpcStream(
     stream.on("data", () => {});
     // A reset shows up as an error on the client side; the close that follows carries the code.
     stream.on("error", () => {});
-    stream.once("close", () =>
-      resolve({ grpcStatus, grpcMessage, rstCode: stream.rstCode ?? 0, afterMs: performance.now() - started }),
-    );
+    stream.once("close", () => resolve({ grpcStatus, grpcMessage, rstCode: stream.rstCode ?? 0, afterMs: performance.now() - started }));
   });
   return { stream, outcome };
 }

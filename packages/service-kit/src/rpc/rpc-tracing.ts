@@ -48,11 +48,7 @@ function rpcAttributes(service: string, method: string) {
   return { "rpc.system": "grpc", "rpc.service": service, "rpc.method": method };
 }
 
-async function traced<R extends { stream: boolean }>(
-  span: Span,
-  ctx: Context,
-  call: () => Promise<R>,
-): Promise<R> {
+async function traced<R extends { stream: boolean }>(span: Span, ctx: Context, call: () => Promise<R>): Promise<R> {
   let response: R;
   try {
     response = await context.with(ctx, call);

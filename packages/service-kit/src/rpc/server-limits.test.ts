@@ -12,7 +12,10 @@ describe("readServerTimeouts", () => {
   });
 
   it("stops on a bad value, naming the variable", () => {
-    assert.throws(() => readServerTimeouts({ GRPC_REQUEST_BODY_TIMEOUT_MS: "soon" }), /GRPC_REQUEST_BODY_TIMEOUT_MS must be a whole number/);
+    assert.throws(
+      () => readServerTimeouts({ GRPC_REQUEST_BODY_TIMEOUT_MS: "soon" }),
+      /GRPC_REQUEST_BODY_TIMEOUT_MS must be a whole number/,
+    );
     assert.throws(() => readServerTimeouts({ GRPC_IDLE_CONNECTION_MS: "10" }), /GRPC_IDLE_CONNECTION_MS must be at least 1000/);
   });
 });

@@ -17,8 +17,25 @@ function selfSigned(name: string): { cert: string; key: string } {
   const files = { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
   execFileSync(
     "openssl",
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", files.key, "-out", files.cert,
-      "-days", "1", "-subj", `/CN=${name}`, "-addext", `subjectAltName=DNS:${name},IP:127.0.0.1`],
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      files.key,
+      "-out",
+      files.cert,
+      "-days",
+      "1",
+      "-subj",
+      `/CN=${name}`,
+      "-addext",
+      `subjectAltName=DNS:${name},IP:127.0.0.1`,
+    ],
     { stdio: "pipe" },
   );
   return files;
@@ -33,7 +50,10 @@ describe("a service's gRPC server with mutual TLS", () => {
     const clients = { invoice: selfSigned("invoice"), notifier: selfSigned("notifier") };
     const trusted = join(dir, "clients.crt");
     execFileSync("sh", ["-c", `cat "${clients.invoice.cert}" "${clients.notifier.cert}" > "${trusted}"`]);
-    const tls = readServerTlsConfig({ TLS_CERT_FILE: own.cert, TLS_KEY_FILE: own.key, TLS_CA_FILE: trusted }, { defaultClientNames: ["invoice"] });
+    const tls = readServerTlsConfig(
+      { TLS_CERT_FILE: own.cert, TLS_KEY_FILE: own.key, TLS_CA_FILE: trusted },
+      { defaultClientNames: ["invoice"] },
+    );
     server = await startServiceGrpcServer({ routes: () => {}, host: "127.0.0.1", port: 0, tls });
     peer = (name) => ({ ca: readFileSync(own.cert), cert: readFileSync(clients[name].cert), key: readFileSync(clients[name].key) });
   });
@@ -44,10 +64,14 @@ describe("a service's gRPC server with mutual TLS", () => {
   it("refuses another identity in every protocol with PERMISSION_DENIED, and lets the named one in", async () => {
     for (const transport of [createGrpcTransport, createGrpcWebTransport, createConnectTransport]) {
       const refused = createClient(Health, transport({ baseUrl: baseUrl(), httpVersion: "2", nodeOptions: peer("notifier") }));
-      await assert.rejects(refused.check({}), (error: unknown) => {
-        const e = ConnectError.from(error);
-        return e.code === Code.PermissionDenied && e.rawMessage === "client certificate names notifier; this server accepts invoice";
-      }, transport.name);
+      await assert.rejects(
+        refused.check({}),
+        (error: unknown) => {
+          const e = ConnectError.from(error);
+          return e.code === Code.PermissionDenied && e.rawMessage === "client certificate names notifier; this server accepts invoice";
+        },
+        transport.name,
+      );
       const allowed = createClient(Health, transport({ baseUrl: baseUrl(), httpVersion: "2", nodeOptions: peer("invoice") }));
       assert.equal((await allowed.check({})).status, ServingStatus.SERVING, transport.name);
     }

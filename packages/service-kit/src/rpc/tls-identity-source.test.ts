@@ -13,7 +13,23 @@ function selfSigned(name: string): { cert: string; key: string } {
   const files = { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
   execFileSync(
     "openssl",
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", files.key, "-out", files.cert, "-days", "1", "-subj", `/CN=${name}`],
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      files.key,
+      "-out",
+      files.cert,
+      "-days",
+      "1",
+      "-subj",
+      `/CN=${name}`,
+    ],
     { stdio: "pipe" },
   );
   return files;
@@ -31,7 +47,12 @@ describe("a service's certificate as it is on disk", () => {
     const live = { cert: join(dir, "live.crt"), key: join(dir, "live.key") };
     replace(first.cert, live.cert);
     replace(first.key, live.key);
-    const identity = readTlsIdentity({ TLS_CERT_FILE: live.cert, TLS_KEY_FILE: live.key, TLS_CA_FILE: live.cert, TLS_RELOAD_INTERVAL_MS: "0" })!;
+    const identity = readTlsIdentity({
+      TLS_CERT_FILE: live.cert,
+      TLS_KEY_FILE: live.key,
+      TLS_CA_FILE: live.cert,
+      TLS_RELOAD_INTERVAL_MS: "0",
+    })!;
     const errors: string[] = [];
     const source = new TlsIdentitySource(identity, (error) => errors.push((error as Error).message));
     const seen: Buffer[] = [];
@@ -57,7 +78,12 @@ describe("a service's certificate as it is on disk", () => {
     const live = { cert: join(dir, "timed.crt"), key: join(dir, "timed.key") };
     replace(first.cert, live.cert);
     replace(first.key, live.key);
-    const identity = readTlsIdentity({ TLS_CERT_FILE: live.cert, TLS_KEY_FILE: live.key, TLS_CA_FILE: live.cert, TLS_RELOAD_INTERVAL_MS: "50" })!;
+    const identity = readTlsIdentity({
+      TLS_CERT_FILE: live.cert,
+      TLS_KEY_FILE: live.key,
+      TLS_CA_FILE: live.cert,
+      TLS_RELOAD_INTERVAL_MS: "50",
+    })!;
     const source = new TlsIdentitySource(identity);
     const renewedAt = new Promise<number>((resolve) => source.subscribe(() => resolve(performance.now())));
     const renewed = selfSigned("timed-renewed");

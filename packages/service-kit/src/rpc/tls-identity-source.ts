@@ -69,5 +69,7 @@ export class TlsIdentitySource {
 }
 
 function defaultOnError(error: unknown): void {
-  process.emitWarning(`TLS files changed but cannot be used, keeping the current certificate: ${error instanceof Error ? error.message : String(error)}`);
+  process.emitWarning(
+    `TLS files changed but cannot be used, keeping the current certificate: ${error instanceof Error ? error.message : String(error)}`,
+  );
 }

@@ -67,7 +67,10 @@ test("gives up with StoreBusyError when the lock outlasts the wait it was given"
   const other = openSqlite(path, "CREATE TABLE IF NOT EXISTS t (x INTEGER)");
   holder.exec("BEGIN IMMEDIATE");
   try {
-    await assert.rejects(whileBusy(() => other.prepare("INSERT INTO t VALUES (1)").run(), 300), StoreBusyError);
+    await assert.rejects(
+      whileBusy(() => other.prepare("INSERT INTO t VALUES (1)").run(), 300),
+      StoreBusyError,
+    );
   } finally {
     holder.exec("ROLLBACK");
     holder.close();

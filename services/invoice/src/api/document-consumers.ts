@@ -1,8 +1,5 @@
 import { fromBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
-import {
-  PaymentCompletedSchema,
-  PaymentRefundedSchema,
-} from "@invoicing/contracts/invoicing/events/v1/events_pb";
+import { PaymentCompletedSchema, PaymentRefundedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import { DocumentKind, InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { startConsumerLoop, type DurableConsumerLoop } from "@invoicing/service-kit/messaging";
 import { decodeVerifiedEvent, signatureProblem } from "@invoicing/service-kit/messaging";
@@ -77,7 +74,10 @@ interface DocumentEvents<Desc extends DescMessage> {
   schema: Desc;
   issue: (event: MessageShape<Desc>) => Promise<unknown>;
   /** Marks the event's document FAILED once the event is dead-lettered; says what to report. */
-  fail: (event: MessageShape<Desc>, reason: string) => Promise<{ document: Invoice | undefined; given: Omit<GivenUpDocument, "invoiceId"> }>;
+  fail: (
+    event: MessageShape<Desc>,
+    reason: string,
+  ) => Promise<{ document: Invoice | undefined; given: Omit<GivenUpDocument, "invoiceId"> }>;
 }
 
 function startDocumentConsumer<Desc extends DescMessage>(

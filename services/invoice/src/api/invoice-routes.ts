@@ -21,8 +21,7 @@ const PDF_CHUNK_BYTES = 64 * 1024;
 /** How often a watcher re-reads the store, for changes made by another replica. */
 const WATCH_REREAD_MS = 500;
 
-const isFinal = (invoice: Invoice) =>
-  invoice.status === InvoiceStatus.READY || invoice.status === InvoiceStatus.FAILED;
+const isFinal = (invoice: Invoice) => invoice.status === InvoiceStatus.READY || invoice.status === InvoiceStatus.FAILED;
 
 export function invoiceRoutes(deps: {
   store: InvoiceStore;
@@ -37,8 +36,7 @@ export function invoiceRoutes(deps: {
   const { store, pdfs, changes } = deps;
   const watchSlots = deps.watchSlots ?? new WatchSlots(deps.watches);
 
-  const lookup = async (key: DocumentKey) =>
-    key.invoiceId ? store.get(key.invoiceId) : store.getBySource(sourceFor(key));
+  const lookup = async (key: DocumentKey) => (key.invoiceId ? store.get(key.invoiceId) : store.getBySource(sourceFor(key)));
 
   return (router: ConnectRouter) =>
     router.service(InvoiceService, {

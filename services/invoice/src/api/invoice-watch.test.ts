@@ -1,11 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
-import {
-  InvoiceSchema,
-  InvoiceService,
-  InvoiceStatus,
-} from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { InvoiceSchema, InvoiceService, InvoiceStatus } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -147,7 +143,10 @@ describe("WatchInvoice", () => {
     assert.equal(refused.error?.code, Code.ResourceExhausted);
     assert.match(refused.error?.rawMessage ?? "", /too many watches: 2 are open/);
     const ended = await Promise.all(open);
-    assert.deepEqual(ended.map((r) => r.error?.code), [Code.DeadlineExceeded, Code.DeadlineExceeded]);
+    assert.deepEqual(
+      ended.map((r) => r.error?.code),
+      [Code.DeadlineExceeded, Code.DeadlineExceeded],
+    );
     assert.equal(watchSlots.open, 0, "every slot given back");
     const after = await watch(client, { invoiceId: "inv_nobody" });
     assert.equal(after.error?.code, Code.NotFound, "past the cap again");

@@ -1,11 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import type { PaymentRefunded } from "@invoicing/contracts/invoicing/events/v1/events_pb";
-import {
-  DocumentKind,
-  InvoiceSchema,
-  InvoiceStatus,
-  type Invoice,
-} from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { DocumentKind, InvoiceSchema, InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import type { DocumentFinisher } from "./document-finisher.js";
 import { newDocumentId } from "./document-id.js";
 import { documentSource, type InvoiceStore } from "./invoice-store.js";

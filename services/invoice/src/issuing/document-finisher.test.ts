@@ -55,7 +55,10 @@ describe("DocumentFinisher", () => {
     assert.equal(ready.pdfSha256, createHash("sha256").update(pdf).digest("hex"));
     assert.equal(ready.pdfSize, BigInt(pdf.length));
     assert.equal((await store.get(ready.invoiceId))?.status, InvoiceStatus.READY);
-    assert.deepEqual(publishedOf(ready.invoiceId).map((d) => d.status), [InvoiceStatus.READY]);
+    assert.deepEqual(
+      publishedOf(ready.invoiceId).map((d) => d.status),
+      [InvoiceStatus.READY],
+    );
     assert.deepEqual(movesOf(ready.invoiceId), ["PENDING", "READY"]);
   });
 

@@ -47,21 +47,36 @@ describe("InvoiceIssuer", () => {
   });
 
   for (const [field, breakIt] of [
-    ["payment_id", (e: ReturnType<typeof paymentCompleted>) => {
-      e.paymentId = "";
-    }],
-    ["trace_id", (e: ReturnType<typeof paymentCompleted>) => {
-      e.traceId = "not-hex";
-    }],
-    ["order.customer.customer_id", (e: ReturnType<typeof paymentCompleted>) => {
-      e.order!.customer!.customerId = "";
-    }],
-    ["order.items[0].quantity", (e: ReturnType<typeof paymentCompleted>) => {
-      e.order!.items[0]!.quantity = 0n;
-    }],
-    ["amount", (e: ReturnType<typeof paymentCompleted>) => {
-      e.amount += 1n;
-    }],
+    [
+      "payment_id",
+      (e: ReturnType<typeof paymentCompleted>) => {
+        e.paymentId = "";
+      },
+    ],
+    [
+      "trace_id",
+      (e: ReturnType<typeof paymentCompleted>) => {
+        e.traceId = "not-hex";
+      },
+    ],
+    [
+      "order.customer.customer_id",
+      (e: ReturnType<typeof paymentCompleted>) => {
+        e.order!.customer!.customerId = "";
+      },
+    ],
+    [
+      "order.items[0].quantity",
+      (e: ReturnType<typeof paymentCompleted>) => {
+        e.order!.items[0]!.quantity = 0n;
+      },
+    ],
+    [
+      "amount",
+      (e: ReturnType<typeof paymentCompleted>) => {
+        e.amount += 1n;
+      },
+    ],
   ] as const) {
     it(`raises InvalidDocumentEvent naming ${field}, and spends no number on it`, async () => {
       const event = paymentCompleted();

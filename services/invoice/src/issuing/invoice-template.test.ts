@@ -77,7 +77,13 @@ describe("invoice template", () => {
       creditedInvoiceNumber: "INV-2026-000007",
     });
     const html = plain(renderInvoiceHtml(note, seller));
-    for (const expected of ["Credit note CN-2026-000003", "Corrects invoice: <strong>INV-2026-000007</strong>", "ref_9", "&lt;i&gt;broken&lt;/i&gt;", "Total credited"]) {
+    for (const expected of [
+      "Credit note CN-2026-000003",
+      "Corrects invoice: <strong>INV-2026-000007</strong>",
+      "ref_9",
+      "&lt;i&gt;broken&lt;/i&gt;",
+      "Total credited",
+    ]) {
       assert.ok(html.includes(expected), `missing ${expected}`);
     }
     assert.ok(!html.includes("Thank you"), "no thanks on a credit note");

@@ -43,9 +43,7 @@ const labels = {
 export function addressLines(address: PostalAddress | undefined): string[] {
   if (!address) return [];
   const cityLine = [address.postalCode, address.city].filter(Boolean).join(" ");
-  return [address.line1, address.line2, cityLine, address.region, address.countryCode].filter(
-    (line) => line !== "",
-  );
+  return [address.line1, address.line2, cityLine, address.region, address.countryCode].filter((line) => line !== "");
 }
 
 /**

@@ -1,10 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import {
-  DocumentKind,
-  InvoiceSchema,
-  InvoiceStatus,
-  type Invoice,
-} from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { DocumentKind, InvoiceSchema, InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
@@ -69,12 +64,17 @@ export function invoiceStoreContract(name: string, open: () => Promise<InvoiceSt
       const s = series();
       const payments = Array.from({ length: 5 }, () => draft());
       const calls = payments.flatMap((p) =>
-        Array.from({ length: 4 }, () => store.createNumbered({ invoice: { ...p, invoiceId: `inv_${randomUUID()}` }, series: s, clock: inYear(2026) })),
+        Array.from({ length: 4 }, () =>
+          store.createNumbered({ invoice: { ...p, invoiceId: `inv_${randomUUID()}` }, series: s, clock: inYear(2026) }),
+        ),
       );
       const results = await Promise.all(calls);
       assert.equal(results.filter((r) => r.created).length, 5);
       const numbers = new Set(results.map((r) => r.invoice.number));
-      assert.deepEqual([...numbers].sort(), [1, 2, 3, 4, 5].map((n) => `${s}-2026-00000${n}`));
+      assert.deepEqual(
+        [...numbers].sort(),
+        [1, 2, 3, 4, 5].map((n) => `${s}-2026-00000${n}`),
+      );
       for (const p of payments) {
         const forPayment = new Set(results.filter((r) => r.invoice.paymentId === p.paymentId).map((r) => r.invoice.invoiceId));
         assert.equal(forPayment.size, 1);

@@ -6,10 +6,7 @@ import { invoiceStoreContract } from "./invoice-store.contract.js";
 import { MongoInvoiceStore } from "./mongo-invoice-store.js";
 import { SqliteInvoiceStore } from "./sqlite-invoice-store.js";
 
-invoiceStoreContract(
-  "sqlite",
-  async () => new SqliteInvoiceStore(join(mkdtempSync(join(tmpdir(), "invoice-store-")), "invoice.sqlite")),
-);
+invoiceStoreContract("sqlite", async () => new SqliteInvoiceStore(join(mkdtempSync(join(tmpdir(), "invoice-store-")), "invoice.sqlite")));
 
 mongoContract("InvoiceStore contract: mongodb", (connect) =>
   invoiceStoreContract("mongodb", async () => {

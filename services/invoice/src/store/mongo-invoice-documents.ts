@@ -35,8 +35,7 @@ export const decode = (doc: InvoiceDoc | null): Invoice | undefined =>
   doc ? fromBinary(InvoiceSchema, doc.invoice_pb.value()) : undefined;
 
 // Milliseconds, as the SQLite adapter and the page token keep them.
-const issuedAt = (invoice: Invoice): Date =>
-  new Date(invoice.issuedAt ? Number(timestampMs(invoice.issuedAt)) : Date.now());
+const issuedAt = (invoice: Invoice): Date => new Date(invoice.issuedAt ? Number(timestampMs(invoice.issuedAt)) : Date.now());
 
 export const invoiceFields = (invoice: Invoice) => ({
   status: invoice.status,

@@ -57,11 +57,9 @@ export class MongoInvoiceStore implements InvoiceStore {
     // missing one could fail with a duplicate key instead of a retryable write conflict.
     // Outside a transaction the server retries such an upsert itself (4.2+); a duplicate key
     // left over means the document exists, which is all this wants.
-    await this.#series
-      .updateOne({ _id: key }, { $setOnInsert: { last: 0 } }, { upsert: true })
-      .catch((error: unknown) => {
-        if (!isDuplicateKeyError(error)) throw error;
-      });
+    await this.#series.updateOne({ _id: key }, { $setOnInsert: { last: 0 } }, { upsert: true }).catch((error: unknown) => {
+      if (!isDuplicateKeyError(error)) throw error;
+    });
     const session = this.#client.startSession();
     try {
       // withTransaction reruns this callback on a transient error (a write conflict on the
@@ -133,9 +131,7 @@ export class MongoInvoiceStore implements InvoiceStore {
     return {
       invoices: page.map((doc) => decode(doc)!),
       nextPageToken:
-        docs.length > pageSize && last
-          ? encodePageToken({ issuedAtMs: last.issued_at.getTime(), invoiceId: last.invoice_id })
-          : undefined,
+        docs.length > pageSize && last ? encodePageToken({ issuedAtMs: last.issued_at.getTime(), invoiceId: last.invoice_id }) : undefined,
     };
   }
 

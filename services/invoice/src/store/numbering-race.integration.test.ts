@@ -39,7 +39,11 @@ function runWorker(path: string, series: string, paymentIds: string[], killAfter
   );
 }
 
-const shuffled = <T>(items: T[]) => items.map((item) => [Math.random(), item] as const).sort(([a], [b]) => a - b).map(([, item]) => item);
+const shuffled = <T>(items: T[]) =>
+  items
+    .map((item) => [Math.random(), item] as const)
+    .sort(([a], [b]) => a - b)
+    .map(([, item]) => item);
 
 describe("numbering with several worker processes on one store", { timeout: 120_000 }, () => {
   it("gives each payment one invoice and the numbers 1..N, with racing duplicates and a worker killed mid-run", async () => {
@@ -63,9 +67,16 @@ describe("numbering with several worker processes on one store", { timeout: 120_
     db.close();
     const byPayment = new Map<string, string[]>();
     for (const row of rows) byPayment.set(row.payment_id, [...(byPayment.get(row.payment_id) ?? []), row.invoice_id]);
-    assert.ok([...byPayment.values()].every((ids) => ids.length === 1), "one invoice per payment");
+    assert.ok(
+      [...byPayment.values()].every((ids) => ids.length === 1),
+      "one invoice per payment",
+    );
     const counters = rows.map((row) => Number(row.number.slice(-6))).sort((a, b) => a - b);
-    assert.deepEqual(counters, Array.from({ length: rows.length }, (_, i) => i + 1), "numbers 1..N without gap or repeat");
+    assert.deepEqual(
+      counters,
+      Array.from({ length: rows.length }, (_, i) => i + 1),
+      "numbers 1..N without gap or repeat",
+    );
 
     // Every payment a surviving worker finished is in the store under the number it was told.
     const survivors = runs.slice(1).flatMap((run) => run.results);

@@ -24,11 +24,14 @@ describe("page tokens", () => {
       token(null),
       token(7),
     ]) {
-      assert.throws(() => decodePageToken(altered), (error: unknown) => {
-        assert.ok(error instanceof InvalidPageTokenError, `${altered}: got ${String(error)}`);
-        assert.match(error.message, /^page_token: /);
-        return true;
-      });
+      assert.throws(
+        () => decodePageToken(altered),
+        (error: unknown) => {
+          assert.ok(error instanceof InvalidPageTokenError, `${altered}: got ${String(error)}`);
+          assert.match(error.message, /^page_token: /);
+          return true;
+        },
+      );
     }
   });
 });

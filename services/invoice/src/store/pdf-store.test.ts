@@ -8,6 +8,4 @@ import { pdfStoreContract } from "./pdf-store.contract.js";
 
 pdfStoreContract("files", async () => new FilePdfStore(mkdtempSync(join(tmpdir(), "pdf-store-"))));
 
-mongoContract("PdfStore contract: gridfs", (connect) =>
-  pdfStoreContract("gridfs", async () => new GridFsPdfStore((await connect()).db)),
-);
+mongoContract("PdfStore contract: gridfs", (connect) => pdfStoreContract("gridfs", async () => new GridFsPdfStore((await connect()).db)));

@@ -1,9 +1,6 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import {
-  InvoiceSchema,
-  type Invoice,
-} from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { InvoiceSchema, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { openSqlite, whileBusy, type SqliteDatabase } from "@invoicing/service-kit/storage";
 import {
   formatInvoiceNumber,
@@ -153,9 +150,7 @@ export class SqliteInvoiceStore implements InvoiceStore {
       return {
         invoices: page.map((row) => fromBinary(InvoiceSchema, row.invoice_pb)),
         nextPageToken:
-          rows.length > pageSize && last
-            ? encodePageToken({ issuedAtMs: last.issued_at, invoiceId: last.invoice_id })
-            : undefined,
+          rows.length > pageSize && last ? encodePageToken({ issuedAtMs: last.issued_at, invoiceId: last.invoice_id }) : undefined,
       };
     });
   }
@@ -181,9 +176,7 @@ export class SqliteInvoiceStore implements InvoiceStore {
   #update(invoiceId: string, change: (invoice: Invoice) => void): Invoice | undefined {
     return this.#db
       .transaction(() => {
-        const invoice = decode(
-          this.#db.prepare("SELECT invoice_pb FROM invoices WHERE invoice_id = ?").get(invoiceId) as Row,
-        );
+        const invoice = decode(this.#db.prepare("SELECT invoice_pb FROM invoices WHERE invoice_id = ?").get(invoiceId) as Row);
         if (!invoice) return undefined;
         change(invoice);
         this.#db

@@ -19,15 +19,19 @@ export function renewClaim(log: DeliveryLog, invoiceId: string, holder: string, 
   const renew = async () => {
     try {
       const claim = await log.claim(invoiceId, holder, new Date(), leaseMs);
-      if (claim.state === "held") logger.error({ invoice_id: invoiceId, holder: claim.holder }, "delivery claim lost to another notifier while delivering");
+      if (claim.state === "held")
+        logger.error({ invoice_id: invoiceId, holder: claim.holder }, "delivery claim lost to another notifier while delivering");
     } catch (error) {
       logger.warn({ err: error, invoice_id: invoiceId }, "renewing the delivery claim failed; trying again");
     }
   };
-  const timer = setInterval(() => {
-    if (stopped) return;
-    inFlight = inFlight.then(renew);
-  }, Math.max(50, Math.floor(leaseMs / 3)));
+  const timer = setInterval(
+    () => {
+      if (stopped) return;
+      inFlight = inFlight.then(renew);
+    },
+    Math.max(50, Math.floor(leaseMs / 3)),
+  );
   return {
     async stop() {
       stopped = true;

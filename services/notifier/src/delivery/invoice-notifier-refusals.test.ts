@@ -70,13 +70,19 @@ describe("documents the notifier can never deliver", () => {
 
   it("a document without a customer email is undeliverable, and nothing is sent", async () => {
     const mailer = new RefusingMailer(false);
-    await assert.rejects(notifier(ready({ customer: create(CustomerSchema, { name: "Ada", email: "" }) }), mailer).deliver(event), UndeliverableDocument);
+    await assert.rejects(
+      notifier(ready({ customer: create(CustomerSchema, { name: "Ada", email: "" }) }), mailer).deliver(event),
+      UndeliverableDocument,
+    );
     assert.equal(mailer.sent.length, 0);
   });
 
   it("an invoice the invoice service does not know, or not READY, is nothing to deliver", async () => {
     await assert.rejects(notifier(undefined, new RefusingMailer(false)).deliver(event), NothingToDeliver);
-    await assert.rejects(notifier(ready({ status: InvoiceStatus.PENDING }), new RefusingMailer(false)).deliver(event), /is PENDING, not READY/);
+    await assert.rejects(
+      notifier(ready({ status: InvoiceStatus.PENDING }), new RefusingMailer(false)).deliver(event),
+      /is PENDING, not READY/,
+    );
     await assert.rejects(notifier(ready(), new RefusingMailer(false)).deliver(create(InvoiceGeneratedSchema, {})), NothingToDeliver);
   });
 

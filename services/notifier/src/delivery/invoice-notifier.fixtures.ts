@@ -31,21 +31,23 @@ export const invoice = create(InvoiceSchema, {
   totals: { gross: 1190n },
   pdfSha256: createHash("sha256").update(pdf).digest("hex"),
 });
-export const invoices = invoiceServiceDocuments(createClient(
-  InvoiceService,
-  createRouterTransport(({ service }) =>
-    service(InvoiceService, {
-      getInvoice: () => create(GetInvoiceResponseSchema, { invoice }),
-      async *getInvoicePdf() {
-        yield create(GetInvoicePdfResponseSchema, { chunk: pdf });
-      },
-      listInvoices: () => {
-        throw new Error("unused");
-      },
-      async *watchInvoice() {},
-    }),
+export const invoices = invoiceServiceDocuments(
+  createClient(
+    InvoiceService,
+    createRouterTransport(({ service }) =>
+      service(InvoiceService, {
+        getInvoice: () => create(GetInvoiceResponseSchema, { invoice }),
+        async *getInvoicePdf() {
+          yield create(GetInvoicePdfResponseSchema, { chunk: pdf });
+        },
+        listInvoices: () => {
+          throw new Error("unused");
+        },
+        async *watchInvoice() {},
+      }),
+    ),
   ),
-));
+);
 export const event = create(InvoiceGeneratedSchema, { invoiceId: invoice.invoiceId });
 export const logger = createLogger("notifier-test", "silent");
 

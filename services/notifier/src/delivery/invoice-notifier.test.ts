@@ -129,19 +129,22 @@ describe("the notifier's mail guarantee", () => {
   });
 
   it("gives up reading from a hung invoice service within half the lease, and lets go of the claim", async () => {
-    const hung = invoiceServiceDocuments(createClient(
-      InvoiceService,
-      createRouterTransport(({ service }) =>
-        service(InvoiceService, {
-          getInvoice: (_request, context) => new Promise((_resolve, reject) => context.signal.addEventListener("abort", () => reject(context.signal.reason))),
-          async *getInvoicePdf() {},
-          listInvoices: () => {
-            throw new Error("unused");
-          },
-          async *watchInvoice() {},
-        }),
+    const hung = invoiceServiceDocuments(
+      createClient(
+        InvoiceService,
+        createRouterTransport(({ service }) =>
+          service(InvoiceService, {
+            getInvoice: (_request, context) =>
+              new Promise((_resolve, reject) => context.signal.addEventListener("abort", () => reject(context.signal.reason))),
+            async *getInvoicePdf() {},
+            listInvoices: () => {
+              throw new Error("unused");
+            },
+            async *watchInvoice() {},
+          }),
+        ),
       ),
-    ));
+    );
     const log = openLog();
     const mailer = new CountingMailer();
     const notifier = new InvoiceNotifier({ invoices: hung, mailer, log, logger, claimLeaseMs: 1_000 });

@@ -164,7 +164,10 @@ export class InvoiceNotifier {
         return;
       } catch (error) {
         const delay = Math.min(RECORD_RETRY_MAX_MS, 50 * 2 ** attempt);
-        this.deps.logger.warn({ err: error, invoice_id: delivery.invoiceId, attempt, delay }, "mail sent, recording it failed; retrying the record");
+        this.deps.logger.warn(
+          { err: error, invoice_id: delivery.invoiceId, attempt, delay },
+          "mail sent, recording it failed; retrying the record",
+        );
         await sleep(delay);
       }
     }

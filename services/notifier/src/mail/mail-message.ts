@@ -10,8 +10,6 @@ export function mailMessage(from: string, mail: InvoiceMail) {
     // Stable per invoice, so a receiving system can drop a copy sent after a crash.
     messageId: `<${mail.invoiceId}@invoicing.local>`,
     headers: { "X-Invoice-Id": mail.invoiceId, "X-Trace-Id": mail.traceId },
-    attachments: [
-      { filename: `${mail.invoiceNumber}.pdf`, content: Buffer.from(mail.pdf), contentType: "application/pdf" },
-    ],
+    attachments: [{ filename: `${mail.invoiceNumber}.pdf`, content: Buffer.from(mail.pdf), contentType: "application/pdf" }],
   };
 }

@@ -28,7 +28,8 @@ describe("SmtpMailer", () => {
       disabledCommands: ["STARTTLS", "AUTH"],
       logger: false,
       onRcptTo(address, _session, callback) {
-        if (address.address === "gone@example.com") return callback(Object.assign(new Error("5.1.1 no such mailbox"), { responseCode: 550 }));
+        if (address.address === "gone@example.com")
+          return callback(Object.assign(new Error("5.1.1 no such mailbox"), { responseCode: 550 }));
         if (address.address === "full@example.com") return callback(Object.assign(new Error("4.2.2 mailbox full"), { responseCode: 452 }));
         callback();
       },
@@ -56,13 +57,19 @@ describe("SmtpMailer", () => {
 
   it("reports a 5xx to RCPT TO as the recipient refused for good", async () => {
     const mailer = new SmtpMailer(url, "invoices@example.com");
-    await assert.rejects(mailer.send(mail("gone@example.com")), (error: unknown) => error instanceof RecipientRefused && /no such mailbox/.test(error.message));
+    await assert.rejects(
+      mailer.send(mail("gone@example.com")),
+      (error: unknown) => error instanceof RecipientRefused && /no such mailbox/.test(error.message),
+    );
     mailer.close();
   });
 
   it("leaves a 4xx to RCPT TO transient", async () => {
     const mailer = new SmtpMailer(url, "invoices@example.com");
-    await assert.rejects(mailer.send(mail("full@example.com")), (error: unknown) => error instanceof Error && !(error instanceof RecipientRefused));
+    await assert.rejects(
+      mailer.send(mail("full@example.com")),
+      (error: unknown) => error instanceof Error && !(error instanceof RecipientRefused),
+    );
     mailer.close();
   });
 });

@@ -95,8 +95,14 @@ describe("CompletePayment, in memory against the SQLite store", () => {
       refusal(Code.NotFound),
     );
     const order = await newOrder();
-    await assert.rejects(api.client.completePayment({ ...payOf(order), method: PaymentMethod.UNSPECIFIED }), refusal(Code.InvalidArgument, "method"));
-    await assert.rejects(api.client.completePayment({ ...payOf(order), paymentId: "has spaces" }), refusal(Code.InvalidArgument, "payment_id"));
+    await assert.rejects(
+      api.client.completePayment({ ...payOf(order), method: PaymentMethod.UNSPECIFIED }),
+      refusal(Code.InvalidArgument, "method"),
+    );
+    await assert.rejects(
+      api.client.completePayment({ ...payOf(order), paymentId: "has spaces" }),
+      refusal(Code.InvalidArgument, "payment_id"),
+    );
   });
 
   it("records one of several racing payments of one order; the others are refused", async () => {

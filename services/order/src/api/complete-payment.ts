@@ -1,10 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import {
-  CompletePaymentResponseSchema,
-  InvoiceState,
-  type CompletePaymentRequest,
-} from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import { CompletePaymentResponseSchema, InvoiceState, type CompletePaymentRequest } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { currentTraceparent } from "@invoicing/service-kit/messaging";
 import { paymentCompletedEntry } from "../messaging/outbox-events.js";
 import type { OrderStore } from "../payments/order-store.js";

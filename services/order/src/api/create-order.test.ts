@@ -45,7 +45,10 @@ describe("CreateOrder and GetOrder, in memory against the SQLite store", () => {
   });
 
   it("answers NOT_FOUND for an unknown order and INVALID_ARGUMENT for none", async () => {
-    await assert.rejects(api.client.getOrder({ orderId: "ord_missing" }), (error: unknown) => ConnectError.from(error).code === Code.NotFound);
+    await assert.rejects(
+      api.client.getOrder({ orderId: "ord_missing" }),
+      (error: unknown) => ConnectError.from(error).code === Code.NotFound,
+    );
     await assert.rejects(api.client.getOrder({ orderId: "" }), refusal(Code.InvalidArgument, "order_id"));
   });
 });

@@ -29,7 +29,8 @@ export function startDeliveryReports(
     handle: async (msg) => {
       const delivered = decodeVerifiedEvent(DocumentDeliveredSchema, msg, options.notifierEvents);
       const known = await store.markDelivered(documentSourceOf(delivered));
-      if (!known) logger.warn({ invoice_id: delivered.invoiceId, payment_id: delivered.paymentId }, "delivery report for no event of this store");
+      if (!known)
+        logger.warn({ invoice_id: delivered.invoiceId, payment_id: delivered.paymentId }, "delivery report for no event of this store");
     },
   });
 }

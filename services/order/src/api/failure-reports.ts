@@ -2,12 +2,7 @@ import { DocumentFailedSchema } from "@invoicing/contracts/invoicing/events/v1/e
 import { PermanentFailure, startConsumerLoop, type DurableConsumerLoop } from "@invoicing/service-kit/messaging";
 import { decodeVerifiedEvent } from "@invoicing/service-kit/messaging";
 import type { EventVerifier } from "@invoicing/service-kit/messaging";
-import {
-  documentSourceOf,
-  FAILURE_REPORTERS,
-  FAILURE_REPORTS_CONSUMER,
-  type FailureReporter,
-} from "@invoicing/service-kit/messaging";
+import { documentSourceOf, FAILURE_REPORTERS, FAILURE_REPORTS_CONSUMER, type FailureReporter } from "@invoicing/service-kit/messaging";
 import type { Logger } from "@invoicing/service-kit/observability";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Counter } from "prom-client";

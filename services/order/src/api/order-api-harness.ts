@@ -1,11 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { createClient, createRouterTransport, type Client } from "@connectrpc/connect";
-import {
-  CreateOrderRequestSchema,
-  OrderService,
-  PaymentMethod,
-  type Order,
-} from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import { CreateOrderRequestSchema, OrderService, PaymentMethod, type Order } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

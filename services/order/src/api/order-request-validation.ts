@@ -1,9 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import type {
-  CompletePaymentRequest,
-  CreateOrderRequest,
-  RefundPaymentRequest,
-} from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import type { CompletePaymentRequest, CreateOrderRequest, RefundPaymentRequest } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { firstLineBeyondInt64, INT64_MAX, isCurrencyCode } from "@invoicing/money";
 
@@ -70,10 +66,7 @@ export function validateCreateOrder(req: CreateOrderRequest): void {
   // Each line is bounded above, but 500 of them are not: the total must still be an int64.
   const beyond = firstLineBeyondInt64(req.items);
   if (beyond !== undefined) {
-    throw invalid(
-      `items[${beyond}].unit_price`,
-      `the order's totals pass the int64 maximum of ${INT64_MAX} minor units at this line`,
-    );
+    throw invalid(`items[${beyond}].unit_price`, `the order's totals pass the int64 maximum of ${INT64_MAX} minor units at this line`);
   }
   if (!isCurrencyCode(req.currency)) throw invalid("currency", `must be an ISO 4217 code such as EUR, got "${req.currency}"`);
   if (req.locale.length > MAX_LOCALE || (req.locale !== "" && !isValidLocale(req.locale))) {

@@ -71,7 +71,14 @@ describe("RefundPayment, in memory against the SQLite store", () => {
 
   it("refuses a line past the order's items with INVALID_ARGUMENT naming it", async () => {
     const { paymentId } = await paidOrder(api);
-    const past = { paymentId, refundId: refundId(), lines: [{ itemIndex: 0, quantity: 1n }, { itemIndex: 7, quantity: 1n }] };
+    const past = {
+      paymentId,
+      refundId: refundId(),
+      lines: [
+        { itemIndex: 0, quantity: 1n },
+        { itemIndex: 7, quantity: 1n },
+      ],
+    };
     await assert.rejects(api.client.refundPayment(past), refusal(Code.InvalidArgument, "lines[1].item_index"));
   });
 

@@ -23,7 +23,10 @@ describe("newOrder", () => {
   });
 
   it("gives each order its own id and defaults the locale to en-US", () => {
-    const [a, b] = [newOrder({ customer: undefined, items, currency: "EUR", locale: "" }, new Date()), newOrder({ customer: undefined, items, currency: "EUR", locale: "" }, new Date())];
+    const [a, b] = [
+      newOrder({ customer: undefined, items, currency: "EUR", locale: "" }, new Date()),
+      newOrder({ customer: undefined, items, currency: "EUR", locale: "" }, new Date()),
+    ];
     assert.match(a.orderId, /^ord_[0-9a-f]{32}$/);
     assert.notEqual(a.orderId, b.orderId);
     assert.equal(a.locale, "en-US");

@@ -1,11 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import {
-  OrderSchema,
-  OrderStatus,
-  type CreateOrderRequest,
-  type Order,
-} from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import { OrderSchema, OrderStatus, type CreateOrderRequest, type Order } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { computeTotals } from "@invoicing/money";
 import { randomUUID } from "node:crypto";
 

@@ -52,7 +52,10 @@ describe("decidePayment", () => {
 
   it("refuses a second payment of a paid order, naming the payment that paid it", () => {
     const winner = recorded({ paymentId: "pay_0" });
-    assert.deepEqual(decidePayment({ ...nothing, order, orderPayment: winner }, attempt), { outcome: "order-already-paid", payment: winner });
+    assert.deepEqual(decidePayment({ ...nothing, order, orderPayment: winner }, attempt), {
+      outcome: "order-already-paid",
+      payment: winner,
+    });
   });
 
   it("checks the amount before the paid state, as the service always answered", () => {

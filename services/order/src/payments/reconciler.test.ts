@@ -20,13 +20,22 @@ describe("Reconciler", () => {
     await store.markGivenUp(givenUp!, "renderer refused");
     let wakes = 0;
     const sweepAfter = (afterMs: number) =>
-      new Reconciler({ store, wakeRelay: () => wakes++, afterMs, intervalMs: 60_000, logger: createLogger("reconciler-test", "silent") }).sweep();
+      new Reconciler({
+        store,
+        wakeRelay: () => wakes++,
+        afterMs,
+        intervalMs: 60_000,
+        logger: createLogger("reconciler-test", "silent"),
+      }).sweep();
 
     assert.equal(await sweepAfter(60_000), 0, "published just now: not yet");
     assert.equal(wakes, 0);
     assert.equal(await sweepAfter(-1_000), 1);
     assert.equal(wakes, 1);
-    assert.deepEqual((await store.pendingOutbox(10)).map((e) => e.msgId), [lost]);
+    assert.deepEqual(
+      (await store.pendingOutbox(10)).map((e) => e.msgId),
+      [lost],
+    );
     assert.equal(await sweepAfter(-1_000), 0, "pending again: not put back twice");
     await store.close();
   });

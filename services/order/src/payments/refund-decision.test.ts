@@ -10,7 +10,14 @@ import type { RefundRecord } from "./refund-record.js";
 
 const items = [{ description: "Book", quantity: 2n, unitPrice: 1000n, taxRateBps: 700 }];
 const order = create(OrderSchema, { orderId: "ord_1", items, currency: "EUR", total: computeTotals(items).gross });
-const payment: PaymentRecord = { paymentId: "pay_1", orderId: "ord_1", amount: order.total, method: PaymentMethod.CARD, traceId: "t", completedAt: new Date() };
+const payment: PaymentRecord = {
+  paymentId: "pay_1",
+  orderId: "ord_1",
+  amount: order.total,
+  method: PaymentMethod.CARD,
+  traceId: "t",
+  completedAt: new Date(),
+};
 const attempt: RefundAttempt = {
   refundId: "ref_1",
   paymentId: "pay_1",
@@ -71,6 +78,9 @@ describe("decideRefund", () => {
 
   it("refuses a line that names no item, naming the field", () => {
     const past = { ...attempt, lines: [create(RefundLineSchema, { itemIndex: 3, quantity: 1n })] };
-    assert.throws(() => decideRefund(state, past), (error: unknown) => error instanceof RefundLineInvalid && error.field === "lines[0].item_index");
+    assert.throws(
+      () => decideRefund(state, past),
+      (error: unknown) => error instanceof RefundLineInvalid && error.field === "lines[0].item_index",
+    );
   });
 });

@@ -1,9 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import {
-  OrderSchema,
-  PaymentMethod,
-  RefundLineSchema,
-} from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import { OrderSchema, PaymentMethod, RefundLineSchema } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { computeTotals } from "@invoicing/money";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -68,7 +64,15 @@ describe("planRefund", () => {
   });
 
   it("refuses a refund of a fully refunded payment", () => {
-    const earlier = [earlierRefund([{ itemIndex: 0, quantity: 3n }, { itemIndex: 1, quantity: 1n }], order.total)];
+    const earlier = [
+      earlierRefund(
+        [
+          { itemIndex: 0, quantity: 3n },
+          { itemIndex: 1, quantity: 1n },
+        ],
+        order.total,
+      ),
+    ];
     assert.throws(() => planRefund({ order, payment, earlier }, []), /already fully refunded/);
   });
 
@@ -81,11 +85,19 @@ describe("planRefund", () => {
 
   it("lets refunds in parts add up to exactly the payment", () => {
     let earlier: RefundRecord[] = [];
-    for (const [index, quantity] of [[0, 1n], [0, 1n], [1, 1n], [0, 1n]] as const) {
+    for (const [index, quantity] of [
+      [0, 1n],
+      [0, 1n],
+      [1, 1n],
+      [0, 1n],
+    ] as const) {
       const plan = planRefund({ order, payment, earlier }, [line(index, quantity)]);
       earlier = [...earlier, earlierRefund(plan.lines, plan.amount)];
     }
-    assert.equal(earlier.reduce((sum, r) => sum + r.amount, 0n), payment.amount);
+    assert.equal(
+      earlier.reduce((sum, r) => sum + r.amount, 0n),
+      payment.amount,
+    );
   });
 
   it("never pays back more than was paid", () => {

@@ -1,9 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { LineItemSchema, type LineItem } from "@invoicing/contracts/invoicing/common/v1/common_pb";
-import type {
-  Order,
-  RefundLine,
-} from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import type { Order, RefundLine } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { refundTotals, type Totals } from "@invoicing/money";
 import type { PaymentRecord } from "./payment-record.js";
 import { RefundLineInvalid, RefundRefused } from "./refund-errors.js";
@@ -62,7 +59,10 @@ export function planRefund(context: RefundBasis, requested: readonly RefundLine[
 
   const items = refundedItems(order, lines);
   const totals = refundTotals(
-    refundedItems(order, earlier.flatMap((refund) => refund.lines)),
+    refundedItems(
+      order,
+      earlier.flatMap((refund) => refund.lines),
+    ),
     items,
   );
   const amount = totals.gross;
@@ -70,9 +70,7 @@ export function planRefund(context: RefundBasis, requested: readonly RefundLine[
   // payment itself, whatever an earlier version of this service recorded.
   const refundedBefore = earlier.reduce((sum, refund) => sum + refund.amount, 0n);
   if (refundedBefore + amount > payment.amount) {
-    throw new RefundRefused(
-      `refund of ${amount} would exceed the payment: ${payment.amount} paid, ${refundedBefore} refunded before`,
-    );
+    throw new RefundRefused(`refund of ${amount} would exceed the payment: ${payment.amount} paid, ${refundedBefore} refunded before`);
   }
   return { lines, items, totals, amount };
 }

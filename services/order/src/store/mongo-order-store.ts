@@ -2,14 +2,7 @@ import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { OrderSchema, type Order } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { Binary, type ClientSession, type Collection, type Db, type MongoClient } from "mongodb";
 import type { OutboxEntry } from "../payments/outbox-entry.js";
-import type {
-  OrderStore,
-  PaymentState,
-  PaymentWrite,
-  RefundState,
-  RefundWrite,
-  StoreDecision,
-} from "../payments/order-store.js";
+import type { OrderStore, PaymentState, PaymentWrite, RefundState, RefundWrite, StoreDecision } from "../payments/order-store.js";
 import type { PaymentRecord } from "../payments/payment-record.js";
 import type { RefundRecord } from "../payments/refund-record.js";
 import {

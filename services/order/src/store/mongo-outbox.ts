@@ -14,10 +14,7 @@ export class MongoOutbox {
     ]);
     // Events from before reconciliation count as delivered (idempotent: only where the field
     // is missing), so an upgrade does not republish the whole history.
-    await this.outbox.updateMany(
-      { delivered_at: { $exists: false }, published_at: { $ne: null } },
-      { $set: { delivered_at: new Date() } },
-    );
+    await this.outbox.updateMany({ delivered_at: { $exists: false }, published_at: { $ne: null } }, { $set: { delivered_at: new Date() } });
   }
 
   /** Only inside the transaction that writes the event's cause. */
@@ -71,7 +68,10 @@ export class MongoOutbox {
 
   async markGivenUp(msgId: string, reason: string): Promise<boolean> {
     // The first report stands; null matches a field that is absent too.
-    const marked = await this.outbox.updateOne({ msg_id: msgId, given_up_at: null }, { $set: { given_up_at: new Date(), given_up_reason: reason } });
+    const marked = await this.outbox.updateOne(
+      { msg_id: msgId, given_up_at: null },
+      { $set: { given_up_at: new Date(), given_up_reason: reason } },
+    );
     return marked.matchedCount > 0 || (await this.outbox.countDocuments({ msg_id: msgId }, { limit: 1 })) > 0;
   }
 

@@ -33,10 +33,11 @@ export function orderStoreContract(name: string, open: () => Promise<OrderStore>
       const first = payment(o.orderId);
       await pay(store, first);
       const seen: PaymentState[] = [];
-      const look = (paymentId: string) => store.completePayment(paymentId, o.orderId, (state) => {
-        seen.push(state);
-        return { answer: undefined };
-      });
+      const look = (paymentId: string) =>
+        store.completePayment(paymentId, o.orderId, (state) => {
+          seen.push(state);
+          return { answer: undefined };
+        });
       await look(first.paymentId);
       await look("pay_other");
       assert.deepEqual(seen[0]?.samePayment, first);

@@ -1,11 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import {
-  OrderSchema,
-  OrderStatus,
-  PaymentMethod,
-  RefundLineSchema,
-  type Order,
-} from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import { OrderSchema, OrderStatus, PaymentMethod, RefundLineSchema, type Order } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { randomUUID } from "node:crypto";
 import type { OrderStore } from "../payments/order-store.js";
 import type { OutboxEntry } from "../payments/outbox-entry.js";

@@ -25,13 +25,19 @@ export function outboxContract(storeOf: () => OrderStore): void {
     assert.equal(await store.markDelivered(ids[0]!), true, "a second report changes nothing");
     assert.equal(await store.markDelivered("pay_unknown"), false);
     // Not old enough yet: nothing moves.
-    assert.deepEqual((await store.requeueUndelivered(new Date(Date.now() - 60_000), 100)).filter((id) => ids.includes(id)), []);
+    assert.deepEqual(
+      (await store.requeueUndelivered(new Date(Date.now() - 60_000), 100)).filter((id) => ids.includes(id)),
+      [],
+    );
     const requeued = (await store.requeueUndelivered(new Date(Date.now() + 1_000), 10_000)).filter((id) => ids.includes(id));
     assert.deepEqual(requeued.sort(), ids.slice(1).sort());
     const pending = (await store.pendingOutbox(10_000)).map((e) => e.msgId).filter((id) => ids.includes(id));
     assert.deepEqual(pending.sort(), ids.slice(1).sort(), "pending again, to be published under the same msg id");
     // Pending ones are not requeued twice.
-    assert.deepEqual((await store.requeueUndelivered(new Date(Date.now() + 1_000), 10_000)).filter((id) => ids.includes(id)), []);
+    assert.deepEqual(
+      (await store.requeueUndelivered(new Date(Date.now() + 1_000), 10_000)).filter((id) => ids.includes(id)),
+      [],
+    );
   });
 
   it("stops putting back an event whose document was given up on, and still takes its delivery later", async () => {
@@ -49,6 +55,9 @@ export function outboxContract(storeOf: () => OrderStore): void {
     await store.markPublished(ids.slice(1));
     await store.markDelivered(ids[1]!);
     await store.markDelivered(ids[2]!);
-    assert.deepEqual((await store.requeueUndelivered(new Date(Date.now() + 1_000), 10_000)).filter((id) => ids.includes(id)), []);
+    assert.deepEqual(
+      (await store.requeueUndelivered(new Date(Date.now() + 1_000), 10_000)).filter((id) => ids.includes(id)),
+      [],
+    );
   });
 }

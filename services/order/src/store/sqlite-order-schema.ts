@@ -64,5 +64,9 @@ export const migrate = (db: SqliteDatabase) => {
   // as far as anything then could tell), so an upgrade does not republish the whole history.
   addOutboxColumn(db, "delivered_at", "ALTER TABLE outbox ADD COLUMN delivered_at INTEGER; UPDATE outbox SET delivered_at = published_at");
   // Stores from before failure reports: nothing was given up on then.
-  addOutboxColumn(db, "given_up_at", "ALTER TABLE outbox ADD COLUMN given_up_at INTEGER; ALTER TABLE outbox ADD COLUMN given_up_reason TEXT");
+  addOutboxColumn(
+    db,
+    "given_up_at",
+    "ALTER TABLE outbox ADD COLUMN given_up_at INTEGER; ALTER TABLE outbox ADD COLUMN given_up_reason TEXT",
+  );
 };

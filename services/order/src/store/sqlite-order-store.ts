@@ -2,14 +2,7 @@ import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { OrderSchema, type Order } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { openSqlite, whileBusy, type SqliteDatabase } from "@invoicing/service-kit/storage";
 import type { OutboxEntry } from "../payments/outbox-entry.js";
-import type {
-  OrderStore,
-  PaymentState,
-  PaymentWrite,
-  RefundState,
-  RefundWrite,
-  StoreDecision,
-} from "../payments/order-store.js";
+import type { OrderStore, PaymentState, PaymentWrite, RefundState, RefundWrite, StoreDecision } from "../payments/order-store.js";
 import type { PaymentRecord } from "../payments/payment-record.js";
 import type { RefundRecord } from "../payments/refund-record.js";
 import { toPayment, toRefund, type PaymentRow, type RefundRow } from "./sqlite-order-rows.js";

@@ -15,9 +15,7 @@ export class SqliteOutbox {
   async pending(limit: number): Promise<OutboxEntry[]> {
     return whileBusy(() => {
       const rows = this.db
-        .prepare(
-          "SELECT msg_id, subject, payload, traceparent FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?",
-        )
+        .prepare("SELECT msg_id, subject, payload, traceparent FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?")
         .all(limit) as Array<{ msg_id: string; subject: string; payload: Buffer; traceparent: string }>;
       return rows.map((row) => ({
         msgId: row.msg_id,
@@ -46,9 +44,7 @@ export class SqliteOutbox {
 
   async markDelivered(msgId: string): Promise<boolean> {
     return whileBusy(() => {
-      const marked = this.db
-        .prepare("UPDATE outbox SET delivered_at = coalesce(delivered_at, ?) WHERE msg_id = ?")
-        .run(Date.now(), msgId);
+      const marked = this.db.prepare("UPDATE outbox SET delivered_at = coalesce(delivered_at, ?) WHERE msg_id = ?").run(Date.now(), msgId);
       return marked.changes > 0;
     });
   }

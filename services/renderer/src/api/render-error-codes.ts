@@ -1,11 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import {
-  PoolClosedError,
-  QueueFullError,
-  RenderMemoryError,
-  RenderTimeoutError,
-  TooManyPagesError,
-} from "../rendering/render-errors.js";
+import { PoolClosedError, QueueFullError, RenderMemoryError, RenderTimeoutError, TooManyPagesError } from "../rendering/render-errors.js";
 
 /**
  * The gRPC answer to a render that failed. The code tells the invoice service what to do:

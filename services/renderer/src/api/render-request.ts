@@ -23,15 +23,14 @@ export function validateRenderRequest(req: RenderPdfRequest, maxHtmlBytes: numbe
   }
   const margin: NonNullable<PdfOptions["margin"]> = {};
   for (const side of ["top", "right", "bottom", "left"] as const) {
-    const key = `margin${side[0]!.toUpperCase()}${side.slice(1)}` as
-      | "marginTop"
-      | "marginRight"
-      | "marginBottom"
-      | "marginLeft";
+    const key = `margin${side[0]!.toUpperCase()}${side.slice(1)}` as "marginTop" | "marginRight" | "marginBottom" | "marginLeft";
     const value = page?.[key] ?? "";
     if (value === "") continue;
     if (!CSS_LENGTH.test(value)) {
-      throw new ConnectError(`page.${key.replace(/[A-Z]/, (c) => `_${c.toLowerCase()}`)}: must be a CSS length such as "12mm", got "${value}"`, Code.InvalidArgument);
+      throw new ConnectError(
+        `page.${key.replace(/[A-Z]/, (c) => `_${c.toLowerCase()}`)}: must be a CSS length such as "12mm", got "${value}"`,
+        Code.InvalidArgument,
+      );
     }
     margin[side] = value;
   }

@@ -66,7 +66,11 @@ describe("render routes", () => {
     ["a document past the cap", { html: "x".repeat(1025) }, /^html: must be at most 1024 bytes \(RENDER_MAX_HTML_KB\), got 1025$/],
     ["an empty document", { html: " \n " }, /^html: must not be empty$/],
     ["an unknown format", { html: "<p>x</p>", page: { format: "A3" } }, /^page\.format: must be "A4" or "Letter", got "A3"$/],
-    ["a margin that is not a CSS length", { html: "<p>x</p>", page: { marginBottom: "1 cm" } }, /^page\.margin_bottom: must be a CSS length/],
+    [
+      "a margin that is not a CSS length",
+      { html: "<p>x</p>", page: { marginBottom: "1 cm" } },
+      /^page\.margin_bottom: must be a CSS length/,
+    ],
   ] as const) {
     it(`refuses ${what} with INVALID_ARGUMENT naming the field, before rendering`, async () => {
       const { client, calls } = routesOver(printed);

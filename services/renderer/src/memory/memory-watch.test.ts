@@ -15,7 +15,10 @@ describe("processesToStop", () => {
       0,
       { perRenderBytes: 512 * MiB, totalBytes: 0 },
     );
-    assert.deepEqual(stop.map((s) => s.pid), [2, 3]);
+    assert.deepEqual(
+      stop.map((s) => s.pid),
+      [2, 3],
+    );
     assert.match(stop[0]!.reason, /600 MiB, more than RENDER_PAGE_MEMORY_MB \(512 MiB\)/);
   });
 
@@ -36,7 +39,10 @@ describe("processesToStop", () => {
       { perRenderBytes: 512 * MiB, totalBytes: 1536 * MiB },
     );
     // 1750 MiB in all: without pid 2 it is 1350.
-    assert.deepEqual(stop.map((s) => s.pid), [2]);
+    assert.deepEqual(
+      stop.map((s) => s.pid),
+      [2],
+    );
     assert.match(stop[0]!.reason, /1750 MiB in all, more than RENDER_MEMORY_LIMIT_MB \(1536 MiB\).*largest \(400 MiB\)/);
   });
 
@@ -49,11 +55,17 @@ describe("processesToStop", () => {
       500 * MiB,
       { perRenderBytes: 512 * MiB, totalBytes: 1000 * MiB },
     );
-    assert.deepEqual(stop.map((s) => s.pid), [1]);
+    assert.deepEqual(
+      stop.map((s) => s.pid),
+      [1],
+    );
   });
 
   it("stops every renderer, largest first, while the total stays over (the browser itself may hold it)", () => {
     const stop = processesToStop([{ pid: 1, bytes: 100 * MiB }], 2000 * MiB, { perRenderBytes: 0, totalBytes: 1000 * MiB });
-    assert.deepEqual(stop.map((s) => s.pid), [1]);
+    assert.deepEqual(
+      stop.map((s) => s.pid),
+      [1],
+    );
   });
 });

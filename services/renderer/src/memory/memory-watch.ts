@@ -33,11 +33,7 @@ const mib = (bytes: number) => `${Math.ceil(bytes / MiB)} MiB`;
  * whole (`otherBytes` is Node and the browser's other processes) is above the total bound,
  * the largest of the rest, which is the render that grew.
  */
-export function processesToStop(
-  renderers: readonly RendererProcessMemory[],
-  otherBytes: number,
-  budget: MemoryBudget,
-): ProcessToStop[] {
+export function processesToStop(renderers: readonly RendererProcessMemory[], otherBytes: number, budget: MemoryBudget): ProcessToStop[] {
   const stop: ProcessToStop[] = [];
   const kept: RendererProcessMemory[] = [];
   for (const renderer of renderers) {

@@ -44,9 +44,7 @@ function readProcesses(): ProcessEntry[] {
 export function childPids(pid: number = process.pid, executable?: string): Set<number> {
   if (process.platform !== "linux") return new Set();
   const children = readProcesses().filter((entry) => entry.ppid === pid);
-  return new Set(
-    children.filter((entry) => executable === undefined || commandOf(entry.pid) === executable).map((entry) => entry.pid),
-  );
+  return new Set(children.filter((entry) => executable === undefined || commandOf(entry.pid) === executable).map((entry) => entry.pid));
 }
 
 function commandOf(pid: number): string | undefined {

@@ -61,7 +61,9 @@ export class BrowserGenerations {
 
   /** The main process of every live browser: the current one and any still finishing renders. */
   browserPids(): number[] {
-    return [this.#current, ...this.#retired].flatMap((generation) => (generation?.launched.pid === undefined ? [] : [generation.launched.pid]));
+    return [this.#current, ...this.#retired].flatMap((generation) =>
+      generation?.launched.pid === undefined ? [] : [generation.launched.pid],
+    );
   }
 
   /** Whether `page` belongs to the browser taking work: a retired browser's pages go with it. */

@@ -12,11 +12,7 @@ export interface LaunchedBrowser {
 // PDFs as full Chromium at a fraction of the start-up and per-page cost. Its binary is
 // started directly rather than through /usr/bin's `sh` wrapper, which stays alive as the
 // browser's parent: a crash would then kill the browser but not the process we watch.
-const candidates = [
-  "/usr/lib/chromium/chromium-headless-shell",
-  "/usr/bin/chromium-headless-shell",
-  "/usr/bin/chromium",
-];
+const candidates = ["/usr/lib/chromium/chromium-headless-shell", "/usr/bin/chromium-headless-shell", "/usr/bin/chromium"];
 
 export function findChromium(explicit: string | undefined): string {
   if (explicit) {
@@ -25,9 +21,7 @@ export function findChromium(explicit: string | undefined): string {
   }
   const found = candidates.find((path) => existsSync(path));
   if (!found) {
-    throw new Error(
-      `no Chromium found at ${candidates.join(" or ")}: apt-get install chromium-headless-shell, or set CHROMIUM_PATH`,
-    );
+    throw new Error(`no Chromium found at ${candidates.join(" or ")}: apt-get install chromium-headless-shell, or set CHROMIUM_PATH`);
   }
   return found;
 }

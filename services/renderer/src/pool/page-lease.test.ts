@@ -33,7 +33,10 @@ describe("PageLease", () => {
     const queued = [lease.run(async () => "a"), lease.run(async () => "b")];
     await turn();
     assert.equal(lease.queueDepth, 2);
-    await assert.rejects(lease.run(async () => "c"), (error: unknown) => error instanceof QueueFullError && error.depth === 2);
+    await assert.rejects(
+      lease.run(async () => "c"),
+      (error: unknown) => error instanceof QueueFullError && error.depth === 2,
+    );
     held.open();
     await running;
     assert.deepEqual(await Promise.all(queued), ["a", "b"]);
@@ -44,7 +47,10 @@ describe("PageLease", () => {
     const { lease } = leaseOf(["p1"], 0);
     const held = gate();
     const running = lease.run(() => held.promise);
-    await assert.rejects(lease.run(async () => undefined), QueueFullError);
+    await assert.rejects(
+      lease.run(async () => undefined),
+      QueueFullError,
+    );
     held.open();
     await running;
   });
@@ -73,7 +79,10 @@ describe("PageLease", () => {
 
   it("keeps a page out when its render says so, until it is offered again", async () => {
     const { lease } = leaseOf(["p1"], 10);
-    await lease.run(async () => undefined, () => "keep");
+    await lease.run(
+      async () => undefined,
+      () => "keep",
+    );
     const next = lease.run(async (page) => page);
     await turn();
     assert.equal(lease.queueDepth, 1, "the kept page is not handed out");
@@ -107,7 +116,10 @@ describe("PageLease", () => {
     let closed = false;
     const closing = lease.close().then(() => (closed = true));
     await assert.rejects(waiting, PoolClosedError);
-    await assert.rejects(lease.run(async () => "later"), PoolClosedError);
+    await assert.rejects(
+      lease.run(async () => "later"),
+      PoolClosedError,
+    );
     await turn();
     assert.equal(closed, false, "close waits for the render still running");
     held.open("pdf");

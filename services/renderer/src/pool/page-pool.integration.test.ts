@@ -6,7 +6,8 @@ import { PagePool } from "./page-pool.js";
 import { childPids, processTreeMemory } from "../memory/process-memory.js";
 import { RenderMemoryError, TooManyPagesError } from "../rendering/render-errors.js";
 
-const html = (i: number) => `<html><body><h1>Invoice ${i}</h1><table>${"<tr><td>line</td><td>1,00 €</td></tr>".repeat(10)}</table></body></html>`;
+const html = (i: number) =>
+  `<html><body><h1>Invoice ${i}</h1><table>${"<tr><td>line</td><td>1,00 €</td></tr>".repeat(10)}</table></body></html>`;
 const A4 = { format: "A4", landscape: false } as const;
 const executablePath = findChromium(undefined);
 const browsers = () => childPids(process.pid, executablePath);
@@ -135,7 +136,10 @@ describe("PagePool with real Chromium", { timeout: 120_000 }, () => {
     const table = `<table>${Array.from({ length: 20_000 }, (_, i) => `<tr><td>${i}</td><td>a row of the table</td></tr>`).join("")}</table>`;
     const hog = pool.render(table, A4);
     const beside = await Promise.all(Array.from({ length: 6 }, (_, i) => pool.render(html(i), A4)));
-    await assert.rejects(hog, (error: unknown) => error instanceof RenderMemoryError && /RENDER_PAGE_MEMORY_MB \(256 MiB\)/.test(error.message));
+    await assert.rejects(
+      hog,
+      (error: unknown) => error instanceof RenderMemoryError && /RENDER_PAGE_MEMORY_MB \(256 MiB\)/.test(error.message),
+    );
     assert.equal(beside.length, 6);
     assert.equal(stopped.length, 1, stopped.join("; "));
     await assert.rejects(pool.render(`<div style="height:100000px">tall</div>`, A4), TooManyPagesError);

@@ -27,7 +27,17 @@ describe("withContentSecurityPolicy", () => {
     assert.equal(withContentSecurityPolicy(`${frame}<!doctype html>`), `${policy}${frame}<!doctype html>`);
   });
 
-  for (const element of ["<IFRAME src=x>", "<frameset>", "<frame/>", "<object data=x>", "<embed src=x>", "<form action=x>", "<base href=x>", "<video src=x>", "<svg><foreignObject><iframe>"]) {
+  for (const element of [
+    "<IFRAME src=x>",
+    "<frameset>",
+    "<frame/>",
+    "<object data=x>",
+    "<embed src=x>",
+    "<form action=x>",
+    "<base href=x>",
+    "<video src=x>",
+    "<svg><foreignObject><iframe>",
+  ]) {
     it(`applies the policy to a document with ${element}`, () => {
       assert.ok(withContentSecurityPolicy(`<p>x</p>${element}`).startsWith(policy));
     });
@@ -39,7 +49,14 @@ describe("withContentSecurityPolicy", () => {
   });
 
   it("blocks frames, plugins, forms and base URLs, and allows only data: resources", () => {
-    for (const directive of ["default-src 'none'", "frame-src 'none'", "object-src 'none'", "form-action 'none'", "base-uri 'none'", "img-src data:"]) {
+    for (const directive of [
+      "default-src 'none'",
+      "frame-src 'none'",
+      "object-src 'none'",
+      "form-action 'none'",
+      "base-uri 'none'",
+      "img-src data:",
+    ]) {
       assert.ok(documentContentSecurityPolicy.includes(directive), directive);
     }
     assert.doesNotMatch(documentContentSecurityPolicy, /https?:|\*/);
@@ -83,7 +100,10 @@ describe("refuseRequest (the request rule)", () => {
   // A route as Playwright hands it over: what the rule did with it is recorded.
   const intercepted = (navigation: boolean) => {
     const answers: Array<string | undefined> = [];
-    return { answers, route: { request: () => ({ isNavigationRequest: () => navigation }), abort: async (code?: string) => void answers.push(code) } };
+    return {
+      answers,
+      route: { request: () => ({ isNavigationRequest: () => navigation }), abort: async (code?: string) => void answers.push(code) },
+    };
   };
 
   it("aborts every request, whatever it asks for", async () => {

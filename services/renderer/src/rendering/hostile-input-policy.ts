@@ -47,7 +47,8 @@ const LEADING_DOCTYPE = /^\uFEFF?\s*(?:<!--[\s\S]*?-->\s*)*<!doctype[^>]*>/i;
 // data: media. Each needs its element's name written in the source (a tag name has no
 // character references, and there is no script to create one), so a document without any of
 // these names has nothing for the policy to act on.
-const POLICED_ELEMENT = /<(?:iframe|frame|frameset|object|embed|applet|portal|fencedframe|form|base|video|audio|source|track)(?![a-z0-9-])/i;
+const POLICED_ELEMENT =
+  /<(?:iframe|frame|frameset|object|embed|applet|portal|fencedframe|form|base|video|audio|source|track)(?![a-z0-9-])/i;
 
 /**
  * The document with the policy as its first element, when it holds an element the policy

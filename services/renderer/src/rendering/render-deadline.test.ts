@@ -11,7 +11,10 @@ describe("withDeadline", () => {
   });
 
   it("passes the work's own failure through", async () => {
-    await assert.rejects(withDeadline(Promise.reject(new Error("printing failed")), 1_000, () => undefined), /printing failed/);
+    await assert.rejects(
+      withDeadline(Promise.reject(new Error("printing failed")), 1_000, () => undefined),
+      /printing failed/,
+    );
   });
 
   it("fails with RenderTimeoutError once the deadline passes, after telling onTimeout", async () => {
