@@ -8,4 +8,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d packages/contracts/gen ] || pnpm -s generate
 mapfile -t tests < <(find packages tools services bench -name '*.test.ts' -not -name '*.integration.test.ts' -not -path '*/node_modules/*' | sort)
-exec node --import tsx --test --test-timeout=60000 "${tests[@]}"
+exec node --import tsx scripts/run-unit-tests.mjs "${tests[@]}"

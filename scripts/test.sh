@@ -10,6 +10,8 @@ echo "== buf lint"
 pnpm -s exec buf lint
 echo "== typecheck"
 bash scripts/typecheck.sh
+echo "== lint and format (biome ci: fails on a lint error or an unformatted file; pnpm format fixes the latter)"
+pnpm -s exec biome ci .
 
 echo "== tests"
 mapfile -t tests < <(find packages tools services e2e bench -name '*.test.ts' -not -path '*/node_modules/*' | sort)
