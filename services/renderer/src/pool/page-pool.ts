@@ -5,7 +5,8 @@ import type { DocumentRenderer, PdfOptions, RenderResult } from "../rendering/do
 import { withDeadline } from "../rendering/render-deadline.js";
 import { RenderMemoryError, TooManyPagesError } from "../rendering/render-errors.js";
 import type { LaunchedBrowser } from "./browser-launcher.js";
-import { BrowserGenerations, type GenerationEvents } from "./browser-generations.js";
+import { BrowserGenerations } from "./browser-generations.js";
+import type { GenerationEvents } from "./generation.js";
 import { PageCrashes } from "./page-crashes.js";
 import { PageLease, type LeaseEnd } from "./page-lease.js";
 import { PageProcesses } from "./page-processes.js";
