@@ -4,7 +4,7 @@ import { Health, HealthCheckResponse_ServingStatus } from "@invoicing/contracts/
 import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
 import { scrapeSample } from "@invoicing/local-stack/prometheus-scrape";
 import type { ServiceProcess } from "@invoicing/local-stack/service-process";
-import { grpcFrameHeader, openRawGrpcStream, type RawStreamOutcome } from "@invoicing/service-kit/rpc";
+import { grpcFrameHeader, openRawGrpcStream, type RawStreamOutcome } from "@invoicing/service-kit/testing";
 import assert from "node:assert/strict";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import http2 from "node:http2";

@@ -8,7 +8,7 @@ import http2 from "node:http2";
 import { describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { startGrpcServer } from "./grpc-server.js";
-import { grpcFrameHeader, openRawGrpcStream } from "./raw-grpc-stream.js";
+import { grpcFrameHeader, openRawGrpcStream } from "../testing/raw-grpc-stream.js";
 
 const CHECK = "/grpc.health.v1.Health/Check";
 const WATCH = "/grpc.health.v1.Health/Watch";

@@ -4,7 +4,6 @@ export * from "./health.js";
 export * from "./server-limits.js";
 export * from "./mutual-tls-server.js";
 export * from "./peer-identity.js";
-export * from "./raw-grpc-stream.js";
 export * from "./idle-connections.js";
 export * from "./unfinished-requests.js";
 export * from "./tls-identity-source.js";

@@ -1,6 +1,6 @@
 import type { PaymentCompleted } from "@invoicing/contracts/invoicing/events/v1/events_pb";
-import type { LineItem } from "@invoicing/contracts/invoicing/common/v1/common_pb";
-import { computeTotals, isCurrencyCode } from "@invoicing/money";
+import { currencyProblem, customerProblem, describeProblem, lineItemsProblem, localeProblem } from "@invoicing/contract-rules";
+import { computeTotals } from "@invoicing/money";
 
 /**
  * What an event must hold before an invoice number is spent on it. A problem here is
@@ -13,22 +13,14 @@ export function validatePaymentCompleted(event: PaymentCompleted): string | unde
   const order = event.order;
   if (!order) return "order: must be set";
   if (!order.orderId) return "order.order_id: must be set";
-  if (!order.customer?.name) return "order.customer.name: must be set";
-  if (!order.customer.customerId) return "order.customer.customer_id: must be set";
-  if (!isCurrencyCode(order.currency)) return `order.currency: not an ISO 4217 code: "${order.currency}"`;
-  if (order.items.length === 0) return "order.items: must not be empty";
-  const itemProblem = lineItemProblem(order.items, "order.items");
-  if (itemProblem) return itemProblem;
+  // The order service's own rules for the order it took, checked again on what arrived.
+  const problem =
+    customerProblem(order.customer, "order.customer") ??
+    lineItemsProblem(order.items, "order.items") ??
+    currencyProblem(order.currency, "order.currency") ??
+    localeProblem(order.locale, "order.locale");
+  if (problem) return describeProblem(problem);
   const gross = computeTotals(order.items).gross;
   if (event.amount !== gross) return `amount: ${event.amount} does not equal the order total ${gross}`;
-  return undefined;
-}
-
-export function lineItemProblem(items: readonly LineItem[], field: string): string | undefined {
-  for (const [i, item] of items.entries()) {
-    if (item.quantity <= 0n) return `${field}[${i}].quantity: must be positive`;
-    if (item.unitPrice < 0n) return `${field}[${i}].unit_price: must not be negative`;
-    if (item.taxRateBps < 0 || item.taxRateBps > 10_000) return `${field}[${i}].tax_rate_bps: must be 0..10000`;
-  }
   return undefined;
 }

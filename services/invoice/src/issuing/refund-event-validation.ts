@@ -1,6 +1,6 @@
 import type { PaymentRefunded } from "@invoicing/contracts/invoicing/events/v1/events_pb";
-import { computeTotals, isCurrencyCode } from "@invoicing/money";
-import { lineItemProblem } from "./payment-event-validation.js";
+import { currencyProblem, describeProblem, lineItemsProblem } from "@invoicing/contract-rules";
+import { computeTotals } from "@invoicing/money";
 
 /** What a refund event must hold before a credit note number is spent on it; a problem is permanent. */
 export function validatePaymentRefunded(event: PaymentRefunded): string | undefined {
@@ -9,10 +9,8 @@ export function validatePaymentRefunded(event: PaymentRefunded): string | undefi
   if (!event.orderId) return "order_id: must be set";
   if (!/^[0-9a-f]{32}$/.test(event.traceId)) return "trace_id: must be 32 lowercase hex digits";
   if (!event.occurredAt) return "occurred_at: must be set";
-  if (!isCurrencyCode(event.currency)) return `currency: not an ISO 4217 code: "${event.currency}"`;
-  if (event.items.length === 0) return "items: must not be empty";
-  const itemProblem = lineItemProblem(event.items, "items");
-  if (itemProblem) return itemProblem;
+  const problem = currencyProblem(event.currency, "currency") ?? lineItemsProblem(event.items, "items");
+  if (problem) return describeProblem(problem);
   return totalsProblem(event);
 }
 

@@ -1,6 +1,7 @@
 import type http2 from "node:http2";
 
-// A gRPC call made by hand on node:http2, for tests that play a hostile caller: a generated
+// Test support, not library (its own entry point, "@invoicing/service-kit/testing"): a gRPC
+// call made by hand on node:http2, for tests that play a hostile caller: a generated
 // client never sends a lying length prefix, a gzip bomb or a body that never ends.
 
 /** The 5-byte gRPC length prefix: compressed flag, then the message length, big-endian. */

@@ -1,0 +1,1 @@
+export * from "./raw-grpc-stream.js";
