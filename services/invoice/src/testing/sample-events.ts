@@ -28,7 +28,12 @@ export function paymentCompleted(customerId = `cust_${randomUUID()}`): PaymentCo
     amount: computeTotals(items).gross,
     order: {
       orderId: `ord_${randomUUID()}`,
-      customer: { customerId, name: "Ada Lovelace", email: "ada@example.com" },
+      customer: {
+        customerId,
+        name: "Ada Lovelace",
+        email: "ada@example.com",
+        billingAddress: { line1: "12 St James's Square", postalCode: "SW1Y 4JH", city: "London", countryCode: "GB" },
+      },
       items,
       currency: "EUR",
       locale: "de-DE",

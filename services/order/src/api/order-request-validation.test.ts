@@ -50,7 +50,7 @@ describe("validateCreateOrder: totals beyond int64", () => {
     }));
     const error = rejection(order(items));
     assert.equal(error.code, Code.InvalidArgument);
-    assert.match(error.rawMessage, /^items\[9\]\.unit_price: the order's totals pass the int64 maximum/);
+    assert.match(error.rawMessage, /^items\[9\]\.unit_price: the totals pass the int64 maximum/);
   });
 
   it("counts the tax: nine such lines fit, and pass int64 once one is taxed at 50 %", () => {
