@@ -1,11 +1,12 @@
 import { InvoiceStatus } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { scrapeSample } from "@invoicing/local-stack/prometheus-scrape";
 import Database from "better-sqlite3";
-import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ChaosProcessName, ChaosStack } from "./chaos-stack.js";
 import type { InvoiceApi } from "./invoice-api.js";
+import { NumberingWatch } from "./numbering-watch.js";
 
 /**
  * Waits until `target` holds unfinished work, read from the outside as an operator could (its
@@ -36,65 +37,65 @@ interface WorkWatch {
 }
 
 function lookFor(target: ChaosProcessName, stack: ChaosStack, api: InvoiceApi): WorkWatch {
-  if (target === "order") return outboxWatch(join(stack.dataDir, "order.sqlite"));
-  return { look: lookFromOutside(target, stack, api), everyMs: 20 };
+  if (target === "order") {
+    const sql = "SELECT count(*) AS n FROM outbox WHERE published_at IS NULL";
+    return storeWatch(join(stack.dataDir, "order.sqlite"), sql, "events in its outbox not yet published (order.sqlite)");
+  }
+  if (target === "notifier") {
+    const sql =
+      "SELECT count(*) AS n FROM delivery_claims c WHERE c.until > ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.invoice_id = c.invoice_id)";
+    return storeWatch(join(stack.dataDir, "notifier.sqlite"), sql, "deliveries claimed and not recorded (notifier.sqlite)", () => [
+      Date.now(),
+    ]);
+  }
+  if (target.startsWith("invoice")) {
+    const numbering = new NumberingWatch(join(stack.logDir, `${target}.log`), stack.pid(target));
+    return {
+      everyMs: 2,
+      look: async () => {
+        for (const [invoiceId, number] of numbering.unfinished()) {
+          const { invoice } = await api.call((c) => c.getInvoice({ invoiceId }));
+          if (invoice && invoice.status !== InvoiceStatus.READY) return `document ${number} numbered and not READY (its log, GetInvoice)`;
+          numbering.forget(invoiceId);
+        }
+        return undefined;
+      },
+    };
+  }
+  return rendererWatch(target, stack);
 }
 
 /**
- * Events the relay has not yet published: only the outbox has them. At a payment a second the
- * relay empties it within a few milliseconds of each write, so one read-only handle is kept
- * open and asked every millisecond: reopening the file each time would look too seldom and
- * miss most of those windows.
+ * Unfinished work a service's store shows: events in the order service's outbox the relay has
+ * not published, deliveries the notifier claimed and has not recorded. Either lasts a few
+ * milliseconds at a payment a second, so one read-only handle is kept open and asked every
+ * millisecond: reopening the file each time would look too seldom and miss most of them.
  */
-function outboxWatch(path: string): WorkWatch {
+function storeWatch(path: string, sql: string, what: string, params: () => unknown[] = () => []): WorkWatch {
   let db: Database.Database | undefined;
-  let pending: Database.Statement | undefined;
+  let query: Database.Statement | undefined;
   return {
     everyMs: 1,
     async look() {
-      if (!pending) {
+      if (!query) {
         if (!existsSync(path)) return undefined;
         db = new Database(path, { readonly: true, fileMustExist: true });
-        pending = db.prepare("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL");
+        query = db.prepare(sql);
       }
-      const { n } = pending.get() as { n: number };
-      return n > 0 ? `${n} events in its outbox not yet published (order.sqlite)` : undefined;
+      const { n } = query.get(...params()) as { n: number };
+      return n > 0 ? `${n} ${what}` : undefined;
     },
     close: () => db?.close(),
   };
 }
 
-function lookFromOutside(target: ChaosProcessName, stack: ChaosStack, api: InvoiceApi): () => Promise<string | undefined> {
-  if (target.startsWith("renderer")) {
-    return async () => {
+function rendererWatch(target: ChaosProcessName, stack: ChaosStack): WorkWatch {
+  return {
+    everyMs: 5,
+    async look() {
       const inFlight = await scrapeSample(stack.metricsPort(target), "renderer_in_flight");
       return inFlight > 0 ? `${inFlight} renders in flight (renderer_in_flight)` : undefined;
-    };
-  }
-  if (target.startsWith("invoice")) {
-    // A document this process numbered (its "document numbered" log line) that is not READY:
-    // its render or its store write is under way in this process.
-    return async () => {
-      const pid = stack.pid(target);
-      const numbered = logRecords(join(stack.logDir, `${target}.log`))
-        .filter((r) => r["pid"] === pid && r["created"] === true && typeof r["payment_id"] === "string")
-        .slice(-4);
-      for (const record of numbered.reverse()) {
-        const { invoice } = await api.call((c) => c.getInvoice({ paymentId: String(record["payment_id"]) }));
-        if (invoice && invoice.status !== InvoiceStatus.READY)
-          return `document ${invoice.number} numbered and not READY (its log, GetInvoice)`;
-      }
-      return undefined;
-    };
-  }
-  // The notifier: a document claimed and not yet recorded delivered, a mail being sent.
-  return async () => {
-    const sending = storeCount(
-      join(stack.dataDir, "notifier.sqlite"),
-      "SELECT count(*) AS n FROM delivery_claims c WHERE c.until > ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.invoice_id = c.invoice_id)",
-      Date.now(),
-    );
-    return sending > 0 ? `${sending} deliveries claimed and not recorded (notifier.sqlite)` : undefined;
+    },
   };
 }
 
@@ -114,36 +115,4 @@ export function abandonedClaims(stack: ChaosStack, pid: number): string[] {
   } finally {
     db.close();
   }
-}
-
-function storeCount(path: string, sql: string, ...params: unknown[]): number {
-  if (!existsSync(path)) return 0;
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare(sql).get(...params) as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
-
-/** The records at the end of a log: polled every 20 ms, so only its last 64 KiB are read. */
-function logRecords(path: string): Array<Record<string, unknown>> {
-  if (!existsSync(path)) return [];
-  const fd = openSync(path, "r");
-  let tail: string;
-  try {
-    const size = fstatSync(fd).size;
-    const buffer = Buffer.alloc(Math.min(size, 65_536));
-    readSync(fd, buffer, 0, buffer.length, size - buffer.length);
-    tail = buffer.toString("utf8");
-  } finally {
-    closeSync(fd);
-  }
-  return tail.split("\n").flatMap((line) => {
-    try {
-      return [JSON.parse(line) as Record<string, unknown>];
-    } catch {
-      return [];
-    }
-  });
 }
