@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what this repository needs on a fresh Debian machine, skipping what is there:
 # Debian packages (nats-server, Chromium's headless shell, fonts, poppler for PDF text, openssl
-# for the tests' certificates), pnpm, the workspace dependencies and the code generated from
-# proto/. Safe to run again.
+# for the tests' certificates), pnpm, the workspace dependencies, the code generated from
+# proto/ and the tests' MongoDB-wire server (tools/ferretdb, built with the machine's Go).
+# Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,3 +32,7 @@ if [ -d packages/contracts/gen ]; then
 else
   pnpm -s generate
 fi
+
+# Rebuilt only when its sources are newer than the binary, so this costs milliseconds after
+# the first run (about a minute of Go build on two cores).
+bash tools/ferretdb/build.sh >/dev/null
