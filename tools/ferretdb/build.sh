@@ -32,10 +32,10 @@ mkdir -p bin
 # GOTOOLCHAIN=local: the machine's Go is newer than go.mod asks, and no other toolchain may be
 # downloaded. No PostgreSQL backend: the tests use SQLite only, and pgx is the bulk of the build.
 # nice: a build must not slow tests or measurements running beside it on two cores.
-# Build into a temporary name and rename, so an interrupted build never leaves a binary that
-# looks fresh.
+# Build into a temporary name of this process's and rename, so an interrupted build never leaves
+# a binary that looks fresh, and two test files starting servers at once never share a file.
 GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:-} -mod=readonly -buildvcs=false" \
-  nice -n 19 go build -trimpath -tags ferretdb_no_postgresql -ldflags="-s -w" -o "$binary.tmp" .
-mv "$binary.tmp" "$binary"
+  nice -n 19 go build -trimpath -tags ferretdb_no_postgresql -ldflags="-s -w" -o "$binary.$$.tmp" .
+mv "$binary.$$.tmp" "$binary"
 echo "ferretdb: built in $((SECONDS - started)) s" >&2
 echo "$binary"
