@@ -14,6 +14,7 @@ import {
   type Readiness,
 } from "./health-readiness.js";
 import { assignServicePorts, hasServerTls, type ServicePorts } from "./service-ports.js";
+import { inheritedServiceEnv } from "./stack-store-env.js";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -70,13 +71,14 @@ export async function startService(options: ServiceOptions): Promise<ServiceProc
 }
 
 async function startOnce(options: ServiceOptions): Promise<ServiceProcess | { bindRace: Error }> {
-  const assigned = await assignServicePorts(options.service, { ...process.env, ...options.env });
+  const inherited = inheritedServiceEnv();
+  const assigned = await assignServicePorts(options.service, { ...inherited, ...options.env });
   const env = { ...options.env, ...assigned.env };
   const picked = Object.keys(assigned.env).some((name) => (options.env[name] ?? "0") === "0");
   const entry = join(repoRoot, "services", options.service, "src", "main.ts");
   const child = spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    env: { ...inherited, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const log = createWriteStream(options.logFile, { flags: "a" });

@@ -9,18 +9,22 @@ import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFerretDb } from "./ferretdb-process.js";
 
-const [command, ...args] = process.argv.slice(2);
-if (!command) {
-  process.stderr.write("usage: with-ferretdb.ts COMMAND [ARG...]  (runs COMMAND with MONGODB_URL set to a fresh FerretDB)\n");
+// `--as NAME` sets NAME instead of MONGODB_URL: STACK_MONGODB_URL puts a stack's services on
+// the server (stack-store-env.ts) rather than the contract suites.
+const argv = process.argv.slice(2);
+const variable = argv[0] === "--as" ? (argv.splice(0, 2)[1] ?? "") : "MONGODB_URL";
+const [command, ...args] = argv;
+if (!command || !/^[A-Z_][A-Z0-9_]*$/.test(variable)) {
+  process.stderr.write("usage: with-ferretdb.ts [--as NAME] COMMAND [ARG...]  (runs COMMAND with NAME, MONGODB_URL by default, set to a fresh FerretDB)\n");
   process.exit(2);
 }
 
 const dir = mkdtempSync(join(tmpdir(), "ferretdb-run-"));
 const server = await startFerretDb(dir);
-process.stderr.write(`with-ferretdb: MONGODB_URL=${server.url} (log: ${server.logFile})\n`);
+process.stderr.write(`with-ferretdb: ${variable}=${server.url} (log: ${server.logFile})\n`);
 let status = 1;
 try {
-  const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, MONGODB_URL: server.url } });
+  const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, [variable]: server.url } });
   // The command owns the terminal: pass on a stop request rather than leave it running alone.
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   status = await new Promise<number>((resolve) => {
