@@ -2,6 +2,7 @@ import type { Collection, ObjectId } from "mongodb";
 import type { OutboxEntry } from "../payments/outbox-entry.js";
 import { type EventDoc, toOutboxEntry } from "./mongo-event-doc.js";
 import type { MongoOutboxPart } from "./mongo-outbox-part.js";
+import { ensureIndexes } from "./mongo-index-creation.js";
 
 /** A document that may hold an outbox event; the old adapter's payments hold none. */
 export interface EventHolder {
@@ -18,7 +19,7 @@ export class MongoEmbeddedOutbox implements MongoOutboxPart {
   constructor(private readonly holders: Collection<EventHolder>) {}
 
   async open(): Promise<void> {
-    await this.holders.createIndexes([
+    await ensureIndexes(this.holders, [
       { key: { "event.pending": 1, _id: 1 }, name: "event_pending" },
       { key: { "event.msg_id": 1 }, name: "event_msg_id" },
       { key: { "event.delivered_at": 1, "event.published_at": 1 }, name: "event_undelivered" },

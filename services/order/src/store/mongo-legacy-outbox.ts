@@ -2,6 +2,7 @@ import type { Binary, Collection, ObjectId } from "mongodb";
 import type { OutboxEntry } from "../payments/outbox-entry.js";
 import { toOutboxEntry } from "./mongo-event-doc.js";
 import type { MongoOutboxPart } from "./mongo-outbox-part.js";
+import { ensureIndexes } from "./mongo-index-creation.js";
 
 /** An event as the old, transactional adapter queued it: one document per event. */
 export interface LegacyOutboxDoc {
@@ -27,7 +28,7 @@ export class MongoLegacyOutbox implements MongoOutboxPart {
   constructor(private readonly outbox: Collection<LegacyOutboxDoc>) {}
 
   async open(): Promise<void> {
-    await this.outbox.createIndexes([
+    await ensureIndexes(this.outbox, [
       { key: { msg_id: 1 }, name: "msg_id_unique", unique: true },
       { key: { published_at: 1, _id: 1 }, name: "pending" },
     ]);
