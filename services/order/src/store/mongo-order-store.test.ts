@@ -105,6 +105,33 @@ mongoContract("MongoOrderStore: mongodb", (connect) => {
       assert.deepEqual(requeued, []);
     });
 
+    it("lets one of racing payments in by its insert alone, the payment and its event in one document", async (t) => {
+      const { db } = await connect();
+      const store = await MongoOrderStore.open(db);
+      const o = order();
+      await store.createOrder(o);
+      let decisions = 0;
+      // The store as pay sees it, counting the decisions it is asked to take.
+      const counting = {
+        completePayment: (paymentId, orderId, decide) =>
+          store.completePayment(paymentId, orderId, (state) => {
+            decisions++;
+            return decide(state);
+          }),
+      } satisfies Pick<OrderStore, "completePayment">;
+      const results = await Promise.all(Array.from({ length: 8 }, () => pay(counting as unknown as OrderStore, payment(o.orderId))));
+      const winner = results.find((r) => r.outcome === "recorded");
+      assert.ok(winner?.outcome === "recorded");
+      const docs = await db.collection<PaymentDoc>("payments").find({ order_id: o.orderId }).toArray();
+      assert.equal(docs.length, 1);
+      assert.equal(docs[0]?.payment_id, winner.payment.paymentId);
+      assert.equal(docs[0]?.event?.msg_id, winner.payment.paymentId);
+      assert.ok(decisions >= 8);
+      t.diagnostic(
+        `${decisions} decisions for 8 racing payments: ${decisions - 8} after a duplicate key (an insert under a unique index, which FerretDB checks too)`,
+      );
+    });
+
     it("decides a refund that lost its sequence race again on the winner's refund", async (t) => {
       const { db } = await connect();
       const store = await MongoOrderStore.open(db);
