@@ -5,8 +5,8 @@ import { ensureIndexes } from "./mongo-index-creation.js";
 /**
  * The unique indexes the order store's atomicity rests on: with single-document atomicity they
  * are all it relies on. A no-op when they exist with the same spec. None is partial or sparse,
- * and none is new on a collection the old adapter wrote, so creating them cannot fail on old
- * data nor refuse an old worker's write during an upgrade.
+ * and no unique index is new on a collection the old adapter wrote, so creating them cannot
+ * fail on old data nor refuse an old worker's write during an upgrade.
  */
 export async function createOrderIndexes(db: Db): Promise<void> {
   await ensureIndexes(db.collection<OrderDoc>("orders"), [
