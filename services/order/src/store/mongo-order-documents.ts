@@ -1,15 +1,21 @@
 import { toBinary } from "@bufbuild/protobuf";
 import { OrderSchema, type OrderStatus, type Order } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { fromInt64, toInt64 } from "@invoicing/service-kit/storage";
-import { Binary, type Long, type ObjectId } from "mongodb";
+import { Binary, type Long, ObjectId } from "mongodb";
+import type { OutboxEntry } from "../payments/outbox-entry.js";
 import type { PaymentRecord } from "../payments/payment-record.js";
 import type { RefundRecord } from "../payments/refund-record.js";
+import type { EventDoc } from "./mongo-event-doc.js";
+import { eventDoc } from "./mongo-event-doc.js";
 
-// The order store's MongoDB documents and the records they hold.
+// The order store's MongoDB documents and the records they hold. A payment and a refund are
+// each ONE inserted document that also holds its outbox event, so the store needs nothing
+// beyond single-document atomicity and unique indexes.
 
 export interface OrderDoc {
   order_id: string;
   customer_id: string;
+  /** A copy set after the payment's insert; the payment document is the truth (see MongoOrderStore.getOrder). */
   status: OrderStatus;
   currency: string;
   total: Long;
@@ -18,17 +24,24 @@ export interface OrderDoc {
 }
 
 export interface PaymentDoc {
+  /** Made by the writer; its time + counter orders the outbox within a process. */
+  _id?: ObjectId;
   payment_id: string;
-  /** Bumped by every refund, so racing refunds of one payment conflict (see recordRefund). */
+  /** Bumped by the old adapter's refunds (its transactions' conflict point); no longer written. */
   refund_count?: number;
   order_id: string;
   amount: Long;
   method: number;
   trace_id: string;
   completed_at: Date;
+  /** The order as the payment's decision left it (PAID). Absent on documents of the old adapter, whose order was updated in the same transaction. */
+  paid_order_pb?: Binary;
+  /** The payment's outbox event. Absent on documents of the old adapter, whose events are in the `outbox` collection. */
+  event?: EventDoc;
 }
 
-export interface RefundDoc {
+/** A refund as the old, transactional adapter wrote it (collection `refunds`): still read, never written. */
+export interface LegacyRefundDoc {
   refund_id: string;
   payment_id: string;
   order_id: string;
@@ -39,7 +52,18 @@ export interface RefundDoc {
   refunded_at: Date;
 }
 
-export const toRefund = (doc: RefundDoc): RefundRecord => ({
+/**
+ * A refund with its outbox event (collection `sequenced_refunds`). `sequence` is 1 + the number
+ * of the payment's refunds its decision saw; the unique (payment_id, sequence) index lets only
+ * one of two refunds decided on the same earlier refunds in (see MongoOrderStore.recordRefund).
+ */
+export interface SequencedRefundDoc extends LegacyRefundDoc {
+  _id?: ObjectId;
+  sequence: number;
+  event: EventDoc;
+}
+
+export const toRefund = (doc: LegacyRefundDoc): RefundRecord => ({
   refundId: doc.refund_id,
   paymentId: doc.payment_id,
   orderId: doc.order_id,
@@ -49,21 +73,6 @@ export const toRefund = (doc: RefundDoc): RefundRecord => ({
   traceId: doc.trace_id,
   refundedAt: doc.refunded_at,
 });
-
-export interface OutboxDoc {
-  /** Made by the writer; its time + counter gives the insertion order within a process. */
-  _id: ObjectId;
-  msg_id: string;
-  subject: string;
-  payload: Binary;
-  traceparent: string;
-  published_at: Date | null;
-  /** Set from the notifier's DocumentDelivered; absent on events written before reconciliation. */
-  delivered_at?: Date | null;
-  /** Set from a failure report (markGivenUp); absent on events no service gave up on. */
-  given_up_at?: Date | null;
-  given_up_reason?: string;
-}
 
 export const toPayment = (doc: PaymentDoc): PaymentRecord => ({
   paymentId: doc.payment_id,
@@ -83,16 +92,20 @@ export const orderDoc = (order: Order): OrderDoc => ({
   order_pb: new Binary(toBinary(OrderSchema, order)),
 });
 
-export const paymentDoc = (payment: PaymentRecord): PaymentDoc => ({
+export const paymentDoc = (payment: PaymentRecord, paidOrder: Order, event: OutboxEntry): PaymentDoc => ({
+  _id: new ObjectId(),
   payment_id: payment.paymentId,
   order_id: payment.orderId,
   amount: toInt64(payment.amount),
   method: payment.method,
   trace_id: payment.traceId,
   completed_at: payment.completedAt,
+  paid_order_pb: new Binary(toBinary(OrderSchema, paidOrder)),
+  event: eventDoc(event),
 });
 
-export const refundDoc = (refund: RefundRecord): RefundDoc => ({
+export const refundDoc = (refund: RefundRecord, sequence: number, event: OutboxEntry): SequencedRefundDoc => ({
+  _id: new ObjectId(),
   refund_id: refund.refundId,
   payment_id: refund.paymentId,
   order_id: refund.orderId,
@@ -101,4 +114,6 @@ export const refundDoc = (refund: RefundRecord): RefundDoc => ({
   reason: refund.reason,
   trace_id: refund.traceId,
   refunded_at: refund.refundedAt,
+  sequence,
+  event: eventDoc(event),
 });
