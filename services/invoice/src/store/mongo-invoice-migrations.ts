@@ -59,7 +59,10 @@ export async function migrateInvoices(invoices: Collection<InvoiceDoc>): Promise
   for (let attempt = 1; ; attempt++) {
     await backfillNumberParts(invoices);
     try {
-      await invoices.createIndexes(indexes);
+      // One index per command: FerretDB 1.24 drops the connection (a server panic, "slice
+      // bounds out of range") on a createIndexes naming two or more indexes that already
+      // exist, i.e. at every open after the first. MongoDB does the same work either way.
+      for (const index of indexes) await invoices.createIndexes([index]);
       return;
     } catch (error) {
       if (!isDuplicateKeyError(error) || attempt === 3) throw error;
