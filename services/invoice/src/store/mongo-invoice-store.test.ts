@@ -1,7 +1,7 @@
 // What only the MongoDB adapter has: documents written by the adapter before issue 13, and
 // status rules kept by update filters. The behaviour both adapters share is the contract suite.
 import { create, toBinary } from "@bufbuild/protobuf";
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { timestampFromDate, timestampMs } from "@bufbuild/protobuf/wkt";
 import { InvoiceSchema, InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { mongoContract } from "@invoicing/local-stack/mongo-contract";
 import { Binary, type Db } from "mongodb";
@@ -85,6 +85,24 @@ mongoContract("MongoInvoiceStore: mongodb", (connect) =>
       await db.collection("invoices").insertOne(legacyDoc(pending("LATE-2026-000001"), true));
       const { invoice } = await store.createNumbered({ invoice: pending(), series: "LATE", clock: () => new Date(Date.UTC(2026, 6, 1)) });
       assert.equal(invoice.number, "LATE-2026-000002");
+    });
+
+    it("gives later numbers no earlier issue dates, with many numbering at once", async () => {
+      const { client, db } = await connect();
+      const store = await MongoInvoiceStore.open(client, db);
+      const series = `D${randomUUID().slice(0, 6)}`;
+      const results = await Promise.all(
+        Array.from({ length: 40 }, () => store.createNumbered({ invoice: pending(), series, clock: () => new Date() })),
+      );
+      const dates = results
+        .map((r) => r.invoice)
+        .sort((a, b) => a.number.localeCompare(b.number))
+        .map((invoice) => Number(timestampMs(invoice.issuedAt!)));
+      assert.equal(new Set(results.map((r) => r.invoice.number)).size, 40);
+      assert.deepEqual(
+        dates,
+        [...dates].sort((a, b) => a - b),
+      );
     });
 
     it("keeps READY final when markReady and markFailed race", async (t) => {

@@ -61,11 +61,14 @@ export class MongoInvoiceStore implements InvoiceStore {
     for (let attempt = 1; attempt <= MAX_NUMBERING_ATTEMPTS; attempt++) {
       const existing = await this.getBySource(source);
       if (existing) return { invoice: existing, created: false };
-      // Read on every attempt, just before the number: with no numbering lock two workers can
-      // still insert in the other order than they read the clock, by the width of one attempt.
-      const issuedAt = input.clock();
-      const year = issuedAt.getUTCFullYear();
+      const year = input.clock().getUTCFullYear();
       const counter = (await this.#lastCounter(series, year)) + 1;
+      // The issue date is read after the max, so dates rise with numbers with no lock: counter
+      // n was inserted, with a date read before its insert, before this read could see it, so
+      // this date is no earlier (across hosts, to within their clocks' skew). A year that ended
+      // in between is numbered in the new year by the next attempt.
+      const issuedAt = input.clock();
+      if (issuedAt.getUTCFullYear() !== year) continue;
       const numbered: Invoice = { ...invoice, number: formatInvoiceNumber(series, year, counter), issuedAt: timestampFromDate(issuedAt) };
       // The number is assigned here, and only here: a number exists only as an inserted
       // document, and the insert of one document is atomic, so it is taken whole or not at all.
