@@ -50,13 +50,13 @@ export class InvalidPageTokenError extends Error {
 
 export interface InvoiceStore {
   /**
-   * The one place a number is assigned. In a single transaction: if the document's source
-   * (see sourceOf) already has a document, return it; otherwise take the next counter of
-   * (series, year) and insert the document with that number. The source is unique, so of two
-   * racing calls for one payment (or refund) exactly one commits; the loser's counter
-   * increment rolls back with it. No number is skipped (the increment and the insert commit
-   * together) or repeated (the counter row is written under the transaction's lock, and
-   * numbers are unique too).
+   * The one place a number is assigned, in one atomic write: if the document's source (see
+   * sourceOf) already has a document, return it; otherwise insert the document with the next
+   * counter of (series, year). The source is unique, so of two racing calls for one payment
+   * (or refund) exactly one creates it and the other gets it back using no number. No number
+   * is skipped or repeated: SQLite takes the counter and inserts in one transaction under its
+   * write lock; MongoDB inserts max+1 under a unique (series, year, counter) index and tries
+   * again on a duplicate key.
    */
   createNumbered(input: NewInvoice): Promise<CreateResult>;
   get(invoiceId: string): Promise<Invoice | undefined>;

@@ -1,7 +1,7 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type { Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { isDuplicateKeyError, transactionOptions } from "@invoicing/service-kit/storage";
-import type { ClientSession, Collection, Db, Filter, MongoClient } from "mongodb";
+import { InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { isDuplicateKeyError, toInt64 } from "@invoicing/service-kit/storage";
+import type { Collection, Db, Filter, MongoClient } from "mongodb";
 import {
   formatInvoiceNumber,
   sourceOf,
@@ -10,99 +10,100 @@ import {
   type InvoiceStore,
   type NewInvoice,
 } from "../issuing/invoice-store.js";
-import { applyFailed, applyReady, type StoredPdf } from "../issuing/invoice-status.js";
-import { decode, invoiceFields, newInvoiceDoc, type InvoiceDoc, type SeriesDoc } from "./mongo-invoice-documents.js";
+import type { StoredPdf } from "../issuing/invoice-status.js";
+import { decode, newInvoiceDoc, type InvoiceDoc } from "./mongo-invoice-documents.js";
+import { backfillNumberParts, migrateInvoices } from "./mongo-invoice-migrations.js";
 import { decodePageToken, encodePageToken } from "./page-token.js";
 
-/** Invoices and their number series in MongoDB; atomic by transaction (see createNumbered). */
+/**
+ * A worker loses an attempt only to another worker's successful insert of the same number, so
+ * under any real contention this is never reached; past it the call fails as transient (the
+ * event is tried again later) rather than spin.
+ */
+const MAX_NUMBERING_ATTEMPTS = 100;
+
+/**
+ * Invoices in one MongoDB collection, relying only on single-document atomicity and unique
+ * indexes: no transaction, no session, no pipeline update. So it runs alike on a standalone
+ * mongod, a replica set and MongoDB-wire servers such as FerretDB.
+ */
 export class MongoInvoiceStore implements InvoiceStore {
   readonly #client: MongoClient;
   readonly #invoices: Collection<InvoiceDoc>;
-  readonly #series: Collection<SeriesDoc>;
 
   private constructor(client: MongoClient, db: Db) {
     this.#client = client;
-    this.#invoices = db.collection<InvoiceDoc>("invoices");
-    this.#series = db.collection<SeriesDoc>("number_series");
+    // Majority on both sides: a number read as taken, or a document read as a source's, has
+    // been acknowledged by most of a replica set, so a failover cannot roll it back after a
+    // number was derived from it (on a standalone mongod majority is the one node).
+    this.#invoices = db.collection<InvoiceDoc>("invoices", {
+      readConcern: { level: "majority" },
+      writeConcern: { w: "majority" },
+      readPreference: "primary",
+    });
   }
 
   /**
-   * Creates the indexes (a no-op when they exist with the same spec). This also creates the
-   * collection, which servers before 4.4 refuse to do inside a transaction; number_series is
-   * created by the first counter upsert, which runs outside one.
+   * Migrates documents of the older adapters in place and creates the indexes; idempotent and
+   * safe beside running workers (see mongo-invoice-migrations.ts). The old number_series
+   * collection is left as it was: nothing here reads it.
    */
   static async open(client: MongoClient, db: Db): Promise<MongoInvoiceStore> {
     const store = new MongoInvoiceStore(client, db);
-    // Before credit notes, invoices were unique by payment: key those by their payment now.
-    await store.#invoices.dropIndex("payment_id_unique").catch(() => undefined);
-    await store.#invoices.updateMany({ source_key: { $exists: false } }, [
-      { $set: { source_key: { $concat: ["payment:", "$payment_id"] } } },
-    ]);
-    await store.#invoices.createIndexes([
-      { key: { invoice_id: 1 }, name: "invoice_id_unique", unique: true },
-      { key: { source_key: 1 }, name: "source_key_unique", unique: true },
-      { key: { payment_id: 1 }, name: "payment_id" },
-      { key: { number: 1 }, name: "number_unique", unique: true },
-      { key: { customer_id: 1, issued_at: -1, invoice_id: -1 }, name: "by_customer" },
-    ]);
+    await migrateInvoices(store.#invoices);
     return store;
   }
 
   async createNumbered(input: NewInvoice): Promise<CreateResult> {
-    // Read once, before the counter is ensured: the MongoDB adapter has no numbering lock to
-    // read it under, so two workers can commit in the other order than they read the clock.
-    const issuedAt = input.clock();
-    const key = `${input.series}-${issuedAt.getUTCFullYear()}`;
-    // The counter document exists before the transaction: two transactions that both upsert a
-    // missing one could fail with a duplicate key instead of a retryable write conflict.
-    // Outside a transaction the server retries such an upsert itself (4.2+); a duplicate key
-    // left over means the document exists, which is all this wants.
-    await this.#series.updateOne({ _id: key }, { $setOnInsert: { last: 0 } }, { upsert: true }).catch((error: unknown) => {
-      if (!isDuplicateKeyError(error)) throw error;
-    });
-    const session = this.#client.startSession();
-    try {
-      // withTransaction reruns this callback on a transient error (a write conflict on the
-      // counter with another worker), so it keeps no state between runs and passes the
-      // session to every operation.
-      return await session.withTransaction((s) => this.#createIn(s, input, key, issuedAt), transactionOptions);
-    } catch (error) {
-      // A racing worker committed a document for this source first. Throwing out of the
-      // callback aborted our transaction, so our counter increment is gone with it.
-      if (!isDuplicateKeyError(error)) throw error;
-      const winner = await this.getBySource(sourceOf(input.invoice));
-      if (winner) return { invoice: winner, created: false };
-      throw error;
-    } finally {
-      await session.endSession();
+    const { invoice, series } = input;
+    const source = sourceOf(invoice);
+    let collided: number | undefined;
+    for (let attempt = 1; attempt <= MAX_NUMBERING_ATTEMPTS; attempt++) {
+      const existing = await this.getBySource(source);
+      if (existing) return { invoice: existing, created: false };
+      const year = input.clock().getUTCFullYear();
+      const counter = (await this.#lastCounter(series, year)) + 1;
+      // The issue date is read after the max, so dates rise with numbers with no lock: counter
+      // n was inserted, with a date read before its insert, before this read could see it, so
+      // this date is no earlier (across hosts, to within their clocks' skew). A year that ended
+      // in between is numbered in the new year by the next attempt.
+      const issuedAt = input.clock();
+      if (issuedAt.getUTCFullYear() !== year) continue;
+      const numbered: Invoice = { ...invoice, number: formatInvoiceNumber(series, year, counter), issuedAt: timestampFromDate(issuedAt) };
+      // The number is assigned here, and only here: a number exists only as an inserted
+      // document, and the insert of one document is atomic, so it is taken whole or not at all.
+      // - No repeat: (series, year, counter) and number are unique indexes, so of two workers
+      //   that read the same max only one insert succeeds; the other gets a duplicate key and
+      //   reads again.
+      // - No gap: documents are never deleted, and a counter is max+1 of those that exist, so
+      //   counter n is inserted only after n-1 was (1 needs nothing). A crash before the insert
+      //   leaves no number behind; nothing was reserved, so there is nothing to give back.
+      // - One document per source: source_key is unique. A crash after the insert leaves the
+      //   document; the event comes again and the lookup above (or, in a race, the duplicate
+      //   key on source_key below) returns that document and its number, taking no other.
+      try {
+        await this.#invoices.insertOne(newInvoiceDoc(numbered, source, { series, year, counter }));
+        return { invoice: numbered, created: true };
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        // Either another worker numbered this source (the lookup at the top returns it) or it
+        // took this number first (the next max is higher). Which one, the loop finds out.
+        // The same number twice means its holder has no counter to be found by: a document
+        // inserted by a worker of the old adapter since open(), so give it one.
+        if (collided === counter) await backfillNumberParts(this.#invoices);
+        collided = counter;
+      }
     }
+    throw new Error(`source ${source}: no number taken in series ${series} after ${MAX_NUMBERING_ATTEMPTS} attempts lost to other workers`);
   }
 
-  async #createIn(session: ClientSession, input: NewInvoice, key: string, issued: Date): Promise<CreateResult> {
-    const { invoice, series } = input;
-    const year = issued.getUTCFullYear();
-    const source = sourceOf(invoice);
-    const existing = decode(await this.#invoices.findOne({ source_key: source }, { session }));
-    if (existing) return { invoice: existing, created: false };
-
-    // No number is skipped: the increment and the invoice insert are one transaction, so they
-    // commit together or, on any error or crash before the commit, neither does. No number is
-    // repeated: the increment writes the counter document inside the transaction, so a second
-    // transaction incrementing it meanwhile fails with a write conflict and is rerun from the
-    // start, reading the committed value; the unique index on number backs this up.
-    const counter = await this.#series.findOneAndUpdate(
-      { _id: key },
-      { $inc: { last: 1 } },
-      { upsert: true, returnDocument: "after", session },
+  /** The highest counter of (series, year), read backwards along the unique index; 0 when none. */
+  async #lastCounter(series: string, year: number): Promise<number> {
+    const last = await this.#invoices.findOne(
+      { series, year },
+      { sort: { series: -1, year: -1, counter: -1 }, projection: { _id: 0, counter: 1 } },
     );
-    if (!counter) throw new Error(`number series ${key}: upsert returned no document`);
-    const numbered: Invoice = {
-      ...invoice,
-      number: formatInvoiceNumber(series, year, counter.last),
-      issuedAt: timestampFromDate(issued),
-    };
-    await this.#invoices.insertOne(newInvoiceDoc(numbered, source), { session });
-    return { invoice: numbered, created: true };
+    return last?.counter ?? 0;
   }
 
   async get(invoiceId: string): Promise<Invoice | undefined> {
@@ -135,34 +136,41 @@ export class MongoInvoiceStore implements InvoiceStore {
     };
   }
 
+  // The status rules of invoice-status.ts, said as filters: READY is final, so both updates
+  // match only a document that is not READY yet, and the server applies the filter and the
+  // $set to the one document atomically. A racing markReady and markFailed therefore cannot
+  // interleave, and a second READY cannot replace the first PDF's hash.
+
   async markReady(invoiceId: string, pdf: StoredPdf): Promise<Invoice> {
-    const updated = await this.#update(invoiceId, (invoice) => applyReady(invoice, pdf));
-    if (!updated) throw new Error(`invoice ${invoiceId} does not exist`);
-    return updated;
+    const updated = await this.#invoices.findOneAndUpdate(
+      { invoice_id: invoiceId, status: { $ne: InvoiceStatus.READY } },
+      {
+        $set: {
+          status: InvoiceStatus.READY,
+          pdf_size: toInt64(pdf.size),
+          pdf_sha256: pdf.sha256,
+          ready_at: pdf.readyAt,
+          failure_reason: "",
+        },
+      },
+      { returnDocument: "after" },
+    );
+    // No match: already READY (the first PDF stands) or no such invoice.
+    const invoice = decode(updated) ?? (await this.get(invoiceId));
+    if (!invoice) throw new Error(`invoice ${invoiceId} does not exist`);
+    return invoice;
   }
 
   async markFailed(invoiceId: string, reason: string): Promise<Invoice | undefined> {
-    return this.#update(invoiceId, (invoice) => applyFailed(invoice, reason));
+    const updated = await this.#invoices.findOneAndUpdate(
+      { invoice_id: invoiceId, status: { $ne: InvoiceStatus.READY } },
+      { $set: { status: InvoiceStatus.FAILED, failure_reason: reason } },
+      { returnDocument: "after" },
+    );
+    return decode(updated) ?? (await this.get(invoiceId));
   }
 
   async close(): Promise<void> {
     await this.#client.close();
-  }
-
-  /** Read, change, write back in one transaction, so a racing markReady and markFailed cannot interleave. */
-  async #update(invoiceId: string, change: (invoice: Invoice) => void): Promise<Invoice | undefined> {
-    const session = this.#client.startSession();
-    try {
-      return await session.withTransaction(async (s) => {
-        // Decoded afresh on every run of the callback, so a rerun starts from the stored state.
-        const invoice = decode(await this.#invoices.findOne({ invoice_id: invoiceId }, { session: s }));
-        if (!invoice) return undefined;
-        change(invoice);
-        await this.#invoices.updateOne({ invoice_id: invoiceId }, { $set: invoiceFields(invoice) }, { session: s });
-        return invoice;
-      }, transactionOptions);
-    } finally {
-      await session.endSession();
-    }
   }
 }
