@@ -15,7 +15,9 @@ const argv = process.argv.slice(2);
 const variable = argv[0] === "--as" ? (argv.splice(0, 2)[1] ?? "") : "MONGODB_URL";
 const [command, ...args] = argv;
 if (!command || !/^[A-Z_][A-Z0-9_]*$/.test(variable)) {
-  process.stderr.write("usage: with-ferretdb.ts [--as NAME] COMMAND [ARG...]  (runs COMMAND with NAME, MONGODB_URL by default, set to a fresh FerretDB)\n");
+  process.stderr.write(
+    "usage: with-ferretdb.ts [--as NAME] COMMAND [ARG...]  (runs COMMAND with NAME, MONGODB_URL by default, set to a fresh FerretDB)\n",
+  );
   process.exit(2);
 }
 
