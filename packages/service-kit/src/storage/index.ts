@@ -1,2 +1,3 @@
 export * from "./sqlite-database.js";
 export * from "./mongo-connection.js";
+export * from "./mongo-indexes.js";

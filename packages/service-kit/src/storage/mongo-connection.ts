@@ -1,13 +1,11 @@
-import { Long, MongoClient, MongoServerError, WriteConcern, type Db, type TransactionOptions } from "mongodb";
+import { Long, MongoClient, MongoServerError, type Db } from "mongodb";
 
 /**
  * Connects and pings, so a wrong URL or an unreachable server stops the service at start
  * rather than at its first request.
  *
- * The stores use multi-document transactions (a payment with its outbox entry, an invoice
- * with its number), and MongoDB only runs those on a replica set or a sharded cluster: a
- * standalone mongod fails them with "Transaction numbers are only allowed on a replica set
- * member or mongos". A one-node replica set is enough for development.
+ * The stores need no transaction: only single-document atomicity and unique indexes, so a
+ * standalone mongod, a replica set and a MongoDB-wire server all serve them.
  *
  * The caller owns the client and closes it at shutdown. A store's close() closes it too
  * (closing twice is harmless), except GridFsPdfStore, which shares the invoice store's client.
@@ -24,16 +22,6 @@ export async function connectMongo(url: string, database: string): Promise<{ cli
     throw error;
   }
 }
-
-/**
- * For every store transaction: snapshot reads, so the checks and the writes see one state;
- * majority commit, so a committed payment or invoice number survives a primary failover.
- */
-export const transactionOptions: TransactionOptions = {
-  readConcern: { level: "snapshot" },
-  writeConcern: new WriteConcern("majority"),
-  readPreference: "primary",
-};
 
 /** E11000: a write hit a unique index. */
 export function isDuplicateKeyError(error: unknown): error is MongoServerError {

@@ -1,4 +1,4 @@
-import { isDuplicateKeyError } from "@invoicing/service-kit/storage";
+import { ensureIndexes, isDuplicateKeyError } from "@invoicing/service-kit/storage";
 import type { Collection, IndexDescription } from "mongodb";
 import { documentSource } from "../issuing/invoice-store.js";
 import type { InvoiceDoc } from "./mongo-invoice-documents.js";
@@ -59,10 +59,7 @@ export async function migrateInvoices(invoices: Collection<InvoiceDoc>): Promise
   for (let attempt = 1; ; attempt++) {
     await backfillNumberParts(invoices);
     try {
-      // One index per command: FerretDB 1.24 drops the connection (a server panic, "slice
-      // bounds out of range") on a createIndexes naming two or more indexes that already
-      // exist, i.e. at every open after the first. MongoDB does the same work either way.
-      for (const index of indexes) await invoices.createIndexes([index]);
+      await ensureIndexes(invoices, indexes);
       return;
     } catch (error) {
       if (!isDuplicateKeyError(error) || attempt === 3) throw error;

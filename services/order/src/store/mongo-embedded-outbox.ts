@@ -2,7 +2,7 @@ import type { Collection, ObjectId } from "mongodb";
 import type { OutboxEntry } from "../payments/outbox-entry.js";
 import { type EventDoc, toOutboxEntry } from "./mongo-event-doc.js";
 import type { MongoOutboxPart } from "./mongo-outbox-part.js";
-import { ensureIndexes } from "./mongo-index-creation.js";
+import { ensureIndexes } from "@invoicing/service-kit/storage";
 
 /** A document that may hold an outbox event; the old adapter's payments hold none. */
 export interface EventHolder {

@@ -2,7 +2,7 @@ import type { Binary, Collection, ObjectId } from "mongodb";
 import type { OutboxEntry } from "../payments/outbox-entry.js";
 import { toOutboxEntry } from "./mongo-event-doc.js";
 import type { MongoOutboxPart } from "./mongo-outbox-part.js";
-import { ensureIndexes } from "./mongo-index-creation.js";
+import { ensureIndexes } from "@invoicing/service-kit/storage";
 
 /** An event as the old, transactional adapter queued it: one document per event. */
 export interface LegacyOutboxDoc {

@@ -1,6 +1,6 @@
 import type { Db } from "mongodb";
 import type { LegacyRefundDoc, OrderDoc, PaymentDoc, SequencedRefundDoc } from "./mongo-order-documents.js";
-import { ensureIndexes } from "./mongo-index-creation.js";
+import { ensureIndexes } from "@invoicing/service-kit/storage";
 
 /**
  * The unique indexes the order store's atomicity rests on: with single-document atomicity they
