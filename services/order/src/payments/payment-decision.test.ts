@@ -34,6 +34,12 @@ describe("decidePayment", () => {
     assert.deepEqual(decision, { outcome: "duplicate", payment: first });
   });
 
+  it("knows its own racing repeat when the store saw it only as the order's payment", () => {
+    // Written between the store's read by payment id (nothing) and its read by order.
+    const first = recorded();
+    assert.deepEqual(decidePayment({ ...nothing, order, orderPayment: first }, attempt), { outcome: "duplicate", payment: first });
+  });
+
   it("refuses a payment id already used for another order", () => {
     const other = recorded({ orderId: "ord_2" });
     assert.deepEqual(decidePayment({ ...nothing, samePayment: other, order }, attempt), { outcome: "payment-id-taken", payment: other });

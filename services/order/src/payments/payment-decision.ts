@@ -36,9 +36,14 @@ export function repeatedPayment(seen: PaymentRecord, orderId: string): PaymentDe
  * What a payment does, from what the store read in the step that will write it. In this
  * order: a repeat first (a retried call must get its first answer, whatever changed since),
  * then the order, its amount, and whether another payment paid it.
+ *
+ * A store's reads need not be one snapshot (MongoDB's are separate queries): a repeat of this
+ * very call, racing it, may be written after the read by payment id and before the read by
+ * order, and so be seen only as the order's payment. That is still this payment, not another.
  */
 export function decidePayment(state: PaymentState, attempt: PaymentAttempt): PaymentDecision {
-  if (state.samePayment) return repeatedPayment(state.samePayment, attempt.orderId);
+  const seen = state.samePayment ?? (state.orderPayment?.paymentId === attempt.paymentId ? state.orderPayment : undefined);
+  if (seen) return repeatedPayment(seen, attempt.orderId);
   const { order } = state;
   if (!order) return { outcome: "order-not-found" };
   if (attempt.amount !== order.total) return { outcome: "amount-mismatch", total: order.total };

@@ -57,6 +57,13 @@ describe("decideRefund", () => {
     assert.deepEqual(decideRefund({ ...state, sameRefund: first }, attempt), { outcome: "duplicate", refund: first });
   });
 
+  it("knows its own racing repeat when the store saw it only among the earlier refunds", () => {
+    // Both items refunded by the first call: counted against itself it would be refused.
+    const first = earlier({ refundId: "ref_1", lines: [{ itemIndex: 0, quantity: 2n }], amount: 2140n });
+    const all = { ...attempt, lines: [create(RefundLineSchema, { itemIndex: 0, quantity: 2n })] };
+    assert.deepEqual(decideRefund({ ...state, earlier: [first] }, all), { outcome: "duplicate", refund: first });
+  });
+
   it("refuses a refund id already used for another payment", () => {
     const other = earlier({ refundId: "ref_1", paymentId: "pay_9" });
     assert.deepEqual(decideRefund({ ...state, sameRefund: other }, attempt), { outcome: "refund-id-taken", refund: other });

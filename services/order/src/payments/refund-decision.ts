@@ -29,9 +29,13 @@ export type RefundDecision =
  * What a refund does, from what the store read in the step that will write it: a repeat gets
  * its first answer, a refund of an unknown payment none; otherwise its plan (which throws
  * RefundLineInvalid or RefundRefused for what cannot be refunded).
+ *
+ * As with payments, the reads need not be one snapshot: a racing repeat of this refund may be
+ * seen only among the earlier refunds, where it must not count against itself.
  */
 export function decideRefund(state: RefundState, attempt: RefundAttempt): RefundDecision {
-  const { sameRefund, payment, order } = state;
+  const { payment, order } = state;
+  const sameRefund = state.sameRefund ?? state.earlier.find((r) => r.refundId === attempt.refundId);
   if (sameRefund) {
     return sameRefund.paymentId === attempt.paymentId
       ? { outcome: "duplicate", refund: sameRefund }
