@@ -18,7 +18,8 @@ echo "== tests"
 # (tools/ferretdb) as MONGODB_URL so every store's MongoDB contract suite runs beside its SQLite
 # one. The services that e2e tests start stay on SQLite (tools/local-stack/src/stack-store-env.ts);
 # then the pipeline e2e test goes once more with the services on MongoDB
-# wire (STACK_MONGODB_URL).
+# wire (STACK_MONGODB_URL). The short chaos run on MongoDB wire is a test file of its own
+# (e2e/src/chaos-mongodb.e2e.test.ts), on a FerretDB it starts itself: it kills that server.
 with_ferretdb=(node --import tsx tools/local-stack/src/with-ferretdb.ts)
 runner=(node --import tsx --test --test-timeout=600000 --test-reporter=spec --test-reporter-destination=stdout --test-reporter=tap)
 mapfile -t tests < <(find packages tools services e2e bench -name '*.test.ts' -not -path '*/node_modules/*' | sort)

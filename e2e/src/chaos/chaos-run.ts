@@ -2,8 +2,8 @@ import { InvoiceStatus } from "@invoicing/contracts/invoicing/invoice/v1/invoice
 import type { NatsConnection } from "@nats-io/transport-node";
 import { setTimeout as sleep } from "node:timers/promises";
 import { judgeRun, summaryLine, type ChaosVerdict } from "./chaos-checks.js";
-import { startChaosStack } from "./chaos-stack.js";
-import { describeFault, planFaults, runFaults, type FaultDurations, type FaultRecord } from "./fault-schedule.js";
+import { startChaosStack, type StoreBackend } from "./chaos-stack.js";
+import { describeFault, faultKinds, planFaults, runFaults, type FaultDurations, type FaultRecord } from "./fault-schedule.js";
 import { InvoiceApi } from "./invoice-api.js";
 import { PaymentLoad } from "./payment-load.js";
 import { readOrderRecords } from "./order-records.js";
@@ -28,6 +28,8 @@ export interface ChaosOptions {
   reconcileAfterMs: number;
   claimLeaseMs: number;
   durations: FaultDurations;
+  /** See ChaosStackOptions. */
+  store: StoreBackend;
   /** How long to wait, after the load, for every invoice to be READY and mailed. */
   settleTimeoutMs: number;
   dataDir: string;
@@ -55,7 +57,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const random = (stream: number) => seededRandom(options.seed * 16 + stream);
   const runId = `r${Date.now().toString(36)}`;
   log(
-    `chaos: seed ${options.seed} (repeat with --seed ${options.seed}), ${options.payments} payments over ${(options.spreadMs / 1000).toFixed(0)} s, data in ${options.dataDir}`,
+    `chaos: seed ${options.seed} (repeat with --seed ${options.seed}), ${options.payments} payments over ${(options.spreadMs / 1000).toFixed(0)} s, stores on ${options.store}, data in ${options.dataDir}`,
   );
 
   const stack = await startChaosStack({
@@ -63,7 +65,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     ackWaitMs: options.ackWaitMs,
     reconcileAfterMs: options.reconcileAfterMs,
     claimLeaseMs: options.claimLeaseMs,
-    invoiceDiskMiB: Math.max(64, Math.ceil(options.payments / 4)),
+    smallDiskMiB: Math.max(64, Math.ceil(options.payments / 4)),
+    store: options.store,
   });
   let nc: NatsConnection | undefined;
   try {
@@ -71,7 +74,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     nc = await stack.connectNats({ maxReconnectAttempts: -1, reconnectTimeWait: 250, name: "chaos" });
     const api = new InvoiceApi(stack.invoiceUrls, stack.clientTls);
     const customerIds = Array.from({ length: CUSTOMERS }, (_, i) => `${runId}-customer-${i}`);
-    const plan = planFaults(random(1), options.spreadMs, options.durations);
+    const plan = planFaults(random(1), options.spreadMs, options.durations, faultKinds(options.store));
     const load = new PaymentLoad({
       orderUrl: stack.orderUrl,
       tls: stack.clientTls,

@@ -1,4 +1,5 @@
 import type { ConnectionOptions, NatsConnection } from "@nats-io/transport-node";
+import { startFerretDb, type FerretDbProcess } from "@invoicing/local-stack/ferretdb-process";
 import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
 import type { ServiceProcess } from "@invoicing/local-stack/service-process";
 import type { StackTls } from "@invoicing/local-stack/stack-tls";
@@ -10,6 +11,8 @@ import { mountSmallDisk, unmountSmallDisk } from "./disk-full.js";
 
 export type { SmtpSink };
 export type StoreName = "order" | "invoice" | "notifier";
+/** Where the services keep their state: one SQLite file each, or one MongoDB-wire server for all. */
+export type StoreBackend = "sqlite" | "mongodb";
 
 export const INVOICE_WORKERS = ["invoice-1", "invoice-2"] as const;
 export const RENDERERS = ["renderer-1", "renderer-2"] as const;
@@ -33,9 +36,18 @@ export interface ChaosStackOptions {
   reconcileAfterMs: number;
   /** NOTIFIER_CLAIM_LEASE_MS: how long a killed notifier's claim holds its document back. */
   claimLeaseMs: number;
-  /** The invoice workers' data folder (their SQLite store and PDFs) on a tmpfs of this size. */
-  invoiceDiskMiB: number;
+  /** The folder the disk-full fault fills is a tmpfs of this size. */
+  smallDiskMiB: number;
+  /**
+   * sqlite: each service's own file, the invoice workers' on the small disk. mongodb: every
+   * service on one MongoDB-wire server (FerretDB, tools/ferretdb) of the stack's own, its data
+   * on the small disk, so the harness can kill it and fill its disk as it does the files.
+   */
+  store: StoreBackend;
 }
+
+/** The database the stack's services share on MongoDB (their MONGODB_DATABASE). */
+export const CHAOS_MONGODB_DATABASE = "invoicing";
 
 /** A process that ended without the harness ending it: a crash, whatever its exit code. */
 export interface UnexpectedExit {
@@ -57,10 +69,17 @@ export interface ChaosStack {
   /** Every process runs with mutual TLS, as deployed: the harness's own clients present this. */
   readonly clientTls: StackTls["clientOptions"];
   readonly smtp: SmtpSink;
-  /** The invoice workers' DATA_DIR, a small tmpfs of its own (the disk-full fault fills it). */
-  readonly invoiceDataDir: string;
-  /** The SQLite file of a store. */
+  readonly store: StoreBackend;
+  /** A small tmpfs of its own, which the disk-full fault fills, and what is kept on it. */
+  readonly smallDisk: { dir: string; holds: string };
+  /** The SQLite file of a store (sqlite only). */
   storePath(store: StoreName): string;
+  /** The services' MONGODB_URL (mongodb only). */
+  readonly mongodbUrl: string | undefined;
+  /** SIGKILL the MongoDB-wire server (mongodb only). */
+  killStoreServer(): Promise<void>;
+  /** The MongoDB-wire server again on its port and its data, as a supervisor would. */
+  restartStoreServer(): Promise<void>;
   /** The metrics port of `name`: picked by the harness, kept across restarts. */
   metricsPort(name: ChaosProcessName): number;
   readonly unexpectedExits: readonly UnexpectedExit[];
@@ -81,13 +100,15 @@ export interface ChaosStack {
 /**
  * The pipeline scaled out as in production, on one machine: one nats-server, two renderer
  * processes behind one RENDERER_TARGET list, two invoice workers competing on one durable
- * and sharing DATA_DIR (one SQLite store, one PDF folder), the order service, the notifier,
- * and an SMTP sink in this process so every mail can be counted.
+ * and sharing one store (one SQLite file and PDF folder, or the MongoDB-wire server), the
+ * order service, the notifier, and an SMTP sink in this process so every mail can be counted.
  */
 export async function startChaosStack(options: ChaosStackOptions): Promise<ChaosStack> {
-  const invoiceDataDir = join(options.dataDir, "invoice-disk");
-  mountSmallDisk(invoiceDataDir, options.invoiceDiskMiB);
-  const smtp = await startSmtpSink();
+  const smallDisk =
+    options.store === "sqlite"
+      ? { dir: join(options.dataDir, "invoice-disk"), holds: "the invoice workers' SQLite store and PDFs" }
+      : { dir: join(options.dataDir, "mongodb-disk"), holds: "the MongoDB-wire server's data" };
+  mountSmallDisk(smallDisk.dir, options.smallDiskMiB);
   const killedPids = new Set<number>();
   const unexpectedExits: UnexpectedExit[] = [];
   let stopping = false;
@@ -99,24 +120,38 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     });
   };
 
+  let smtp: SmtpSink | undefined;
+  let mongodb: FerretDbProcess | undefined;
   let stack: LocalStack;
   try {
+    if (options.store === "mongodb") {
+      mongodb = await startFerretDb(smallDisk.dir);
+      watch("mongodb", mongodb.process);
+    }
+    smtp = await startSmtpSink();
     stack = await startLocalStack({
       dataDir: options.dataDir,
       smtpUrl: smtp.url,
       tls: true,
       env: {
+        ...(mongodb ? { MONGODB_URL: mongodb.url, MONGODB_DATABASE: CHAOS_MONGODB_DATABASE } : {}),
         INVOICE_ACK_WAIT_MS: String(options.ackWaitMs),
         NOTIFIER_ACK_WAIT_MS: String(options.ackWaitMs),
         ORDER_RECONCILE_AFTER_MS: String(options.reconcileAfterMs),
         ORDER_RECONCILE_INTERVAL_MS: "2000",
         NOTIFIER_CLAIM_LEASE_MS: String(options.claimLeaseMs),
       },
-      topology: { renderers: RENDERERS.length, invoiceWorkers: INVOICE_WORKERS.length, env: { invoice: { DATA_DIR: invoiceDataDir } } },
+      topology: {
+        renderers: RENDERERS.length,
+        invoiceWorkers: INVOICE_WORKERS.length,
+        env: options.store === "sqlite" ? { invoice: { DATA_DIR: smallDisk.dir } } : {},
+      },
     });
   } catch (error) {
-    await smtp.close();
-    unmountSmallDisk(invoiceDataDir);
+    stopping = true;
+    await smtp?.close();
+    await mongodb?.stop();
+    unmountSmallDisk(smallDisk.dir);
     throw error;
   }
   watch("nats-server", stack.nats.process);
@@ -125,6 +160,10 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     const service = stack.processes.get(name);
     if (!service) throw new Error(`no process ${name}`);
     return service;
+  };
+  const mongoServer = (): FerretDbProcess => {
+    if (!mongodb) throw new Error("the stack runs no MongoDB-wire server (store: sqlite)");
+    return mongodb;
   };
   const natsAgain = async () => watch("nats-server", (await stack.restartNats()).process);
   return {
@@ -136,8 +175,23 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     invoiceUrls: stack.invoiceUrls,
     clientTls: stack.tls!.clientOptions,
     smtp,
-    invoiceDataDir,
-    storePath: (store) => join(store === "invoice" ? invoiceDataDir : options.dataDir, `${store}.sqlite`),
+    store: options.store,
+    smallDisk,
+    storePath(store) {
+      if (options.store !== "sqlite") throw new Error(`the stack keeps its stores on ${options.store}, not in SQLite files`);
+      return join(store === "invoice" ? smallDisk.dir : options.dataDir, `${store}.sqlite`);
+    },
+    mongodbUrl: mongodb?.url,
+    async killStoreServer() {
+      const server = mongoServer();
+      killedPids.add(server.process.pid ?? -1);
+      await server.stop("SIGKILL");
+    },
+    async restartStoreServer() {
+      const { port } = mongoServer();
+      mongodb = await startFerretDb(smallDisk.dir, { port });
+      watch("mongodb", mongodb.process);
+    },
     metricsPort: (name) => current(name).metricsPort,
     unexpectedExits,
     pid: (name) => current(name).process.pid ?? -1,
@@ -163,8 +217,9 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     async stop() {
       stopping = true;
       await stack.stop();
-      await smtp.close();
-      unmountSmallDisk(invoiceDataDir);
+      await smtp!.close();
+      await mongodb?.stop();
+      unmountSmallDisk(smallDisk.dir);
     },
   };
 }

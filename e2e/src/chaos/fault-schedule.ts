@@ -1,12 +1,13 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { setTimeout as sleep } from "node:timers/promises";
 import { holdWriteLock } from "../store-lock.js";
-import { INVOICE_WORKERS, RENDERERS, type ChaosProcessName, type ChaosStack, type StoreName } from "./chaos-stack.js";
+import { INVOICE_WORKERS, RENDERERS, type ChaosProcessName, type ChaosStack, type StoreBackend, type StoreName } from "./chaos-stack.js";
 import { fillDiskFor } from "./disk-full.js";
 import { publishForgeries } from "./forged-events.js";
-import { abandonedClaims, whenHoldingWork } from "./held-work.js";
+import { whenHoldingWork } from "./held-work.js";
 import type { InvoiceApi } from "./invoice-api.js";
 import type { SeededRandom } from "./seeded-random.js";
+import { abandonedClaims } from "./store-held-work.js";
 import { garbagePayloads, publishGarbage, republishDuplicates, type InjectedMessage } from "./stream-faults.js";
 
 export type FaultKind =
@@ -17,14 +18,23 @@ export type FaultKind =
   | "restart-nats"
   | "delete-nats-store"
   | "lock-store"
+  | "kill-store-server"
   | "fill-disk"
   | "refuse-smtp"
   | "duplicate-events"
   | "garbage-events"
   | "forged-events";
 
-/** Every run has each of these; the e2e test and the command share the list. */
-export const FAULT_KINDS: readonly FaultKind[] = [
+/**
+ * Every run has each of these; the e2e test and the command share the list. The store's own
+ * fault depends on where the services keep their state: a SQLite file is write-locked by
+ * another process, a MongoDB server is killed and started again on its data.
+ */
+export function faultKinds(store: StoreBackend): readonly FaultKind[] {
+  return store === "sqlite" ? FAULT_KINDS : FAULT_KINDS.map((kind) => (kind === "lock-store" ? "kill-store-server" : kind));
+}
+
+const FAULT_KINDS: readonly FaultKind[] = [
   "kill-invoice-worker",
   "kill-invoice-worker",
   "kill-renderer",
@@ -45,7 +55,8 @@ const STORES: readonly StoreName[] = ["order", "invoice", "notifier"];
 
 /** How long the faults that last do: deployed-size in `pnpm chaos`, shortened in the e2e test. */
 export interface FaultDurations {
-  lockStoreMs: number;
+  /** A store write-locked (SQLite) or its server down (MongoDB). */
+  storeOutageMs: number;
   fillDiskMs: number;
   refuseSmtpMs: number;
 }
@@ -86,7 +97,9 @@ export interface FaultRecord extends PlannedFault {
 function occupiesMs(kind: FaultKind, durations: FaultDurations): number {
   switch (kind) {
     case "lock-store":
-      return durations.lockStoreMs + 1_000;
+      return durations.storeOutageMs + 1_000;
+    case "kill-store-server":
+      return durations.storeOutageMs + 1_000 + 2_000; // down, its start, the drivers' reconnect
     case "fill-disk":
       return durations.fillDiskMs + 1_000;
     case "refuse-smtp":
@@ -100,8 +113,8 @@ function occupiesMs(kind: FaultKind, durations: FaultDurations): number {
 }
 
 /** How long a load window must be for every fault to strike inside its first 85%. */
-export function windowForFaultsMs(durations: FaultDurations): number {
-  const busy = FAULT_KINDS.reduce((sum, kind) => sum + occupiesMs(kind, durations), 0);
+export function windowForFaultsMs(durations: FaultDurations, kinds: readonly FaultKind[]): number {
+  const busy = kinds.reduce((sum, kind) => sum + occupiesMs(kind, durations), 0);
   return Math.ceil(busy / 0.75);
 }
 
@@ -113,14 +126,14 @@ export function windowForFaultsMs(durations: FaultDurations): number {
  * broker's store is deleted before the garbage and the forgeries are published: deleting it
  * afterwards would take their dead letters with it, and the run could not tell them apart.
  */
-export function planFaults(random: SeededRandom, windowMs: number, durations: FaultDurations): PlannedFault[] {
-  const order = [...random.shuffle(FAULT_KINDS)];
+export function planFaults(random: SeededRandom, windowMs: number, durations: FaultDurations, kinds: readonly FaultKind[]): PlannedFault[] {
+  const order = [...random.shuffle(kinds)];
   const firstInjection = Math.min(order.indexOf("garbage-events"), order.indexOf("forged-events"));
   const deletion = order.indexOf("delete-nats-store");
   if (deletion > firstInjection) [order[firstInjection], order[deletion]] = [order[deletion]!, order[firstInjection]!];
   const slack = windowMs * 0.75 - order.reduce((sum, kind) => sum + occupiesMs(kind, durations), 0);
   if (slack < 0)
-    throw new Error(`a ${windowMs} ms load window cannot hold the faults: give it at least ${windowForFaultsMs(durations)} ms`);
+    throw new Error(`a ${windowMs} ms load window cannot hold the faults: give it at least ${windowForFaultsMs(durations, kinds)} ms`);
   const offsets = order.map(() => Math.floor(slack * random.next())).sort((a, b) => a - b);
   let busyBefore = 0;
   return order.map((kind, i) => {
@@ -135,8 +148,8 @@ export function planFaults(random: SeededRandom, windowMs: number, durations: Fa
       ...(kind === "kill-notifier" ? { target: "notifier" as const } : {}),
       ...(kind === "lock-store" ? { store: random.pick(STORES) } : {}),
       downtimeMs:
-        kind === "lock-store"
-          ? durations.lockStoreMs
+        kind === "lock-store" || kind === "kill-store-server"
+          ? durations.storeOutageMs
           : kind === "fill-disk"
             ? durations.fillDiskMs
             : kind === "refuse-smtp"
@@ -199,11 +212,15 @@ async function strike(record: FaultRecord, context: FaultContext, garbage: Uint8
       record.killedPid = stack.pid(target);
       record.killedAtMs = Date.now();
       await stack.kill(target);
-      if (record.kind === "kill-notifier") record.abandonedClaims = abandonedClaims(stack, record.killedPid);
-      await sleep(record.downtimeMs);
-      record.restartedAtMs = Date.now();
-      await stack.restart(target);
-      record.readyAtMs = Date.now();
+      try {
+        if (record.kind === "kill-notifier") record.abandonedClaims = await abandonedClaims(stack, record.killedPid);
+      } finally {
+        // Started again even when its store could not be read: the rest of the run needs it.
+        await sleep(record.downtimeMs);
+        record.restartedAtMs = Date.now();
+        await stack.restart(target);
+        record.readyAtMs = Date.now();
+      }
       return;
     }
     case "restart-nats": {
@@ -233,10 +250,18 @@ async function strike(record: FaultRecord, context: FaultContext, garbage: Uint8
       await holdWriteLock(stack.storePath(record.store!), record.downtimeMs);
       record.endedAtMs = Date.now();
       return;
+    case "kill-store-server":
+      record.killedAtMs = Date.now();
+      await stack.killStoreServer();
+      await sleep(record.downtimeMs);
+      record.restartedAtMs = Date.now();
+      await stack.restartStoreServer();
+      record.readyAtMs = record.endedAtMs = Date.now();
+      return;
     case "fill-disk": {
-      const taken = await fillDiskFor(stack.invoiceDataDir, record.downtimeMs);
+      const taken = await fillDiskFor(stack.smallDisk.dir, record.downtimeMs);
       record.endedAtMs = Date.now();
-      record.detail = `${(taken / 2 ** 20).toFixed(1)} MiB written to fill it`;
+      record.detail = `${stack.smallDisk.holds}; ${(taken / 2 ** 20).toFixed(1)} MiB written to fill it`;
       return;
     }
     case "refuse-smtp": {
@@ -280,7 +305,8 @@ export function describeFault(record: FaultRecord, loadStartedAtMs: number): str
         "restart-nats": `SIGKILL nats-server, down ${record.downtimeMs} ms, restarted on its port and store`,
         "delete-nats-store": "SIGKILL nats-server, its whole store deleted, restarted empty",
         "lock-store": `${record.store}.sqlite write-locked by another process${lasted}`,
-        "fill-disk": `the invoice workers' disk full${lasted} (${record.detail})`,
+        "kill-store-server": `SIGKILL the MongoDB-wire server, down ${record.downtimeMs} ms, restarted on its port and data${lasted}`,
+        "fill-disk": `the disk full${lasted} (${record.detail})`,
         "refuse-smtp": `the mail server answering 421${lasted} (${record.detail})`,
         "duplicate-events": `republished ${record.injected?.length ?? 0} PaymentCompleted events under new Nats-Msg-Ids`,
         "garbage-events": `published ${record.injected?.length ?? 0} garbage messages on payments.completed.*`,

@@ -127,6 +127,16 @@ export function measureRecoveries(options: {
         return fault.store === "notifier"
           ? { ...base, ...mailed(unmailed(fault.endedAtMs ?? from), "documents to mail while notifier.sqlite was locked") }
           : { ...base, ...settle(paidBetween(from, fault.endedAtMs ?? from), `payments taken while ${fault.store}.sqlite was locked`) };
+      case "kill-store-server":
+        // Every service writes there: a payment made while it was down waits for it (the
+        // driver holds the call until the server is back) and is answered just after.
+        return {
+          ...base,
+          ...settle(
+            paidBetween(from, (fault.readyAtMs ?? from) + 5_000),
+            "payments answered while the MongoDB server was down or in the 5 s after",
+          ),
+        };
       case "fill-disk":
         return { ...base, ...settle(paidBetween(from, fault.endedAtMs ?? from), "payments taken while the disk was full") };
       case "refuse-smtp":
