@@ -1,5 +1,5 @@
 import { OrderStatus } from "@invoicing/contracts/invoicing/order/v1/order_pb";
-import { mongoContract } from "@invoicing/local-stack/mongo-contract";
+import { cannotConfirmOnFerretDb, isFerretDb, mongoContract } from "@invoicing/local-stack/mongo-contract";
 import { toInt64 } from "@invoicing/service-kit/storage";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -16,7 +16,6 @@ import { event, order, paidPayments, pay, payment, refundOneUnit } from "./order
 // payment's insert and its order's PAID copy, and the limits of the server the tests run on.
 
 /** FerretDB answers buildInfo with its own version beside MongoDB's. */
-const isFerretDb = async (db: Db) => "ferretdbVersion" in (await db.command({ buildInfo: 1 }));
 
 mongoContract("MongoOrderStore: mongodb", (connect) => {
   describe("MongoOrderStore: mongodb", () => {
@@ -94,12 +93,12 @@ mongoContract("MongoOrderStore: mongodb", (connect) => {
       await store.markPublished(ids);
       const requeued = (await store.requeueUndelivered(new Date(Date.now() + 1_000), 10_000)).filter((id) => ids.includes(id));
       if (await isFerretDb(db)) {
-        const line =
-          "FerretDB cannot confirm: a delivery or give-up report racing a requeue is kept only because MongoDB applies " +
-          "each $set to one document atomically; FerretDB reads and writes the document back, so this run shows the " +
-          `code path, not the guarantee (${requeued.length} of ${ids.length} deliveries lost here)`;
-        t.diagnostic(line);
-        console.log(line);
+        cannotConfirmOnFerretDb(
+          t,
+          "a delivery or give-up report racing a requeue is kept only because MongoDB applies " +
+            "each $set to one document atomically; FerretDB reads and writes the document back, so this run shows the " +
+            `code path, not the guarantee (${requeued.length} of ${ids.length} deliveries lost here)`,
+        );
         return;
       }
       assert.deepEqual(requeued, []);
