@@ -4,10 +4,10 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate, timestampMs } from "@bufbuild/protobuf/wkt";
 import { InvoiceSchema, InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { cannotConfirmOnFerretDb, isFerretDb, mongoContract } from "@invoicing/local-stack/mongo-contract";
-import { Binary, type Db } from "mongodb";
+import { Binary } from "mongodb";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { describe, it, type TestContext } from "node:test";
+import { describe, it } from "node:test";
 import { documentSource } from "../issuing/invoice-store.js";
 import { MongoInvoiceStore } from "./mongo-invoice-store.js";
 

@@ -4,7 +4,7 @@ import { toInt64 } from "@invoicing/service-kit/storage";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { describe, it } from "node:test";
-import { Binary, type Db, ObjectId } from "mongodb";
+import { Binary, ObjectId } from "mongodb";
 import type { OrderStore } from "../payments/order-store.js";
 import { RefundRefused } from "../payments/refund-errors.js";
 import type { LegacyOutboxDoc } from "./mongo-legacy-outbox.js";
