@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh
 echo "== buf lint"
 pnpm -s exec buf lint
+echo "== buf breaking (against proto/ at the last commit on main that changed it)"
+node --import tsx tools/contract-evolution/src/check-breaking.ts
 echo "== typecheck"
 bash scripts/typecheck.sh
 echo "== lint and format (biome ci: fails on a lint error or an unformatted file; pnpm format fixes the latter)"
