@@ -69,13 +69,16 @@ COPY --from=notifier-deps /app/services/notifier ./services/notifier
 EXPOSE 50054
 CMD ["node", "--import", "tsx", "services/notifier/src/main.ts"]
 
-# Debian's headless Chromium and fonts (Latin, and Noto for other scripts); no browser is
-# downloaded. In its own stage so that code changes do not reinstall it.
+# Debian's headless Chromium and fonts for every script a buyer's name may be in (Latin,
+# Greek, Cyrillic, Arabic, Hebrew in Noto core; Chinese, Japanese, Korean in Noto CJK; emoji),
+# the same set scripts/install.sh gives the tests; no browser is downloaded. In its own stage
+# so that code changes do not reinstall it.
 FROM runtime AS renderer-system
 USER root
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      chromium-headless-shell fontconfig fonts-dejavu-core fonts-liberation fonts-noto-core tini \
+      chromium-headless-shell fontconfig fonts-dejavu-core fonts-liberation fonts-noto-core \
+      fonts-noto-cjk fonts-noto-color-emoji tini \
  && rm -rf /var/lib/apt/lists/*
 # Chromium and fontconfig write under $HOME; in the cluster only /tmp is writable.
 ENV HOME=/tmp

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what this repository needs on a fresh Debian machine, skipping what is there:
-# Debian packages (nats-server, Chromium's headless shell, fonts, poppler for PDF text, openssl
+# Debian packages (nats-server, Chromium's headless shell, fonts for every script the documents
+# print (Noto CJK, Arabic, Hebrew, emoji), poppler and qpdf to read PDFs back, openssl
 # for the tests' certificates), pnpm, the workspace dependencies, the code generated from
 # proto/ and the tests' MongoDB-wire server (tools/ferretdb, built with the machine's Go).
 # Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(nats-server chromium-headless-shell poppler-utils fonts-dejavu-core fonts-liberation fonts-noto-core openssl)
+apt_packages=(nats-server chromium-headless-shell poppler-utils qpdf fonts-dejavu-core fonts-liberation fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji openssl)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

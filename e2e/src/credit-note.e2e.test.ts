@@ -83,7 +83,7 @@ describe("refunds become credit notes", { timeout: 180_000 }, () => {
     const chunks: Uint8Array[] = [];
     for await (const part of invoices.getInvoicePdf({ invoiceId: note.invoiceId })) chunks.push(part.chunk);
     const text = pdfText(Buffer.concat(chunks));
-    for (const expected of [`Credit note ${note.number}`, invoice.number, "gears <bent>", "Total credited", "214,18"]) {
+    for (const expected of [`Rechnungskorrektur ${note.number}`, invoice.number, "gears <bent>", "Erstattet gesamt", "214,18"]) {
       assert.ok(text.includes(expected), `${expected} in the credit note:\n${text}`);
     }
 
@@ -106,12 +106,16 @@ describe("refunds become credit notes", { timeout: 180_000 }, () => {
     });
 
     // The invoice and both credit notes are mailed, each once.
-    const wanted = [`Invoice ${invoice.number}`, `Credit note ${note.number}`, `Credit note ${second.number}`];
+    const wanted = [`Rechnung ${invoice.number}`, `Rechnungskorrektur ${note.number}`, `Rechnungskorrektur ${second.number}`];
     const seen = await eventually("three mails", () => {
       const subjects = smtp.mails.map((m) => m.subject ?? "").filter((s) => wanted.includes(s));
       return subjects.length >= 3 ? subjects : undefined;
     });
-    assert.deepEqual(seen.sort(), [`Credit note ${note.number}`, `Credit note ${second.number}`, `Invoice ${invoice.number}`]);
+    assert.deepEqual(seen.sort(), [
+      `Rechnung ${invoice.number}`,
+      `Rechnungskorrektur ${note.number}`,
+      `Rechnungskorrektur ${second.number}`,
+    ]);
 
     // The invoice service counts what it moved, and how long payments waited for their PDFs.
     const invoiceMetrics = stack.services.invoice.metricsPort;

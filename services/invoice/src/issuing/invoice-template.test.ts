@@ -68,7 +68,7 @@ describe("invoice template", () => {
   });
 
   it("titles a credit note as one, names the invoice it corrects and escapes the reason", () => {
-    const note = invoice("Ada");
+    const note = invoice("Ada", "EUR", "en-GB");
     Object.assign(note, {
       kind: DocumentKind.CREDIT_NOTE,
       number: "CN-2026-000003",
@@ -87,8 +87,25 @@ describe("invoice template", () => {
       assert.ok(html.includes(expected), `missing ${expected}`);
     }
     assert.ok(!html.includes("Thank you"), "no thanks on a credit note");
-    const invoiceHtml = plain(renderInvoiceHtml(invoice("Ada"), seller));
+    const invoiceHtml = plain(renderInvoiceHtml(invoice("Ada", "EUR", "en-GB"), seller));
     assert.ok(invoiceHtml.includes("Invoice INV-2026-000007") && !invoiceHtml.includes("Credit note"));
+  });
+
+  it("prints its labels in the language of the invoice's locale, English for any other", () => {
+    const expected: Array<[string, string[]]> = [
+      ["de-DE", ["Rechnung INV-2026-000007", "Rechnungsempfänger", "USt-IdNr.: FR12345678901", "Einzelpreis", "Gesamtbetrag"]],
+      ["de-AT", ["Rechnung INV-2026-000007", "Rechnungsempfänger"]],
+      ["fr-FR", ["Facture INV-2026-000007", "Facturé à", "N° TVA: FR12345678901", "Total HT", "Total TTC"]],
+      ["es-ES", ["Factura INV-2026-000007", "Facturar a", "Base imponible", "Precio unitario"]],
+      ["it-IT", ["Fattura INV-2026-000007", "Intestata a", "Partita IVA: FR12345678901", "Totale imponibile"]],
+      ["ja-JP", ["Invoice INV-2026-000007", "Bill to", "Unit price"]],
+    ];
+    for (const [locale, labels] of expected) {
+      const html = plain(renderInvoiceHtml(invoice("Ada", "EUR", locale), seller));
+      for (const label of labels) assert.ok(html.includes(label), `${locale}: missing ${label}`);
+    }
+    const note = Object.assign(invoice("Ada", "EUR", "fr-FR"), { kind: DocumentKind.CREDIT_NOTE, number: "CN-2026-000003" });
+    assert.ok(plain(renderInvoiceHtml(note, seller)).includes("Avoir CN-2026-000003"));
   });
 
   it("formats a zero-decimal currency without decimals", () => {

@@ -3,6 +3,7 @@ import { DocumentKind, type Invoice } from "@invoicing/contracts/invoicing/invoi
 import type { PostalAddress } from "@invoicing/contracts/invoicing/common/v1/common_pb";
 import { formatMoney, formatRate, lineNet } from "@invoicing/money";
 import ejs from "ejs";
+import { documentLabels } from "./document-labels.js";
 import { readFileSync } from "node:fs";
 
 export interface Seller {
@@ -15,30 +16,6 @@ const templatePath = new URL("../../templates/invoice.ejs", import.meta.url);
 // Compiled once per process. Every value goes through `<%=`, which escapes HTML, so a buyer
 // named "<script>" prints as text; the renderer also runs with JavaScript off.
 const template = ejs.compile(readFileSync(templatePath, "utf8"), { filename: templatePath.pathname });
-
-const labels = {
-  invoice: "Invoice",
-  creditNote: "Credit note",
-  corrects: "Corrects invoice",
-  refund: "Refund",
-  reason: "Reason",
-  credited: "Total credited",
-  issued: "Issued",
-  order: "Order",
-  billTo: "Bill to",
-  payment: "Payment",
-  vatId: "VAT ID",
-  description: "Description",
-  quantity: "Qty",
-  unitPrice: "Unit price",
-  taxRate: "Tax",
-  net: "Net",
-  netTotal: "Net total",
-  tax: "Tax",
-  on: "on",
-  grandTotal: "Total",
-  thanks: "Thank you for your business",
-};
 
 export function addressLines(address: PostalAddress | undefined): string[] {
   if (!address) return [];
@@ -56,6 +33,7 @@ export function renderInvoiceHtml(invoice: Invoice, seller: Seller): string {
   const totals = invoice.totals;
   if (!totals) throw new Error(`invoice ${invoice.invoiceId} has no totals`);
   const issued = invoice.issuedAt ? timestampDate(invoice.issuedAt) : new Date();
+  const labels = documentLabels(invoice.locale);
   return template({
     lang: invoice.locale,
     labels,

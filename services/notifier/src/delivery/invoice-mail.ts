@@ -1,5 +1,6 @@
 import { DocumentKind, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { formatMoney } from "@invoicing/money";
+import { mailWords } from "./mail-text.js";
 import type { InvoiceMail } from "./mailer.js";
 
 /** The mail of a document, to the recipient the invoice service holds, with its PDF attached. */
@@ -17,15 +18,9 @@ export function invoiceMail(invoice: Invoice, address: string, pdf: Uint8Array):
 
 /** A credit note is announced as one: the customer sees money coming back, not a bill. */
 function mailText(invoice: Invoice, total: string): { subject: string; text: string } {
-  const hello = `Hello ${invoice.customer?.name ?? ""},\n\n`;
-  if (invoice.kind === DocumentKind.CREDIT_NOTE) {
-    return {
-      subject: `Credit note ${invoice.number}`,
-      text: `${hello}please find attached credit note ${invoice.number}: ${total} will be refunded to you.\n`,
-    };
-  }
-  return {
-    subject: `Invoice ${invoice.number}`,
-    text: `${hello}please find attached invoice ${invoice.number} over ${total}.\n`,
-  };
+  const words = mailWords(invoice.locale);
+  const name = invoice.customer?.name ?? "";
+  return invoice.kind === DocumentKind.CREDIT_NOTE
+    ? { subject: words.creditNoteSubject(invoice.number), text: words.creditNoteText(name, invoice.number, total) }
+    : { subject: words.invoiceSubject(invoice.number), text: words.invoiceText(name, invoice.number, total) };
 }
