@@ -28,10 +28,14 @@ mapfile -t tests < <(find packages tools services e2e bench -name '*.test.ts' -n
 sqlite_tap=$(mktemp)
 mongo_tap=$(mktemp)
 status=0
+started=$SECONDS
 "${with_ferretdb[@]}" "${runner[@]}" --test-reporter-destination="$sqlite_tap" "${tests[@]}" || status=$?
+echo "== every test took $((SECONDS - started)) s"
 echo "== the pipeline again, the services on MongoDB wire (FerretDB)"
+started=$SECONDS
 "${with_ferretdb[@]}" --as STACK_MONGODB_URL "${runner[@]}" --test-reporter-destination="$mongo_tap" \
   e2e/src/pipeline.e2e.test.ts || status=$?
+echo "== the pipeline on MongoDB wire took $((SECONDS - started)) s"
 count() { local sum=0 n; for tap in "$sqlite_tap" "$mongo_tap"; do n=$(grep -E "^# $1 [0-9]+$" "$tap" | tail -n 1 | awk '{print $3}'); sum=$((sum + ${n:-0})); done; echo "$sum"; }
 # A test cancelled by a failing hook did not pass either.
 echo "$(count pass) passed, $(( $(count fail) + $(count cancelled) )) failed, $(count skipped) skipped"
