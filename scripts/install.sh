@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(nats-server chromium-headless-shell poppler-utils qpdf fonts-dejavu-core fonts-liberation fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji openssl)
+apt_packages=(nats-server chromium-headless-shell poppler-utils qpdf fonts-dejavu-core fonts-liberation fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji openssl icc-profiles-free)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -37,3 +37,5 @@ fi
 # Rebuilt only when its sources are newer than the binary, so this costs milliseconds after
 # the first run (about a minute of Go build on two cores).
 bash tools/ferretdb/build.sh >/dev/null
+# The reference e-invoice validator (Mustang, from Maven Central), built the same way: once.
+bash tools/einvoice-validator/build.sh >/dev/null
