@@ -1,0 +1,33 @@
+import { readFileSync } from "node:fs";
+import { PDFName, PDFString, type PDFDocument } from "@cantoo/pdf-lib";
+
+// PDF/A needs an output intent whenever a page uses device colour, which Chromium's pages do
+// (DeviceRGB). Debian's icc-profiles-free ships an sRGB profile under the zlib licence
+// (installed by scripts/install.sh); it is read once per process, not per document.
+export const SRGB_PROFILE_PATH = "/usr/share/color/icc/sRGB.icc";
+
+let profile: Uint8Array | undefined;
+
+function srgbProfile(): Uint8Array {
+  if (!profile) {
+    try {
+      profile = readFileSync(SRGB_PROFILE_PATH);
+    } catch (error) {
+      throw new Error(`no sRGB ICC profile at ${SRGB_PROFILE_PATH} (apt-get install icc-profiles-free): ${error}`);
+    }
+  }
+  return profile;
+}
+
+export function addSrgbOutputIntent(pdf: PDFDocument): void {
+  const bytes = srgbProfile();
+  const stream = pdf.context.flateStream(bytes, { N: 3 });
+  const intent = pdf.context.obj({
+    Type: "OutputIntent",
+    S: "GTS_PDFA1",
+    OutputConditionIdentifier: PDFString.of("sRGB IEC61966-2.1"),
+    Info: PDFString.of("sRGB IEC61966-2.1"),
+    DestOutputProfile: pdf.context.register(stream),
+  });
+  pdf.catalog.set(PDFName.of("OutputIntents"), pdf.context.obj([pdf.context.register(intent)]));
+}
