@@ -54,6 +54,13 @@ EXPOSE 50051
 CMD ["node", "--import", "tsx", "services/order/src/main.ts"]
 
 FROM runtime AS invoice
+# The sRGB profile every Factur-X PDF/A embeds as its output intent (the service stops at start
+# without it), from Debian as in scripts/install.sh.
+USER root
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends icc-profiles-free \
+ && rm -rf /var/lib/apt/lists/*
+USER 1000:1000
 COPY --from=invoice-deps /app/package.json ./
 COPY --from=invoice-deps /app/node_modules ./node_modules
 COPY --from=invoice-deps /app/packages ./packages

@@ -4,7 +4,8 @@ import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/
 import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/config";
 import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/rpc";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/observability";
-import type { Seller } from "./issuing/invoice-template.js";
+import type { SellerDetails } from "./issuing/document-seller.js";
+import { sellerPostalAddress } from "./e-invoice/seller-postal-address.js";
 import type { WatchLimits } from "./api/watch-limits.js";
 
 export interface InvoiceConfig extends PlatformConfig {
@@ -28,7 +29,8 @@ export interface InvoiceConfig extends PlatformConfig {
   retryMaxDelayMs: number;
   ackWaitMs: number;
   watches: WatchLimits;
-  seller: Seller;
+  /** SELLER_*: recorded on each document when it is numbered. */
+  seller: SellerDetails;
   /** GRPC_REQUEST_BODY_TIMEOUT_MS, GRPC_IDLE_CONNECTION_MS: see ServerLimits. */
   grpcTimeouts: ServerTimeouts;
   tracing: TracingConfig;
@@ -49,6 +51,30 @@ function readSeries(env: Env, name: string, fallback: string): string {
     throw new ConfigError(name, `must be 1-10 capital letters or digits, got "${series}"`);
   }
   return series;
+}
+
+function readSeller(env: Env): SellerDetails {
+  const addressLines = envString(env, "SELLER_ADDRESS", "Musterstraße 1|10115 Berlin|DE").split("|");
+  try {
+    // Every e-invoice needs the address as fields; a shape it cannot read fails here, not per document.
+    sellerPostalAddress(addressLines);
+  } catch (error) {
+    throw new ConfigError("SELLER_ADDRESS", (error as Error).message.replace(/^SELLER_ADDRESS /, ""));
+  }
+  const email = (name: string, fallback: string) => {
+    const value = envString(env, name, fallback);
+    if (!/^[^\s@]+@[^\s@]+$/.test(value)) throw new ConfigError(name, `must be an e-mail address, got "${value}"`);
+    return value;
+  };
+  return {
+    name: envString(env, "SELLER_NAME", "Example Invoicing GmbH"),
+    addressLines,
+    vatId: envString(env, "SELLER_VAT_ID", "DE000000000"),
+    electronicAddress: email("SELLER_ELECTRONIC_ADDRESS", "invoices@example.com"),
+    contactName: envString(env, "SELLER_CONTACT_NAME", "Accounts receivable"),
+    contactPhone: envString(env, "SELLER_CONTACT_PHONE", "+49 30 0000000"),
+    contactEmail: email("SELLER_CONTACT_EMAIL", "accounts@example.com"),
+  };
 }
 
 export function readConfig(env: Env = process.env): InvoiceConfig {
@@ -76,11 +102,7 @@ export function readConfig(env: Env = process.env): InvoiceConfig {
       maxWatches: envInt(env, "INVOICE_MAX_WATCHES", 256, { min: 1, max: 100_000 }),
       maxWatchMs: envInt(env, "INVOICE_MAX_WATCH_MS", 600_000, { min: 1_000, max: 86_400_000 }),
     },
-    seller: {
-      name: envString(env, "SELLER_NAME", "Example Invoicing GmbH"),
-      addressLines: envString(env, "SELLER_ADDRESS", "Musterstraße 1|10115 Berlin|DE").split("|"),
-      vatId: envString(env, "SELLER_VAT_ID", "DE000000000"),
-    },
+    seller: readSeller(env),
     grpcTimeouts: readServerTimeouts(env),
     tracing: readTracingConfig(env),
     eventSigner: readSigningKeyFile("EVENT_SIGNING_KEY_FILE", env["EVENT_SIGNING_KEY_FILE"]),

@@ -8,7 +8,11 @@ export const SRGB_PROFILE_PATH = "/usr/share/color/icc/sRGB.icc";
 
 let profile: Uint8Array | undefined;
 
-function srgbProfile(): Uint8Array {
+/**
+ * The profile, read on first use. The wiring calls it at start, so a machine without it stops
+ * the service naming the file instead of refusing every document it would have issued.
+ */
+export function srgbProfile(): Uint8Array {
   if (!profile) {
     try {
       profile = readFileSync(SRGB_PROFILE_PATH);

@@ -4,8 +4,12 @@ import { computeTotals } from "@invoicing/money";
 import assert from "node:assert/strict";
 import { createHash, randomUUID } from "node:crypto";
 import { after, describe, it } from "node:test";
-import { finisherOnFakePorts } from "../testing/fake-issuing-ports.js";
+import { PDFDocument } from "@cantoo/pdf-lib";
+import { facturXXml } from "../e-invoice/e-invoice-files.js";
+import { FACTUR_X_FILE_NAME } from "../e-invoice/factur-x-pdf.js";
+import { finisherOnFakePorts, testSeller } from "../testing/fake-issuing-ports.js";
 import { sampleItems } from "../testing/sample-events.js";
+import { DocumentFinisher } from "./document-finisher.js";
 import { newDocumentId } from "./document-id.js";
 import { documentSource, type NewInvoice } from "./invoice-store.js";
 import { DocumentRefused } from "./issuing-errors.js";
@@ -28,7 +32,12 @@ function newInvoice(): NewInvoice {
       status: InvoiceStatus.PENDING,
       paymentId: `pay_${randomUUID()}`,
       orderId: `ord_${randomUUID()}`,
-      customer: { customerId: "c1", name: "Ada Lovelace" },
+      customer: {
+        customerId: "c1",
+        name: "Ada Lovelace",
+        email: "ada@example.com",
+        billingAddress: { line1: "12 St James's Square", postalCode: "SW1Y 4JH", city: "London", countryCode: "GB" },
+      },
       items,
       currency: "EUR",
       locale: "en-US",
@@ -55,11 +64,44 @@ describe("DocumentFinisher", () => {
     assert.equal(ready.pdfSha256, createHash("sha256").update(pdf).digest("hex"));
     assert.equal(ready.pdfSize, BigInt(pdf.length));
     assert.equal((await store.get(ready.invoiceId))?.status, InvoiceStatus.READY);
+    // What is stored, hashed and mailed is the Factur-X hybrid, its XML from the same record.
+    const attachments = (await PDFDocument.load(pdf)).getAttachments();
+    assert.deepEqual(
+      attachments.map((a) => a.name),
+      [FACTUR_X_FILE_NAME],
+    );
+    assert.equal(Buffer.from(attachments[0]!.data).toString("utf8"), await facturXXml(ready, testSeller));
+    assert.equal(ready.seller?.name, testSeller.name, "the seller is recorded on the document");
     assert.deepEqual(
       publishedOf(ready.invoiceId).map((d) => d.status),
       [InvoiceStatus.READY],
     );
     assert.deepEqual(movesOf(ready.invoiceId), ["PENDING", "READY"]);
+  });
+
+  it("refuses a document no e-invoice can describe, naming the field, and leaves it PENDING with its number", async () => {
+    const input = newInvoice();
+    input.invoice.customer!.billingAddress!.countryCode = "";
+    await assert.rejects(finisher.finish(input), (error: Error) => {
+      assert.ok(error instanceof DocumentRefused);
+      assert.match(error.message, /no Factur-X e-invoice could be made: .*IdentificationCode/);
+      return true;
+    });
+    const stored = await store.getBySource(documentSource.invoice(input.invoice.paymentId));
+    assert.equal(stored?.status, InvoiceStatus.PENDING);
+    assert.equal(stored?.number, `${input.series}-2026-000001`);
+  });
+
+  it("finishes a document with the seller recorded when it was numbered, though the configured seller changed since", async () => {
+    const input = newInvoice();
+    renderer.failures.push(new RenderFailed("renderer unavailable", false));
+    await assert.rejects(finisher.finish(input), /renderer unavailable/);
+    const renamed = { ...testSeller, name: "Renamed Seller AG" };
+    const ready = await new DocumentFinisher({ ...ports.deps, seller: renamed }).finish(input);
+    assert.equal(ready.seller?.name, testSeller.name);
+    assert.ok(renderer.calls.at(-1)!.includes(testSeller.name), "the page prints the recorded seller");
+    const xml = Buffer.from((await PDFDocument.load((await storedPdf(ready))!)).getAttachments()[0]!.data).toString("utf8");
+    assert.ok(xml.includes(testSeller.name) && !xml.includes(renamed.name), "the XML names the recorded seller");
   });
 
   it("does not render a READY document again, and announces it again (a crash may have come before)", async () => {

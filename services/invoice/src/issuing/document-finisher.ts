@@ -4,7 +4,9 @@ import type { Logger } from "@invoicing/service-kit/observability";
 import { createHash } from "node:crypto";
 import type { InvoiceChanges } from "./invoice-changes.js";
 import type { InvoiceStore, NewInvoice } from "./invoice-store.js";
-import { renderInvoiceHtml, type Seller } from "./invoice-template.js";
+import { facturXHybrid } from "../e-invoice/e-invoice-files.js";
+import { documentSeller, sellerRecord, type SellerDetails } from "./document-seller.js";
+import { renderInvoiceHtml } from "./invoice-template.js";
 import { pdfKey, type PdfStore } from "./pdf-store.js";
 import { RenderFailed, type PdfRenderer, type RenderedPdf } from "./pdf-renderer.js";
 import type { InvoiceGeneratedPublisher } from "./invoice-generated-publisher.js";
@@ -16,15 +18,16 @@ export interface FinisherDeps {
   renderer: PdfRenderer;
   publisher: InvoiceGeneratedPublisher;
   changes: InvoiceChanges;
-  seller: Seller;
+  /** The configured seller, recorded on each document when it is numbered. */
+  seller: SellerDetails;
   logger: Logger;
   /** Told of every status this process moves a document to (InvoiceMetrics counts them). */
   metrics: { moved(document: Invoice): void };
 }
 
 /**
- * Takes a new invoice or credit note from its event to READY: number it, render it, store
- * the PDF, mark it READY, announce it. Every step is idempotent, so the whole run can repeat
+ * Takes a new invoice or credit note from its event to READY: number it, render it, make
+ * the PDF its Factur-X hybrid, store that, mark it READY, announce it. Every step is idempotent, so the whole run can repeat
  * after a crash at any point, or for a duplicate event, and end in the same state: the number
  * comes from the store's create-or-get, the PDF is stored whole under its hash, READY is
  * final, and the InvoiceGenerated republish is deduplicated.
@@ -34,7 +37,8 @@ export class DocumentFinisher {
 
   async finish(input: NewInvoice): Promise<Invoice> {
     const { store, logger } = this.deps;
-    const { invoice, created } = await store.createNumbered(input);
+    const seller = sellerRecord(this.deps.seller);
+    const { invoice, created } = await store.createNumbered({ ...input, invoice: { ...input.invoice, seller } });
     if (created) this.#moved(invoice);
     logger.info(
       { invoice_id: invoice.invoiceId, number: invoice.number, payment_id: invoice.paymentId, created },
@@ -46,16 +50,17 @@ export class DocumentFinisher {
       return invoice;
     }
 
-    const html = renderInvoiceHtml(invoice, this.deps.seller);
-    const rendered = await this.#render(html);
-    const sha256 = createHash("sha256").update(rendered.pdf).digest("hex");
-    await this.deps.pdfs.put(pdfKey(invoice.invoiceId, sha256), rendered.pdf);
+    const recorded = documentSeller(invoice, this.deps.seller);
+    const rendered = await this.#render(renderInvoiceHtml(invoice, recorded));
+    const pdf = await this.#facturX(invoice, recorded, rendered.pdf);
+    const sha256 = createHash("sha256").update(pdf).digest("hex");
+    await this.deps.pdfs.put(pdfKey(invoice.invoiceId, sha256), pdf);
     // If another worker finished this document meanwhile, its PDF stands and ours is unused.
     const readyAt = new Date();
-    const ready = await store.markReady(invoice.invoiceId, { size: BigInt(rendered.pdf.byteLength), sha256, readyAt });
+    const ready = await store.markReady(invoice.invoiceId, { size: BigInt(pdf.byteLength), sha256, readyAt });
     if (ready.readyAt && timestampDate(ready.readyAt).getTime() === readyAt.getTime()) this.#moved(ready);
     logger.info(
-      { invoice_id: ready.invoiceId, number: ready.number, pdf_size: rendered.pdf.byteLength, render_ms: rendered.renderMillis },
+      { invoice_id: ready.invoiceId, number: ready.number, pdf_size: pdf.byteLength, render_ms: rendered.renderMillis },
       "document ready",
     );
     await this.deps.publisher.publish(ready);
@@ -82,6 +87,16 @@ export class DocumentFinisher {
       // A refusal is the document's own fault and ends its issuing; an outage only delays it.
       if (error instanceof RenderFailed && error.permanent) throw new DocumentRefused(error.message, { cause: error });
       throw error;
+    }
+  }
+
+  async #facturX(document: Invoice, seller: SellerDetails, printed: Uint8Array): Promise<Uint8Array> {
+    try {
+      return await facturXHybrid(document, seller, printed);
+    } catch (error) {
+      // Pure work on the record and the printed bytes: it fails the same way every time, so
+      // the document is refused (FAILED, reported) with the reason instead of retried for ever.
+      throw new DocumentRefused(`no Factur-X e-invoice could be made: ${(error as Error).message}`, { cause: error });
     }
   }
 

@@ -6,7 +6,8 @@ import ejs from "ejs";
 import { documentLabels } from "./document-labels.js";
 import { readFileSync } from "node:fs";
 
-export interface Seller {
+/** What the page prints of the seller. */
+export interface PrintedSeller {
   name: string;
   addressLines: string[];
   vatId: string;
@@ -28,7 +29,7 @@ export function addressLines(address: PostalAddress | undefined): string[] {
  * the renderer. A credit note lists what is taken back, with positive amounts, under its
  * own title and number, and names the invoice it corrects.
  */
-export function renderInvoiceHtml(invoice: Invoice, seller: Seller): string {
+export function renderInvoiceHtml(invoice: Invoice, seller: PrintedSeller): string {
   const money = (minor: bigint) => formatMoney(minor, invoice.currency, invoice.locale);
   const totals = invoice.totals;
   if (!totals) throw new Error(`invoice ${invoice.invoiceId} has no totals`);

@@ -1,12 +1,14 @@
 // Issuing's ports stood in for by small fakes, so the domain is tested without Chromium or
 // nats-server: a renderer that answers as told and a publisher that remembers. The stores
 // are the real embedded ones in a temp folder: fast, and their guarantees are the domain's.
+import { PDFDocument } from "@cantoo/pdf-lib";
 import type { Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { createLogger } from "@invoicing/service-kit/observability";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DocumentFinisher } from "../issuing/document-finisher.js";
+import { DocumentFinisher, type FinisherDeps } from "../issuing/document-finisher.js";
+import type { SellerDetails } from "../issuing/document-seller.js";
 import { InvoiceChanges } from "../issuing/invoice-changes.js";
 import type { InvoiceGeneratedPublisher } from "../issuing/invoice-generated-publisher.js";
 import type { PdfRenderer, RenderedPdf } from "../issuing/pdf-renderer.js";
@@ -14,7 +16,10 @@ import { pdfKey } from "../issuing/pdf-store.js";
 import { FilePdfStore } from "../store/file-pdf-store.js";
 import { SqliteInvoiceStore } from "../store/sqlite-invoice-store.js";
 
-/** Renders each HTML to distinct bytes, unless a failure is queued: then throws it instead. */
+/**
+ * Renders each HTML to a distinct one-page PDF (blank, the call's number in its subject: the
+ * Factur-X step needs a PDF to work on), unless a failure is queued: then throws it instead.
+ */
 export class FakeRenderer implements PdfRenderer {
   /** The HTML of every call, in order. */
   readonly calls: string[] = [];
@@ -25,7 +30,10 @@ export class FakeRenderer implements PdfRenderer {
     this.calls.push(html);
     const failure = this.failures.shift();
     if (failure) throw failure;
-    return { pdf: new TextEncoder().encode(`%PDF-1.7 fake render ${this.calls.length}\n${html.length}\n%%EOF`), renderMillis: 1 };
+    const pdf = await PDFDocument.create({ updateMetadata: false });
+    pdf.addPage();
+    pdf.setSubject(`fake render ${this.calls.length} of ${html.length} characters`);
+    return { pdf: await pdf.save(), renderMillis: 1 };
   }
 
   close(): void {}
@@ -43,7 +51,15 @@ export class FakePublisher implements InvoiceGeneratedPublisher {
   }
 }
 
-export const testSeller = { name: "Example Seller GmbH", addressLines: ["Musterstraße 1", "10115 Berlin"], vatId: "DE000000000" };
+export const testSeller: SellerDetails = {
+  name: "Example Seller GmbH",
+  addressLines: ["Musterstraße 1", "10115 Berlin", "DE"],
+  vatId: "DE000000000",
+  electronicAddress: "invoices@seller.example",
+  contactName: "Accounts",
+  contactPhone: "+49 30 1234567",
+  contactEmail: "accounts@seller.example",
+};
 
 /** A DocumentFinisher on fresh embedded stores with fake renderer and publisher, and what it touched. */
 export function finisherOnFakePorts() {
@@ -55,7 +71,7 @@ export function finisherOnFakePorts() {
   const changes = new InvoiceChanges();
   /** Every document as the finisher moved it to a status, in order. */
   const moved: Invoice[] = [];
-  const finisher = new DocumentFinisher({
+  const deps: FinisherDeps = {
     store,
     pdfs,
     renderer,
@@ -64,7 +80,8 @@ export function finisherOnFakePorts() {
     seller: testSeller,
     logger: createLogger("invoice-test", "silent"),
     metrics: { moved: (document) => moved.push(document) },
-  });
+  };
+  const finisher = new DocumentFinisher(deps);
   /** The stored PDF of a READY document, whole, or undefined. */
   const storedPdf = async (document: Invoice): Promise<Buffer | undefined> => {
     const chunks = await pdfs.read(pdfKey(document.invoiceId, document.pdfSha256), 64 * 1024);
@@ -73,5 +90,5 @@ export function finisherOnFakePorts() {
     for await (const chunk of chunks) parts.push(chunk);
     return Buffer.concat(parts);
   };
-  return { finisher, store, pdfs, renderer, publisher, changes, moved, storedPdf, close: () => store.close() };
+  return { finisher, deps, store, pdfs, renderer, publisher, changes, moved, storedPdf, close: () => store.close() };
 }
