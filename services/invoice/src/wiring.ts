@@ -43,6 +43,7 @@ export async function startInvoiceService(config: InvoiceConfig, logger: Logger)
     routes: invoiceRoutes({
       store: stores.invoices,
       pdfs: stores.pdfs,
+      seller: config.seller,
       changes,
       watches: config.watches,
       onDamagedPdf: (invoice) => metrics.damagedPdf(invoice),

@@ -1,6 +1,8 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import {
+  DocumentFormat,
+  GetInvoiceDocumentResponseSchema,
   GetInvoicePdfResponseSchema,
   GetInvoiceResponseSchema,
   InvoiceService,
@@ -11,13 +13,17 @@ import {
 } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import type { InvoiceChanges } from "../issuing/invoice-changes.js";
 import { InvalidPageTokenError, type InvoiceStore } from "../issuing/invoice-store.js";
-import { pdfKey, type PdfStore } from "../issuing/pdf-store.js";
+import type { PdfStore } from "../issuing/pdf-store.js";
+import type { SellerDetails } from "../issuing/document-seller.js";
 import { requireOneKey, sourceFor, type DocumentKey } from "./document-key.js";
 import { invalidArgument, notFound } from "./request-errors.js";
-import { readVerified } from "./verified-pdf.js";
+import { chunked, readyDocuments } from "./ready-documents.js";
 import { WatchSlots, type WatchLimits } from "./watch-limits.js";
 
-const PDF_CHUNK_BYTES = 64 * 1024;
+const DOCUMENT_FORMATS = Object.values(DocumentFormat)
+  .filter((name): name is string => typeof name === "string" && name !== "UNSPECIFIED")
+  .map((name) => `DOCUMENT_FORMAT_${name}`)
+  .join(", ");
 /** How often a watcher re-reads the store, for changes made by another replica. */
 const WATCH_REREAD_MS = 500;
 
@@ -26,14 +32,15 @@ const isFinal = (invoice: Invoice) => invoice.status === InvoiceStatus.READY || 
 export function invoiceRoutes(deps: {
   store: InvoiceStore;
   pdfs: PdfStore;
+  seller: SellerDetails;
   changes: InvoiceChanges;
-  /** A stored PDF whose bytes no longer hash to the invoice's SHA-256 was asked for. */
   onDamagedPdf?: (invoice: Invoice) => void;
   watches: WatchLimits;
   /** Shared by every router built from these deps; passed in so tests can read it. */
   watchSlots?: WatchSlots;
 }) {
-  const { store, pdfs, changes } = deps;
+  const { store, changes } = deps;
+  const documents = readyDocuments(deps);
   const watchSlots = deps.watchSlots ?? new WatchSlots(deps.watches);
 
   const lookup = async (key: DocumentKey) => (key.invoiceId ? store.get(key.invoiceId) : store.getBySource(sourceFor(key)));
@@ -63,25 +70,25 @@ export function invoiceRoutes(deps: {
       },
 
       async *getInvoicePdf(req) {
-        if (!req.invoiceId) throw invalidArgument("invoice_id: must be set");
-        const invoice = await store.get(req.invoiceId);
-        if (!invoice) throw notFound(req);
-        if (invoice.status !== InvoiceStatus.READY) {
-          throw new ConnectError(
-            `invoice ${invoice.invoiceId} is ${InvoiceStatus[invoice.status]}, its PDF is not ready`,
-            Code.FailedPrecondition,
+        const invoice = await documents.ready(req.invoiceId);
+        for (const chunk of await documents.pdfChunks(invoice)) yield create(GetInvoicePdfResponseSchema, { chunk });
+      },
+
+      async *getInvoiceDocument(req) {
+        if (!DocumentFormat[req.format] || req.format === DocumentFormat.UNSPECIFIED) {
+          throw invalidArgument(`format: must be one of ${DOCUMENT_FORMATS}, got ${req.format}`);
+        }
+        const invoice = await documents.ready(req.invoiceId);
+        const file =
+          req.format === DocumentFormat.FACTUR_X_PDF
+            ? { mediaType: "application/pdf", fileName: `${invoice.number}.pdf`, chunks: await documents.pdfChunks(invoice) }
+            : await documents.xmlFile(invoice, req.format).then((xml) => ({ ...xml, chunks: [...chunked(xml.bytes)] }));
+        for (const [index, chunk] of file.chunks.entries()) {
+          yield create(
+            GetInvoiceDocumentResponseSchema,
+            index === 0 ? { mediaType: file.mediaType, fileName: file.fileName, chunk } : { chunk },
           );
         }
-        const chunks = await pdfs.read(pdfKey(invoice.invoiceId, invoice.pdfSha256), PDF_CHUNK_BYTES);
-        if (!chunks) throw new ConnectError(`PDF of ${invoice.invoiceId} is missing`, Code.DataLoss);
-        // Read whole and checked before the first byte goes out: a damaged or truncated file
-        // is never streamed (nor mailed: the notifier fetches through here).
-        const verified = await readVerified(chunks, invoice.pdfSha256);
-        if (!verified) {
-          deps.onDamagedPdf?.(invoice);
-          throw new ConnectError(`PDF of ${invoice.invoiceId} is damaged: its bytes do not hash to ${invoice.pdfSha256}`, Code.DataLoss);
-        }
-        for (const chunk of verified) yield create(GetInvoicePdfResponseSchema, { chunk });
       },
 
       async *watchInvoice(req, ctx) {

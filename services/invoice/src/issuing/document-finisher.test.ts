@@ -1,17 +1,15 @@
-import { create } from "@bufbuild/protobuf";
-import { DocumentKind, InvoiceSchema, InvoiceStatus } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { computeTotals } from "@invoicing/money";
+import { InvoiceStatus } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import assert from "node:assert/strict";
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { after, describe, it } from "node:test";
 import { PDFDocument } from "@cantoo/pdf-lib";
 import { facturXXml } from "../e-invoice/e-invoice-files.js";
 import { FACTUR_X_FILE_NAME } from "../e-invoice/factur-x-pdf.js";
 import { finisherOnFakePorts, testSeller } from "../testing/fake-issuing-ports.js";
-import { sampleItems } from "../testing/sample-events.js";
+import { newInvoiceInput } from "../testing/sample-events.js";
 import { DocumentFinisher } from "./document-finisher.js";
 import { newDocumentId } from "./document-id.js";
-import { documentSource, type NewInvoice } from "./invoice-store.js";
+import { documentSource } from "./invoice-store.js";
 import { DocumentRefused } from "./issuing-errors.js";
 import { RenderFailed } from "./pdf-renderer.js";
 
@@ -19,40 +17,12 @@ const ports = finisherOnFakePorts();
 after(() => ports.close());
 const { finisher, store, renderer, publisher, moved, storedPdf } = ports;
 
-/** A new invoice for a payment of its own, in a series of its own, numbered in 2026. */
-function newInvoice(): NewInvoice {
-  const items = sampleItems();
-  const totals = computeTotals(items);
-  return {
-    series: `F${randomUUID().slice(0, 6).toUpperCase()}`,
-    clock: () => new Date(Date.UTC(2026, 2, 14, 9, 30)),
-    invoice: create(InvoiceSchema, {
-      invoiceId: newDocumentId(),
-      kind: DocumentKind.INVOICE,
-      status: InvoiceStatus.PENDING,
-      paymentId: `pay_${randomUUID()}`,
-      orderId: `ord_${randomUUID()}`,
-      customer: {
-        customerId: "c1",
-        name: "Ada Lovelace",
-        email: "ada@example.com",
-        billingAddress: { line1: "12 St James's Square", postalCode: "SW1Y 4JH", city: "London", countryCode: "GB" },
-      },
-      items,
-      currency: "EUR",
-      locale: "en-US",
-      totals: { net: totals.net, tax: totals.tax, gross: totals.gross, taxLines: totals.taxLines },
-      traceId: "0af7651916cd43dd8448eb211c80319c",
-    }),
-  };
-}
-
 const movesOf = (invoiceId: string) => moved.filter((d) => d.invoiceId === invoiceId).map((d) => InvoiceStatus[d.status]);
 const publishedOf = (invoiceId: string) => publisher.published.filter((d) => d.invoiceId === invoiceId);
 
 describe("DocumentFinisher", () => {
   it("numbers, renders, stores the PDF under its hash, marks READY and announces it", async () => {
-    const input = newInvoice();
+    const input = newInvoiceInput();
     const calls = renderer.calls.length;
     const ready = await finisher.finish(input);
     assert.equal(ready.status, InvoiceStatus.READY);
@@ -80,7 +50,7 @@ describe("DocumentFinisher", () => {
   });
 
   it("refuses a document no e-invoice can describe, naming the field, and leaves it PENDING with its number", async () => {
-    const input = newInvoice();
+    const input = newInvoiceInput();
     input.invoice.customer!.billingAddress!.countryCode = "";
     await assert.rejects(finisher.finish(input), (error: Error) => {
       assert.ok(error instanceof DocumentRefused);
@@ -93,7 +63,7 @@ describe("DocumentFinisher", () => {
   });
 
   it("finishes a document with the seller recorded when it was numbered, though the configured seller changed since", async () => {
-    const input = newInvoice();
+    const input = newInvoiceInput();
     renderer.failures.push(new RenderFailed("renderer unavailable", false));
     await assert.rejects(finisher.finish(input), /renderer unavailable/);
     const renamed = { ...testSeller, name: "Renamed Seller AG" };
@@ -105,7 +75,7 @@ describe("DocumentFinisher", () => {
   });
 
   it("does not render a READY document again, and announces it again (a crash may have come before)", async () => {
-    const input = newInvoice();
+    const input = newInvoiceInput();
     const first = await finisher.finish(input);
     const calls = renderer.calls.length;
     const again = await finisher.finish({ ...input, invoice: { ...input.invoice, invoiceId: newDocumentId() } });
@@ -118,7 +88,7 @@ describe("DocumentFinisher", () => {
   });
 
   it("raises DocumentRefused for a render the renderer refuses, and leaves the document PENDING with its number", async () => {
-    const input = newInvoice();
+    const input = newInvoiceInput();
     renderer.failures.push(new RenderFailed("render failed: INVALID_ARGUMENT html: larger than 2048 KiB", true));
     await assert.rejects(finisher.finish(input), (error: unknown) => {
       assert.ok(error instanceof DocumentRefused, `got ${String(error)}`);
@@ -132,7 +102,7 @@ describe("DocumentFinisher", () => {
   });
 
   it("lets an outage through as it is, and finishes on the next attempt under the same number", async () => {
-    const input = newInvoice();
+    const input = newInvoiceInput();
     const outage = new RenderFailed("render failed: UNAVAILABLE No connection established", false);
     renderer.failures.push(outage);
     await assert.rejects(finisher.finish(input), (error: unknown) => error === outage);
@@ -142,7 +112,7 @@ describe("DocumentFinisher", () => {
   });
 
   it("marks a document FAILED with the reason, and a FAILED one stays FAILED when refused again", async () => {
-    const input = newInvoice();
+    const input = newInvoiceInput();
     renderer.failures.push(new RenderFailed("render failed: INVALID_ARGUMENT bad page", true));
     await assert.rejects(finisher.finish(input), DocumentRefused);
     const source = documentSource.invoice(input.invoice.paymentId);
@@ -156,7 +126,7 @@ describe("DocumentFinisher", () => {
   });
 
   it("finishes a FAILED document once its cause is fixed (a replayed dead letter), keeping its number", async () => {
-    const input = newInvoice();
+    const input = newInvoiceInput();
     renderer.failures.push(new RenderFailed("render failed: INVALID_ARGUMENT bad page", true));
     await assert.rejects(finisher.finish(input), DocumentRefused);
     const failed = await finisher.fail(documentSource.invoice(input.invoice.paymentId), "refused");
@@ -168,7 +138,7 @@ describe("DocumentFinisher", () => {
   });
 
   it("keeps a READY document READY when a late dead letter marks it FAILED", async () => {
-    const input = newInvoice();
+    const input = newInvoiceInput();
     const ready = await finisher.finish(input);
     const after = await finisher.fail(documentSource.invoice(input.invoice.paymentId), "late");
     assert.equal(after?.status, InvoiceStatus.READY);
@@ -181,7 +151,7 @@ describe("DocumentFinisher", () => {
   });
 
   it("leaves a READY document to be announced again when the announcement fails", async () => {
-    const input = newInvoice();
+    const input = newInvoiceInput();
     publisher.failures.push(new Error("nats: timeout"));
     await assert.rejects(finisher.finish(input), /nats: timeout/);
     const document = await store.getBySource(documentSource.invoice(input.invoice.paymentId));

@@ -9,7 +9,10 @@ import {
   type PaymentRefunded,
 } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import { LineItemSchema, type LineItem } from "@invoicing/contracts/invoicing/common/v1/common_pb";
+import { DocumentKind, InvoiceSchema, InvoiceStatus } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { computeTotals, refundTotals } from "@invoicing/money";
+import { newDocumentId } from "../issuing/document-id.js";
+import type { NewInvoice } from "../issuing/invoice-store.js";
 import { randomBytes, randomUUID } from "node:crypto";
 
 export const sampleItems = (): LineItem[] =>
@@ -59,4 +62,32 @@ export function paymentRefunded(payment: PaymentCompleted): PaymentRefunded {
     reason: "arrived broken",
     totals,
   });
+}
+
+/** A new invoice for a payment of its own, in a series of its own, numbered in 2026. */
+export function newInvoiceInput(): NewInvoice {
+  const items = sampleItems();
+  const totals = computeTotals(items);
+  return {
+    series: `F${randomUUID().slice(0, 6).toUpperCase()}`,
+    clock: () => new Date(Date.UTC(2026, 2, 14, 9, 30)),
+    invoice: create(InvoiceSchema, {
+      invoiceId: newDocumentId(),
+      kind: DocumentKind.INVOICE,
+      status: InvoiceStatus.PENDING,
+      paymentId: `pay_${randomUUID()}`,
+      orderId: `ord_${randomUUID()}`,
+      customer: {
+        customerId: "c1",
+        name: "Ada Lovelace",
+        email: "ada@example.com",
+        billingAddress: { line1: "12 St James's Square", postalCode: "SW1Y 4JH", city: "London", countryCode: "GB" },
+      },
+      items,
+      currency: "EUR",
+      locale: "en-US",
+      totals: { net: totals.net, tax: totals.tax, gross: totals.gross, taxLines: totals.taxLines },
+      traceId: "0af7651916cd43dd8448eb211c80319c",
+    }),
+  };
 }
