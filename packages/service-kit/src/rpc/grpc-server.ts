@@ -6,6 +6,7 @@ import { HealthState, healthRoutes } from "./health.js";
 import { closeWhenIdle } from "./idle-connections.js";
 import { createMutualTlsServer } from "./mutual-tls-server.js";
 import { serverTracing } from "./rpc-tracing.js";
+import { reflectionRoutes } from "./server-reflection.js";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server-limits.js";
 import type { ServerTls } from "../config/tls-config.js";
 import { UnfinishedRequests } from "./unfinished-requests.js";
@@ -19,7 +20,7 @@ export interface GrpcServer {
 
 /**
  * One HTTP/2 listener serving gRPC, gRPC-Web and Connect for the given routes plus
- * grpc.health.v1. Port 0 picks a free port (tests).
+ * grpc.health.v1 and server reflection. Port 0 picks a free port (tests).
  */
 export async function startGrpcServer(options: {
   routes: (router: ConnectRouter) => void;
@@ -37,6 +38,8 @@ export async function startGrpcServer(options: {
   tls?: ServerTls;
   /** Request size, streams, connections and timeouts; unset ones keep DEFAULT_SERVER_LIMITS. */
   limits?: Partial<ServerLimits>;
+  /** gRPC server reflection of the services served (default on), so tools need no --schema. */
+  reflection?: boolean;
 }): Promise<GrpcServer> {
   const health = options.health ?? new HealthState();
   const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
@@ -45,6 +48,7 @@ export async function startGrpcServer(options: {
     routes: (router) => {
       options.routes(router);
       healthRoutes(health)(router);
+      if (options.reflection !== false) reflectionRoutes(() => router.handlers.map((handler) => handler.service))(router);
     },
     interceptors: [serverTracing],
     // No response compression: the big answers are PDFs, already deflated, and gzipping them

@@ -22,7 +22,13 @@ export async function startServiceGrpcServer(options: ServerOptions & { tls: Ser
   if (tls.tls === undefined || tls.healthPort === undefined) return Object.assign(server, { healthPort: undefined });
   let probes: GrpcServer;
   try {
-    probes = await startGrpcServer({ routes: () => {}, host: options.host, port: tls.healthPort, health: server.health });
+    probes = await startGrpcServer({
+      routes: () => {},
+      host: options.host,
+      port: tls.healthPort,
+      health: server.health,
+      reflection: false,
+    });
   } catch (error) {
     await server.close(0);
     throw error;
