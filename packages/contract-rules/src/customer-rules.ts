@@ -32,5 +32,5 @@ export function customerProblem(customer: Customer | undefined, path: string): F
   if (customer.vatId !== "" && !VAT_ID.test(customer.vatId)) {
     return { field: at("vat_id"), problem: `must be a VAT id such as DE123456789, got "${customer.vatId}"` };
   }
-  return undefined;
+  return textProblem(customer.buyerReference, at("buyer_reference"), 200, false);
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { computeTotals, taxFor, refundTotals } from "./totals.js";
+import { computeTotals, taxCategoryOf, taxFor, refundTotals } from "./totals.js";
+import { TaxCategory } from "@invoicing/contracts/invoicing/common/v1/common_pb";
 
 describe("taxFor", () => {
   it("rounds half away from zero", () => {
@@ -31,7 +32,7 @@ describe("computeTotals", () => {
       net: 15n,
       tax: 2n,
       gross: 17n,
-      taxLines: [{ rateBps: 1000, net: 15n, tax: 2n }],
+      taxLines: [{ rateBps: 1000, net: 15n, tax: 2n, category: TaxCategory.STANDARD, exemptionReason: "" }],
     });
   });
 
@@ -43,13 +44,36 @@ describe("computeTotals", () => {
       { quantity: 1n, unitPrice: 500n, taxRateBps: 0 },
     ]);
     assert.deepEqual(totals.taxLines, [
-      { rateBps: 0, net: 500n, tax: 0n },
-      { rateBps: 700, net: 1350n, tax: 95n },
-      { rateBps: 1900, net: 4999n, tax: 950n },
+      { rateBps: 0, net: 500n, tax: 0n, category: TaxCategory.ZERO_RATED, exemptionReason: "" },
+      { rateBps: 700, net: 1350n, tax: 95n, category: TaxCategory.STANDARD, exemptionReason: "" },
+      { rateBps: 1900, net: 4999n, tax: 950n, category: TaxCategory.STANDARD, exemptionReason: "" },
     ]);
     assert.equal(totals.net, 6849n);
     assert.equal(totals.tax, 1045n);
     assert.equal(totals.gross, 7894n);
+  });
+
+  it("keeps one breakdown per category at one rate, with the category's exemption reason", () => {
+    const exempt = "Steuerfrei nach § 4 Nr. 14 UStG";
+    const totals = computeTotals([
+      { quantity: 1n, unitPrice: 1000n, taxRateBps: 1900 },
+      { quantity: 1n, unitPrice: 300n, taxRateBps: 0, taxCategory: TaxCategory.EXEMPT, taxExemptionReason: exempt },
+      { quantity: 2n, unitPrice: 100n, taxRateBps: 0 },
+      { quantity: 1n, unitPrice: 700n, taxRateBps: 0, taxCategory: TaxCategory.EXEMPT, taxExemptionReason: exempt },
+      { quantity: 1n, unitPrice: 50n, taxRateBps: 1900, taxCategory: TaxCategory.STANDARD },
+    ]);
+    assert.deepEqual(totals.taxLines, [
+      { rateBps: 0, net: 200n, tax: 0n, category: TaxCategory.ZERO_RATED, exemptionReason: "" },
+      { rateBps: 0, net: 1000n, tax: 0n, category: TaxCategory.EXEMPT, exemptionReason: exempt },
+      { rateBps: 1900, net: 1050n, tax: 200n, category: TaxCategory.STANDARD, exemptionReason: "" },
+    ]);
+    assert.equal(totals.gross, 2450n);
+  });
+
+  it("reads a line without a category as standard above a zero rate and zero rated at 0", () => {
+    assert.equal(taxCategoryOf({ taxRateBps: 700 }), TaxCategory.STANDARD);
+    assert.equal(taxCategoryOf({ taxRateBps: 0, taxCategory: TaxCategory.UNSPECIFIED }), TaxCategory.ZERO_RATED);
+    assert.equal(taxCategoryOf({ taxRateBps: 0, taxCategory: TaxCategory.REVERSE_CHARGE }), TaxCategory.REVERSE_CHARGE);
   });
 
   it("works in a zero-decimal currency (JPY amounts are whole yen)", () => {

@@ -1,6 +1,14 @@
 import { create } from "@bufbuild/protobuf";
 import type { PaymentRefunded } from "@invoicing/contracts/invoicing/events/v1/events_pb";
-import { DocumentKind, InvoiceSchema, InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import {
+  DocumentKind,
+  InvoiceSchema,
+  InvoiceStatus,
+  TotalsSchema,
+  type Invoice,
+  type Totals,
+} from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { computeTotals } from "@invoicing/money";
 import type { DocumentFinisher } from "./document-finisher.js";
 import { newDocumentId } from "./document-id.js";
 import { documentSource, type InvoiceStore } from "./invoice-store.js";
@@ -43,8 +51,7 @@ export class CreditNoteIssuer {
         items: event.items,
         currency: invoice.currency,
         locale: invoice.locale,
-        // As the order service priced the refund, so every credit note of an invoice adds up.
-        totals: event.totals,
+        totals: categorisedTotals(event),
         traceId: event.traceId,
         refundId: event.refundId,
         refundReason: event.reason,
@@ -58,4 +65,27 @@ export class CreditNoteIssuer {
   async fail(refundId: string, reason: string): Promise<Invoice | undefined> {
     return this.finisher.fail(documentSource.creditNote(refundId), reason);
   }
+}
+
+/**
+ * The refund's totals as the order service priced them, so every credit note of an invoice
+ * adds up; each breakdown line's category and reason taken from the refunded lines (checked
+ * to match by validatePaymentRefunded), which an order service older than categories omits.
+ */
+function categorisedTotals(event: PaymentRefunded): Totals {
+  const totals = event.totals!;
+  const breakdown = computeTotals(event.items).taxLines;
+  // Field by field: create() returns a spread message as it was, overrides and all ignored.
+  return create(TotalsSchema, {
+    net: totals.net,
+    tax: totals.tax,
+    gross: totals.gross,
+    taxLines: totals.taxLines.map((line, i) => ({
+      rateBps: line.rateBps,
+      net: line.net,
+      tax: line.tax,
+      category: breakdown[i]!.category,
+      exemptionReason: breakdown[i]!.exemptionReason,
+    })),
+  });
 }

@@ -1,5 +1,12 @@
 import type { PaymentCompleted } from "@invoicing/contracts/invoicing/events/v1/events_pb";
-import { currencyProblem, customerProblem, describeProblem, lineItemsProblem, localeProblem } from "@invoicing/contract-rules";
+import {
+  buyerVatIdProblem,
+  currencyProblem,
+  customerProblem,
+  describeProblem,
+  lineItemsProblem,
+  localeProblem,
+} from "@invoicing/contract-rules";
 import { computeTotals } from "@invoicing/money";
 
 /**
@@ -17,6 +24,7 @@ export function validatePaymentCompleted(event: PaymentCompleted): string | unde
   const problem =
     customerProblem(order.customer, "order.customer") ??
     lineItemsProblem(order.items, "order.items") ??
+    buyerVatIdProblem(order.customer, "order.customer", order.items, "order.items") ??
     currencyProblem(order.currency, "order.currency") ??
     localeProblem(order.locale, "order.locale");
   if (problem) return describeProblem(problem);

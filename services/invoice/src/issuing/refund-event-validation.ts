@@ -1,6 +1,6 @@
 import type { PaymentRefunded } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import { currencyProblem, describeProblem, lineItemsProblem } from "@invoicing/contract-rules";
-import { computeTotals } from "@invoicing/money";
+import { computeTotals, taxCategoryOf } from "@invoicing/money";
 
 /** What a refund event must hold before a credit note number is spent on it; a problem is permanent. */
 export function validatePaymentRefunded(event: PaymentRefunded): string | undefined {
@@ -26,8 +26,12 @@ function totalsProblem(event: PaymentRefunded): string | undefined {
   if (totals.taxLines.length !== expected.taxLines.length) return "totals.tax_lines: one per rate of the items";
   for (const [i, line] of totals.taxLines.entries()) {
     const want = expected.taxLines[i]!;
-    if (line.rateBps !== want.rateBps || line.net !== want.net) {
-      return `totals.tax_lines[${i}]: net ${line.net} at ${line.rateBps} bps, the items give ${want.net} at ${want.rateBps}`;
+    if (
+      line.rateBps !== want.rateBps ||
+      line.net !== want.net ||
+      taxCategoryOf({ taxCategory: line.category, taxRateBps: line.rateBps }) !== want.category
+    ) {
+      return `totals.tax_lines[${i}]: net ${line.net} at ${line.rateBps} bps, the items give ${want.net} at ${want.rateBps} (category ${want.category})`;
     }
     const drift = line.tax - want.tax;
     if (drift > 1n || drift < -1n) return `totals.tax_lines[${i}].tax: ${line.tax} is not ${want.tax} ±1`;

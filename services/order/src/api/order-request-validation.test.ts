@@ -1,8 +1,8 @@
-import { create, toBinary } from "@bufbuild/protobuf";
+import { create, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { PaymentCompletedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
-import type { LineItem } from "@invoicing/contracts/invoicing/common/v1/common_pb";
+import { type LineItemSchema, TaxCategory } from "@invoicing/contracts/invoicing/common/v1/common_pb";
 import {
   CreateOrderRequestSchema,
   OrderStatus,
@@ -17,7 +17,7 @@ import { describe, it } from "node:test";
 import { ORDER_SERVER_LIMITS } from "./order-server-limits.js";
 import { MAX_ITEMS, validateCreateOrder } from "./order-request-validation.js";
 
-const order = (items: Omit<LineItem, "$typeName">[]) =>
+const order = (items: MessageInitShape<typeof LineItemSchema>[]) =>
   create(CreateOrderRequestSchema, {
     customer: {
       customerId: "cust-1",
@@ -155,5 +155,27 @@ describe("the largest valid order", () => {
       assert.ok(maxPayload > 0, `${file} sets max_payload in bytes`);
       assert.ok(eventBytes + headroom <= maxPayload, `${eventBytes} bytes + headers in ${maxPayload} (${file})`);
     }
+  });
+});
+
+describe("validateCreateOrder: VAT categories", () => {
+  it("names the buyer's VAT id a reverse-charge line needs, and the reason an exempt line needs", () => {
+    const reverseCharge = order([
+      {
+        description: "audit",
+        quantity: 1n,
+        unitPrice: 100n,
+        taxRateBps: 0,
+        taxCategory: TaxCategory.REVERSE_CHARGE,
+        taxExemptionReason: "Reverse charge",
+      },
+    ]);
+    const error = rejection(reverseCharge);
+    assert.equal(error.code, Code.InvalidArgument);
+    assert.equal(error.rawMessage, "customer.vat_id: must be set: items[0] is TAX_CATEGORY_REVERSE_CHARGE, which names the buyer's VAT id");
+    reverseCharge.customer!.vatId = "FR12345678901";
+    validateCreateOrder(reverseCharge);
+    const exempt = order([{ description: "lesson", quantity: 1n, unitPrice: 100n, taxRateBps: 0, taxCategory: TaxCategory.EXEMPT }]);
+    assert.match(rejection(exempt).rawMessage, /^items\[0\]\.tax_exemption_reason: must be set/);
   });
 });

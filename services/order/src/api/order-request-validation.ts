@@ -2,6 +2,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import type { CompletePaymentRequest, CreateOrderRequest, RefundPaymentRequest } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import {
+  buyerVatIdProblem,
   currencyProblem,
   customerProblem,
   type FieldProblem,
@@ -28,6 +29,7 @@ function refuse(problem: FieldProblem | undefined): void {
 export function validateCreateOrder(req: CreateOrderRequest): void {
   refuse(customerProblem(req.customer, "customer"));
   refuse(lineItemsProblem(req.items, "items"));
+  refuse(buyerVatIdProblem(req.customer, "customer", req.items, "items"));
   refuse(currencyProblem(req.currency, "currency"));
   refuse(localeProblem(req.locale, "locale"));
 }

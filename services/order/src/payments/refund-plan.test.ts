@@ -1,4 +1,5 @@
 import { create } from "@bufbuild/protobuf";
+import { TaxCategory } from "@invoicing/contracts/invoicing/common/v1/common_pb";
 import { OrderSchema, PaymentMethod, RefundLineSchema } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { computeTotals } from "@invoicing/money";
 import assert from "node:assert/strict";
@@ -48,7 +49,7 @@ describe("planRefund", () => {
     // 2 x 19.99 = 39.98 net, 7 % = 2.7986 -> 2.80
     assert.equal(plan.amount, 3998n + 280n);
     assert.equal(plan.totals.gross, plan.amount);
-    assert.deepEqual(plan.totals.taxLines, [{ rateBps: 700, net: 3998n, tax: 280n }]);
+    assert.deepEqual(plan.totals.taxLines, [{ rateBps: 700, net: 3998n, tax: 280n, category: TaxCategory.STANDARD, exemptionReason: "" }]);
     assert.equal(plan.items[0]?.quantity, 2n);
     assert.equal(plan.items[0]?.unitPrice, 1999n);
   });
