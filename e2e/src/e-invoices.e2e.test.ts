@@ -7,7 +7,9 @@ import {
   InvoiceStatus,
   type Invoice,
 } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { OrderService, PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import { type CreateOrderRequestSchema, OrderService, PaymentMethod } from "@invoicing/contracts/invoicing/order/v1/order_pb";
+import { TaxCategory } from "@invoicing/contracts/invoicing/common/v1/common_pb";
+import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { EInvoiceKind } from "@invoicing/einvoice-validator/einvoice-kind";
 import { validateEInvoices } from "@invoicing/einvoice-validator/validate-einvoice";
 import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
@@ -57,18 +59,58 @@ describe("the pipeline's e-invoices pass the reference validator", { timeout: 30
     [DocumentFormat.XRECHNUNG_CII, "xrechnung-cii"],
   ];
 
-  it("an invoice and its credit note, each as Factur-X PDF/A-3 and as XRechnung UBL and CII", async (t) => {
-    const { order } = await orders.createOrder(sampleOrder("Grace Hopper"));
-    const paymentId = `pay_${randomUUID()}`;
-    await orders.completePayment({ orderId: order!.orderId, paymentId, amount: order!.total, method: PaymentMethod.CARD });
-    const invoice = await finalState({ paymentId });
-    const refundId = `ref_${randomUUID()}`;
-    await orders.refundPayment({ paymentId, refundId, lines: [{ itemIndex: 2, quantity: 1n }], reason: "gear bent" });
-    const note = await finalState({ refundId });
-    assert.equal(note.kind, DocumentKind.CREDIT_NOTE);
+  // A domestic sale at two standard rates, and a reverse-charge service to a French business:
+  // the order service takes each, the invoice service issues it, numbers and all.
+  const reverseCharge = (): MessageInitShape<typeof CreateOrderRequestSchema> => ({
+    customer: {
+      customerId: "cust-lumiere",
+      name: "Atelier Lumière SARL",
+      email: "compta@atelier-lumiere.example",
+      vatId: "FR32123456789",
+      buyerReference: "PO-2026-0042",
+      billingAddress: { line1: "4 quai des Chartrons", postalCode: "33000", city: "Bordeaux", countryCode: "FR" },
+    },
+    items: [
+      {
+        description: "Audit de sécurité",
+        quantity: 2n,
+        unitPrice: 95_000n,
+        taxRateBps: 0,
+        unitCode: "DAY",
+        taxCategory: TaxCategory.REVERSE_CHARGE,
+        taxExemptionReason: "Autoliquidation, article 196 de la directive 2006/112/CE",
+      },
+      {
+        description: "Rapport imprimé",
+        quantity: 1n,
+        unitPrice: 4_000n,
+        taxRateBps: 0,
+        taxCategory: TaxCategory.REVERSE_CHARGE,
+        taxExemptionReason: "Autoliquidation, article 196 de la directive 2006/112/CE",
+      },
+    ],
+    currency: "EUR",
+    locale: "fr-FR",
+  });
+
+  it("invoices and credit notes of a domestic and a reverse-charge sale, each as Factur-X PDF/A-3 and as XRechnung UBL and CII", async (t) => {
+    const documents: Invoice[] = [];
+    for (const request of [sampleOrder("Grace Hopper"), reverseCharge()]) {
+      const { order } = await orders.createOrder(request);
+      const paymentId = `pay_${randomUUID()}`;
+      await orders.completePayment({ orderId: order!.orderId, paymentId, amount: order!.total, method: PaymentMethod.CARD });
+      const invoice = await finalState({ paymentId });
+      const refundId = `ref_${randomUUID()}`;
+      await orders.refundPayment({ paymentId, refundId, lines: [{ itemIndex: 0, quantity: 1n }], reason: "returned" });
+      const note = await finalState({ refundId });
+      assert.equal(note.kind, DocumentKind.CREDIT_NOTE);
+      documents.push(invoice, note);
+    }
+    const french = pdfText((await fetchDocument(documents[2]!.invoiceId, DocumentFormat.FACTUR_X_PDF)).bytes);
+    assert.ok(french.includes("Autoliquidation: Autoliquidation, article 196"), `the reverse-charge invoice states it:\n${french}`);
 
     const files: Array<{ path: string; kind: EInvoiceKind }> = [];
-    for (const document of [invoice, note]) {
+    for (const document of documents) {
       for (const [format, kind] of formats) {
         const { fileName, bytes } = await fetchDocument(document.invoiceId, format);
         if (format === DocumentFormat.FACTUR_X_PDF) {

@@ -1,15 +1,15 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { DocumentKind, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import { lineNet } from "@invoicing/money";
+import { TaxCategory } from "@invoicing/contracts/invoicing/common/v1/common_pb";
+import { lineNet, taxCategoryOf } from "@invoicing/money";
 import type { Invoice as EInvoiceModel } from "@e-invoice-eu/core";
 import type { SellerDetails } from "../issuing/document-seller.js";
 import { decimalAmount, percentFromBps } from "./decimal-amount.js";
 import {
   BUYER_ELECTRONIC_ADDRESS_SCHEME,
   BUYER_REFERENCE_PLACEHOLDER,
+  DEFAULT_UNIT_CODE,
   PAYMENT_MEANS_PLACEHOLDER,
-  UNIT_CODE_PLACEHOLDER,
-  VAT_CATEGORY_PLACEHOLDER,
 } from "./en16931-placeholders.js";
 import { sellerPostalAddress } from "./seller-postal-address.js";
 
@@ -18,6 +18,17 @@ type Currency = Model["cbc:DocumentCurrencyCode"];
 type CountryCode = Model["cac:AccountingSupplierParty"]["cac:Party"]["cac:PostalAddress"]["cac:Country"]["cbc:IdentificationCode"];
 type BuyerCountryCode = Model["cac:AccountingCustomerParty"]["cac:Party"]["cac:PostalAddress"]["cac:Country"]["cbc:IdentificationCode"];
 type InvoiceLine = Model["cac:InvoiceLine"][number];
+type VatCategoryCode = InvoiceLine["cac:Item"]["cac:ClassifiedTaxCategory"]["cbc:ID"];
+
+/** UNTDID 5305 code of each category (BT-151, BT-118). */
+const VAT_CATEGORY_CODES: Record<Exclude<TaxCategory, TaxCategory.UNSPECIFIED>, VatCategoryCode> = {
+  [TaxCategory.STANDARD]: "S",
+  [TaxCategory.ZERO_RATED]: "Z",
+  [TaxCategory.EXEMPT]: "E",
+  [TaxCategory.REVERSE_CHARGE]: "AE",
+  [TaxCategory.INTRA_COMMUNITY]: "K",
+  [TaxCategory.EXPORT]: "G",
+};
 
 /** UNTDID 1001: 380 commercial invoice, 381 credit note (BT-3). */
 export const INVOICE_TYPE_CODE = "380";
@@ -45,20 +56,31 @@ export function en16931InvoiceModel(invoice: Invoice, seller: SellerDetails): EI
   const address = sellerPostalAddress(seller.addressLines);
   const billing = customer.billingAddress;
   const issueDate = isoDate(timestampDate(invoice.issuedAt));
-  const taxCategory = (rateBps: number) => ({
-    "cbc:ID": VAT_CATEGORY_PLACEHOLDER,
+  const taxCategory = (category: TaxCategory, rateBps: number) => ({
+    "cbc:ID": VAT_CATEGORY_CODES[category as keyof typeof VAT_CATEGORY_CODES],
     "cbc:Percent": percentFromBps(rateBps),
     "cac:TaxScheme": { "cbc:ID": "VAT" },
   });
+  const buyerAddress = {
+    ...(billing?.line1 ? { "cbc:StreetName": billing.line1 } : {}),
+    ...(billing?.line2 ? { "cbc:AdditionalStreetName": billing.line2 } : {}),
+    ...(billing?.city ? { "cbc:CityName": billing.city } : {}),
+    ...(billing?.postalCode ? { "cbc:PostalZone": billing.postalCode } : {}),
+    ...(billing?.region ? { "cbc:CountrySubentity": billing.region } : {}),
+    "cac:Country": { "cbc:IdentificationCode": (billing?.countryCode ?? "") as BuyerCountryCode },
+  };
+  // BR-IC-12: an intra-community supply states where it went (XRechnung: the whole address,
+  // BR-DE-10/11); the order has no delivery address of its own, so it is the buyer's.
+  const intraCommunity = invoice.items.some((item) => taxCategoryOf(item) === TaxCategory.INTRA_COMMUNITY);
 
   const lines = invoice.items.map(
     (item, index): InvoiceLine => ({
       "cbc:ID": `${index + 1}`,
       "cbc:InvoicedQuantity": item.quantity.toString(),
-      "cbc:InvoicedQuantity@unitCode": UNIT_CODE_PLACEHOLDER,
+      "cbc:InvoicedQuantity@unitCode": (item.unitCode || DEFAULT_UNIT_CODE) as InvoiceLine["cbc:InvoicedQuantity@unitCode"],
       "cbc:LineExtensionAmount": amount(lineNet(item)),
       "cbc:LineExtensionAmount@currencyID": currency,
-      "cac:Item": { "cbc:Name": item.description, "cac:ClassifiedTaxCategory": taxCategory(item.taxRateBps) },
+      "cac:Item": { "cbc:Name": item.description, "cac:ClassifiedTaxCategory": taxCategory(taxCategoryOf(item), item.taxRateBps) },
       "cac:Price": { "cbc:PriceAmount": amount(item.unitPrice), "cbc:PriceAmount@currencyID": currency },
     }),
   ) as Model["cac:InvoiceLine"];
@@ -70,7 +92,7 @@ export function en16931InvoiceModel(invoice: Invoice, seller: SellerDetails): EI
       "cbc:InvoiceTypeCode": creditNote ? CREDIT_NOTE_TYPE_CODE : INVOICE_TYPE_CODE,
       ...(creditNote && invoice.refundReason !== "" ? { "cbc:Note": [invoice.refundReason] } : {}),
       "cbc:DocumentCurrencyCode": currency,
-      "cbc:BuyerReference": BUYER_REFERENCE_PLACEHOLDER,
+      "cbc:BuyerReference": customer.buyerReference || BUYER_REFERENCE_PLACEHOLDER,
       "cac:OrderReference": { "cbc:ID": invoice.orderId },
       ...(creditNote ? { "cac:BillingReference": [{ "cac:InvoiceDocumentReference": { "cbc:ID": invoice.creditedInvoiceNumber } }] } : {}),
       "cac:AccountingSupplierParty": {
@@ -98,14 +120,7 @@ export function en16931InvoiceModel(invoice: Invoice, seller: SellerDetails): EI
           "cbc:EndpointID": customer.email,
           "cbc:EndpointID@schemeID": BUYER_ELECTRONIC_ADDRESS_SCHEME,
           "cac:PartyIdentification": { "cbc:ID": customer.customerId },
-          "cac:PostalAddress": {
-            ...(billing?.line1 ? { "cbc:StreetName": billing.line1 } : {}),
-            ...(billing?.line2 ? { "cbc:AdditionalStreetName": billing.line2 } : {}),
-            ...(billing?.city ? { "cbc:CityName": billing.city } : {}),
-            ...(billing?.postalCode ? { "cbc:PostalZone": billing.postalCode } : {}),
-            ...(billing?.region ? { "cbc:CountrySubentity": billing.region } : {}),
-            "cac:Country": { "cbc:IdentificationCode": (billing?.countryCode ?? "") as BuyerCountryCode },
-          },
+          "cac:PostalAddress": buyerAddress,
           ...(customer.vatId !== ""
             ? { "cac:PartyTaxScheme": { "cbc:CompanyID": customer.vatId, "cac:TaxScheme": { "cbc:ID": "VAT" } } }
             : {}),
@@ -113,7 +128,10 @@ export function en16931InvoiceModel(invoice: Invoice, seller: SellerDetails): EI
         },
       },
       // BT-72: the record has no delivery date; the issue date stands in (CII needs the element).
-      "cac:Delivery": { "cbc:ActualDeliveryDate": issueDate },
+      "cac:Delivery": {
+        "cbc:ActualDeliveryDate": issueDate,
+        ...(intraCommunity ? { "cac:DeliveryLocation": { "cac:Address": buyerAddress } } : {}),
+      },
       "cac:PaymentMeans": [{ "cbc:PaymentMeansCode": PAYMENT_MEANS_PLACEHOLDER }],
       "cac:TaxTotal": [
         {
@@ -124,7 +142,10 @@ export function en16931InvoiceModel(invoice: Invoice, seller: SellerDetails): EI
             "cbc:TaxableAmount@currencyID": currency,
             "cbc:TaxAmount": amount(line.tax),
             "cbc:TaxAmount@currencyID": currency,
-            "cac:TaxCategory": taxCategory(line.rateBps),
+            "cac:TaxCategory": {
+              ...taxCategory(taxCategoryOf({ taxCategory: line.category, taxRateBps: line.rateBps }), line.rateBps),
+              ...(line.exemptionReason !== "" ? { "cbc:TaxExemptionReason": line.exemptionReason } : {}),
+            },
           })),
         },
       ],

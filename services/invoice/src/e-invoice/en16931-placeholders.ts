@@ -5,12 +5,13 @@
 
 /** BT-49 buyer electronic address: the record has only an e-mail, used with scheme EM. */
 export const BUYER_ELECTRONIC_ADDRESS_SCHEME = "EM";
-/** BT-10 buyer reference (Leitweg-ID for German public buyers): XRechnung requires one. */
+/**
+ * BT-10 buyer reference when the customer gave none (customer.buyer_reference carries it, the
+ * Leitweg-ID for German public buyers): XRechnung requires the element.
+ */
 export const BUYER_REFERENCE_PLACEHOLDER = "NOT-PROVIDED";
-/** BT-130 unit of measure: the line items carry a count only; C62 is UN/ECE "one". */
-export const UNIT_CODE_PLACEHOLDER = "C62";
-/** BT-151 VAT category: every line is taxed at its rate as standard (S) until the contracts say otherwise. */
-export const VAT_CATEGORY_PLACEHOLDER = "S" as const;
+/** BT-130 unit of measure of a line without unit_code: UN/ECE Recommendation 20 "one". */
+export const DEFAULT_UNIT_CODE = "C62";
 /**
  * BT-81 payment means: the order service records that a payment completed, not how. UNTDID
  * 4461 code 1 "instrument not defined": a credit transfer (30) would require the seller's IBAN

@@ -23,6 +23,12 @@ export interface DocumentLabels {
   on: string;
   grandTotal: string;
   thanks: string;
+  /** The VAT categories a document names beside an untaxed breakdown line, with its reason. */
+  zeroRated: string;
+  exempt: string;
+  reverseCharge: string;
+  intraCommunity: string;
+  export: string;
 }
 
 // The words each market's invoices use. German calls a corrective document
@@ -52,6 +58,11 @@ const LABELS: InEveryLanguage<DocumentLabels> = {
     on: "on",
     grandTotal: "Total",
     thanks: "Thank you for your business",
+    zeroRated: "Zero rated",
+    exempt: "Exempt from VAT",
+    reverseCharge: "Reverse charge: VAT to be accounted for by the recipient",
+    intraCommunity: "Intra-community supply, exempt from VAT",
+    export: "Export, exempt from VAT",
   },
   de: {
     invoice: "Rechnung",
@@ -75,6 +86,11 @@ const LABELS: InEveryLanguage<DocumentLabels> = {
     on: "auf",
     grandTotal: "Gesamtbetrag",
     thanks: "Vielen Dank für Ihren Auftrag",
+    zeroRated: "Nullsatz",
+    exempt: "Steuerfrei",
+    reverseCharge: "Steuerschuldnerschaft des Leistungsempfängers",
+    intraCommunity: "Steuerfreie innergemeinschaftliche Lieferung",
+    export: "Steuerfreie Ausfuhrlieferung",
   },
   fr: {
     invoice: "Facture",
@@ -98,6 +114,11 @@ const LABELS: InEveryLanguage<DocumentLabels> = {
     on: "sur",
     grandTotal: "Total TTC",
     thanks: "Merci de votre confiance",
+    zeroRated: "Taux zéro",
+    exempt: "Exonération de TVA",
+    reverseCharge: "Autoliquidation",
+    intraCommunity: "Livraison intracommunautaire exonérée de TVA",
+    export: "Exportation exonérée de TVA",
   },
   es: {
     invoice: "Factura",
@@ -121,6 +142,11 @@ const LABELS: InEveryLanguage<DocumentLabels> = {
     on: "sobre",
     grandTotal: "Total",
     thanks: "Gracias por su confianza",
+    zeroRated: "Tipo cero",
+    exempt: "Exento de IVA",
+    reverseCharge: "Inversión del sujeto pasivo",
+    intraCommunity: "Entrega intracomunitaria exenta de IVA",
+    export: "Exportación exenta de IVA",
   },
   it: {
     invoice: "Fattura",
@@ -144,6 +170,11 @@ const LABELS: InEveryLanguage<DocumentLabels> = {
     on: "su",
     grandTotal: "Totale",
     thanks: "Grazie per la fiducia",
+    zeroRated: "Aliquota zero",
+    exempt: "Esente IVA",
+    reverseCharge: "Inversione contabile",
+    intraCommunity: "Cessione intracomunitaria non imponibile",
+    export: "Esportazione non imponibile",
   },
 };
 

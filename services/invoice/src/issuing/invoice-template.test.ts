@@ -120,3 +120,19 @@ describe("invoice numbers", () => {
     assert.equal(formatInvoiceNumber("CN", 2027, 1_234_567), "CN-2027-1234567");
   });
 });
+
+describe("legal notes beside untaxed breakdown lines", () => {
+  it("names the category in the document's language with the seller's reason, and nothing at a standard rate", async () => {
+    const { TAX_SCENARIOS, scenarioInvoice } = await import("../e-invoice/tax-scenarios.js");
+    const html = (name: string, locale?: string) => {
+      const scenario = TAX_SCENARIOS.find((s) => s.name === name)!;
+      return plain(renderInvoiceHtml(scenarioInvoice({ ...scenario, locale: locale ?? scenario.locale }, 0), seller));
+    };
+    assert.ok(html("reverse-charge").includes("Autoliquidation: Autoliquidation, article 196 de la directive 2006/112/CE"));
+    assert.ok(html("reverse-charge", "de-DE").includes("Steuerschuldnerschaft des Leistungsempfängers: Autoliquidation"));
+    assert.ok(html("exempt-line").includes("Steuerfrei: Steuerfrei nach § 4 Nr. 21 UStG"));
+    assert.ok(html("export").includes("Export, exempt from VAT: Export outside the EU"));
+    assert.ok(html("intra-community", "it-IT").includes("Cessione intracomunitaria non imponibile: Steuerfreie"));
+    assert.ok(!html("german-domestic").includes('class="note"'), "a standard-rate invoice prints no note");
+  });
+});

@@ -1,9 +1,9 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { DocumentKind, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
-import type { PostalAddress } from "@invoicing/contracts/invoicing/common/v1/common_pb";
-import { formatMoney, formatRate, lineNet } from "@invoicing/money";
+import { DocumentKind, type Invoice, type TaxLine } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { type PostalAddress, TaxCategory } from "@invoicing/contracts/invoicing/common/v1/common_pb";
+import { formatMoney, formatRate, lineNet, taxCategoryOf } from "@invoicing/money";
 import ejs from "ejs";
-import { documentLabels } from "./document-labels.js";
+import { documentLabels, type DocumentLabels } from "./document-labels.js";
 import { readFileSync } from "node:fs";
 
 /** What the page prints of the seller. */
@@ -22,6 +22,25 @@ export function addressLines(address: PostalAddress | undefined): string[] {
   if (!address) return [];
   const cityLine = [address.postalCode, address.city].filter(Boolean).join(" ");
   return [address.line1, address.line2, cityLine, address.region, address.countryCode].filter((line) => line !== "");
+}
+
+const CATEGORY_LABELS: Partial<Record<TaxCategory, keyof DocumentLabels>> = {
+  [TaxCategory.ZERO_RATED]: "zeroRated",
+  [TaxCategory.EXEMPT]: "exempt",
+  [TaxCategory.REVERSE_CHARGE]: "reverseCharge",
+  [TaxCategory.INTRA_COMMUNITY]: "intraCommunity",
+  [TaxCategory.EXPORT]: "export",
+};
+
+/**
+ * What the law asks a document to say beside an untaxed breakdown line: its category in the
+ * document's language ("Steuerschuldnerschaft des Leistungsempfängers", "Autoliquidation")
+ * and the reason the seller gave. Nothing for the standard rate.
+ */
+function legalNote(line: TaxLine, labels: DocumentLabels): string {
+  const label = CATEGORY_LABELS[taxCategoryOf({ taxCategory: line.category, taxRateBps: line.rateBps })];
+  if (!label) return "";
+  return line.exemptionReason ? `${labels[label]}: ${line.exemptionReason}` : labels[label];
 }
 
 /**
@@ -66,6 +85,7 @@ export function renderInvoiceHtml(invoice: Invoice, seller: PrintedSeller): stri
       rate: formatRate(line.rateBps, invoice.locale),
       net: money(line.net),
       tax: money(line.tax),
+      note: legalNote(line, labels),
     })),
     totals: { net: money(totals.net), gross: money(totals.gross) },
   });
