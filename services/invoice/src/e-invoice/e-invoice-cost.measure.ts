@@ -1,32 +1,49 @@
-// CPU cost per document of the e-invoice step, run by hand (not a test: a timing has no
-// pass/fail here): node --import tsx src/e-invoice/e-invoice-cost.measure.ts [documents]
+// CPU cost per document of the e-invoice step, run by hand (a timing has no pass/fail, so it is
+// no test): node --import tsx src/e-invoice/e-invoice-cost.measure.ts [documents] [rounds]
+// Prints min / median / max over the rounds of CPU milliseconds per document (process.cpuUsage,
+// user + system, this process only), each step measured in the same round, one after another.
+import { renderInvoiceHtml } from "../issuing/invoice-template.js";
 import { chromiumPdf } from "./chromium-pdf-fixture.js";
-import { eInvoiceXml, E_INVOICE_FORMATS, type EInvoiceFormat } from "./e-invoice-xml.js";
+import { facturXHybrid, facturXXml } from "./e-invoice-files.js";
+import { eInvoiceXml, E_INVOICE_FORMATS } from "./e-invoice-xml.js";
 import { en16931InvoiceModel } from "./en16931-invoice-model.js";
 import { facturXPdf } from "./factur-x-pdf.js";
-import { sampleInvoiceRecord, sampleSeller } from "./sample-invoice-record.js";
+import { sampleSeller } from "./sample-invoice-record.js";
+import { scenarioInvoice, TAX_SCENARIOS } from "./tax-scenarios.js";
 
 const documents = Number(process.argv[2] ?? 200);
+const rounds = Number(process.argv[3] ?? 5);
+
+const scenario = TAX_SCENARIOS.find((s) => s.name === "german-domestic")!;
+const record = (index: number) => scenarioInvoice(scenario, index);
+const printed = await chromiumPdf(renderInvoiceHtml(record(0), sampleSeller));
+const cii = await facturXXml(record(0), sampleSeller);
+const metadata = { title: "INV", author: sampleSeller.name, producer: "invoicing", date: new Date(), conformanceLevel: "EN 16931" };
+
+const steps: Record<string, (index: number) => Promise<unknown>> = {
+  "CII XML (attached)": (i) => facturXXml(record(i), sampleSeller),
+  "PDF/A-3 post-processing": (i) => facturXPdf({ pdf: printed, xml: cii, number: `N${i}`, metadata }),
+  "the finisher's whole step (CII + PDF/A-3)": (i) => facturXHybrid(record(i), sampleSeller, printed),
+  "XRechnung UBL (on request)": (i) => eInvoiceXml(en16931InvoiceModel(record(i), sampleSeller), E_INVOICE_FORMATS.xrechnungUbl, "de-DE"),
+  "XRechnung CII (on request)": (i) => eInvoiceXml(en16931InvoiceModel(record(i), sampleSeller), E_INVOICE_FORMATS.xrechnungCii, "de-DE"),
+};
 
 async function cpuMsPerDocument(work: (index: number) => Promise<unknown>): Promise<number> {
-  await work(-1); // first call pays for module and schema set-up; a service pays it once
   const start = process.cpuUsage();
   for (let index = 0; index < documents; index++) await work(index);
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1000 / documents;
 }
 
-const record = (index: number) => sampleInvoiceRecord({ number: `INV-2026-${String(index + 2).padStart(6, "0")}` });
-const xmlCost = (format: EInvoiceFormat) =>
-  cpuMsPerDocument((index) => eInvoiceXml(en16931InvoiceModel(record(index), sampleSeller), format, "de-de"));
+for (const work of Object.values(steps)) await work(-1); // module and schema set-up, paid once per process
+const samples = new Map<string, number[]>(Object.keys(steps).map((name) => [name, []]));
+for (let round = 0; round < rounds; round++) {
+  for (const [name, work] of Object.entries(steps)) samples.get(name)!.push(await cpuMsPerDocument(work));
+}
 
-const chromium = await chromiumPdf("<html><head><title>Rechnung</title></head><body><h1>Rechnung</h1><p>Summe 62,03 €</p></body></html>");
-const xml = await eInvoiceXml(en16931InvoiceModel(record(0), sampleSeller), E_INVOICE_FORMATS.facturXCii, "de-de");
-const metadata = { title: "Rechnung", author: sampleSeller.name, producer: "invoicing", date: new Date(), conformanceLevel: "EN 16931" };
-
-console.log(`documents: ${documents}, Chromium PDF ${chromium.length} bytes, CII ${xml.length} bytes`);
-console.log(`CII (Factur-X EN 16931) XML: ${(await xmlCost(E_INVOICE_FORMATS.facturXCii)).toFixed(2)} ms CPU/document`);
-console.log(`XRechnung UBL XML: ${(await xmlCost(E_INVOICE_FORMATS.xrechnungUbl)).toFixed(2)} ms CPU/document`);
-console.log(`XRechnung CII XML: ${(await xmlCost(E_INVOICE_FORMATS.xrechnungCii)).toFixed(2)} ms CPU/document`);
-const pdfMs = await cpuMsPerDocument((index) => facturXPdf({ pdf: chromium, xml, number: `N${index}`, metadata }));
-console.log(`Factur-X PDF/A-3 post-processing: ${pdfMs.toFixed(2)} ms CPU/document`);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+console.log(`${documents} documents × ${rounds} rounds; Chromium's one-page PDF ${printed.length} bytes, CII ${cii.length} bytes`);
+console.log("CPU ms per document: min / median / max");
+for (const [name, values] of samples) {
+  console.log(`  ${name}: ${Math.min(...values).toFixed(2)} / ${median(values).toFixed(2)} / ${Math.max(...values).toFixed(2)}`);
+}
