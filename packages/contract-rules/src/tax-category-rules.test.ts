@@ -56,6 +56,18 @@ describe("VAT categories of the lines", () => {
     assert.match(found?.problem ?? "", /must equal order\.items\[0\]'s/);
   });
 
+  it("keeps a line not subject to VAT alone in its category on its document", () => {
+    const notSubject = item({ taxRateBps: 0, taxCategory: TaxCategory.NOT_SUBJECT, taxExemptionReason: "Echter Schadensersatz" });
+    assert.equal(lineItemsProblem([notSubject, notSubject], "items"), undefined);
+    const found = lineItemsProblem([notSubject, item()], "items");
+    assert.equal(found?.field, "items[1].tax_category");
+    assert.match(found?.problem ?? "", /must be TAX_CATEGORY_NOT_SUBJECT like items\[0\]/);
+    assert.equal(
+      lineItemsProblem([item({ taxRateBps: 0, taxCategory: TaxCategory.NOT_SUBJECT })], "items")?.field,
+      "items[0].tax_exemption_reason",
+    );
+  });
+
   it("asks for the buyer's VAT id on a reverse-charge or intra-community invoice, and only there", () => {
     const buyer = (vatId: string) => create(CustomerSchema, { customerId: "c", name: "Acme SARL", vatId });
     const found = buyerVatIdProblem(buyer(""), "customer", [item(), reverseCharge()], "items");

@@ -7,7 +7,13 @@ import { type FieldProblem, fieldPath, textProblem } from "./field-problem.js";
 // refused naming the field instead of being numbered and then refused.
 
 /** The categories whose lines are untaxed for a legal reason the document must state (BT-120). */
-const NEEDS_REASON = new Set([TaxCategory.EXEMPT, TaxCategory.REVERSE_CHARGE, TaxCategory.INTRA_COMMUNITY, TaxCategory.EXPORT]);
+const NEEDS_REASON = new Set([
+  TaxCategory.EXEMPT,
+  TaxCategory.REVERSE_CHARGE,
+  TaxCategory.INTRA_COMMUNITY,
+  TaxCategory.EXPORT,
+  TaxCategory.NOT_SUBJECT,
+]);
 /** The buyer owes or declares the VAT, so the document names the buyer's VAT id (BR-AE-02, BR-IC-02). */
 const NEEDS_BUYER_VAT_ID = new Set([TaxCategory.REVERSE_CHARGE, TaxCategory.INTRA_COMMUNITY]);
 /** UN/ECE Recommendation 20 codes are two or three capitals or digits ("C62", "HUR", "KGM"). */
@@ -39,11 +45,21 @@ export function lineTaxProblem(item: LineItem, at: string): FieldProblem | undef
   return undefined;
 }
 
-/** Lines of one category share one VAT breakdown, which carries one exemption reason. */
+/**
+ * Lines of one category share one VAT breakdown, which carries one exemption reason; a line
+ * not subject to VAT shares its document with no other category (BR-O-11..14).
+ */
 export function sharedReasonProblem(items: readonly LineItem[], field: string): FieldProblem | undefined {
   const first = new Map<TaxCategory, number>();
+  const notSubject = items.findIndex((item) => taxCategoryOf(item) === TaxCategory.NOT_SUBJECT);
   for (const [i, item] of items.entries()) {
     const category = taxCategoryOf(item);
+    if (notSubject >= 0 && category !== TaxCategory.NOT_SUBJECT) {
+      return {
+        field: `${field}[${i}].tax_category`,
+        problem: `must be TAX_CATEGORY_NOT_SUBJECT like ${field}[${notSubject}]: a document not subject to VAT has no other category`,
+      };
+    }
     const earlier = first.get(category);
     if (earlier === undefined) first.set(category, i);
     else if (items[earlier]!.taxExemptionReason !== item.taxExemptionReason) {

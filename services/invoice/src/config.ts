@@ -70,6 +70,7 @@ function readSeller(env: Env): SellerDetails {
     name: envString(env, "SELLER_NAME", "Example Invoicing GmbH"),
     addressLines,
     vatId: envString(env, "SELLER_VAT_ID", "DE000000000"),
+    legalRegistrationId: envString(env, "SELLER_LEGAL_REGISTRATION_ID", "HRB 000000 B, Amtsgericht Charlottenburg"),
     electronicAddress: email("SELLER_ELECTRONIC_ADDRESS", "invoices@example.com"),
     contactName: envString(env, "SELLER_CONTACT_NAME", "Accounts receivable"),
     contactPhone: envString(env, "SELLER_CONTACT_PHONE", "+49 30 0000000"),

@@ -1,6 +1,7 @@
 import { FormatFactoryService, invoiceSchema, type Invoice as EInvoiceModel, type Logger } from "@e-invoice-eu/core";
 import { Ajv2019, type ValidateFunction } from "ajv/dist/2019.js";
 import { withPrecedingInvoiceReference } from "./cii-preceding-invoice.js";
+import { withXRechnungBreakdownRates } from "./xrechnung-breakdown-rates.js";
 
 /**
  * The XML syntaxes produced from one model, so the Factur-X attachment and the XRechnung
@@ -46,6 +47,7 @@ function compiledFormat(format: EInvoiceFormat): CompiledFormat {
 export async function eInvoiceXml(model: EInvoiceModel, format: EInvoiceFormat, lang: string): Promise<string> {
   const { formatter, validate } = compiledFormat(format);
   const invoice = structuredClone(model);
+  if (format !== E_INVOICE_FORMATS.facturXCii) withXRechnungBreakdownRates(invoice);
   if (!validate(invoice)) {
     const problems = (validate.errors ?? []).map((error) => `${error.instancePath || "/"} ${error.message}`).join("; ");
     throw new Error(`invoice ${model["ubl:Invoice"]["cbc:ID"]} is not a valid ${format} model: ${problems}`);

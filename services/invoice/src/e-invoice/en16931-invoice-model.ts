@@ -28,6 +28,7 @@ const VAT_CATEGORY_CODES: Record<Exclude<TaxCategory, TaxCategory.UNSPECIFIED>, 
   [TaxCategory.REVERSE_CHARGE]: "AE",
   [TaxCategory.INTRA_COMMUNITY]: "K",
   [TaxCategory.EXPORT]: "G",
+  [TaxCategory.NOT_SUBJECT]: "O",
 };
 
 /** UNTDID 1001: 380 commercial invoice, 381 credit note (BT-3). */
@@ -58,9 +59,14 @@ export function en16931InvoiceModel(invoice: Invoice, seller: SellerDetails): EI
   const issueDate = isoDate(timestampDate(invoice.issuedAt));
   const taxCategory = (category: TaxCategory, rateBps: number) => ({
     "cbc:ID": VAT_CATEGORY_CODES[category as keyof typeof VAT_CATEGORY_CODES],
-    "cbc:Percent": percentFromBps(rateBps),
+    // Outside VAT's scope there is no rate to state (BR-O-05); XRechnung still wants one in
+    // the breakdown (xrechnung-breakdown-rates.ts).
+    ...(category === TaxCategory.NOT_SUBJECT ? {} : { "cbc:Percent": percentFromBps(rateBps) }),
     "cac:TaxScheme": { "cbc:ID": "VAT" },
   });
+  // A document not subject to VAT states no VAT id (BR-O-02..04); contract-rules keeps every
+  // line of such a document in that category.
+  const statesVatIds = !invoice.items.some((item) => taxCategoryOf(item) === TaxCategory.NOT_SUBJECT);
   const buyerAddress = {
     ...(billing?.line1 ? { "cbc:StreetName": billing.line1 } : {}),
     ...(billing?.line2 ? { "cbc:AdditionalStreetName": billing.line2 } : {}),
@@ -106,8 +112,11 @@ export function en16931InvoiceModel(invoice: Invoice, seller: SellerDetails): EI
             "cbc:PostalZone": address.postCode,
             "cac:Country": { "cbc:IdentificationCode": address.countryCode as CountryCode },
           },
-          "cac:PartyTaxScheme": [{ "cbc:CompanyID": seller.vatId, "cac:TaxScheme": { "cbc:ID": "VAT" } }],
-          "cac:PartyLegalEntity": { "cbc:RegistrationName": seller.name },
+          ...(statesVatIds ? { "cac:PartyTaxScheme": [{ "cbc:CompanyID": seller.vatId, "cac:TaxScheme": { "cbc:ID": "VAT" } }] } : {}),
+          "cac:PartyLegalEntity": {
+            "cbc:RegistrationName": seller.name,
+            ...(seller.legalRegistrationId ? { "cbc:CompanyID": seller.legalRegistrationId } : {}),
+          },
           "cac:Contact": {
             "cbc:Name": seller.contactName,
             "cbc:Telephone": seller.contactPhone,
@@ -121,7 +130,7 @@ export function en16931InvoiceModel(invoice: Invoice, seller: SellerDetails): EI
           "cbc:EndpointID@schemeID": BUYER_ELECTRONIC_ADDRESS_SCHEME,
           "cac:PartyIdentification": { "cbc:ID": customer.customerId },
           "cac:PostalAddress": buyerAddress,
-          ...(customer.vatId !== ""
+          ...(customer.vatId !== "" && statesVatIds
             ? { "cac:PartyTaxScheme": { "cbc:CompanyID": customer.vatId, "cac:TaxScheme": { "cbc:ID": "VAT" } } }
             : {}),
           "cac:PartyLegalEntity": { "cbc:RegistrationName": customer.name },

@@ -10,6 +10,7 @@ export const sampleSeller: SellerDetails = {
   name: "Example Invoicing GmbH",
   addressLines: ["Musterstraße 1", "10115 Berlin", "DE"],
   vatId: "DE123456789",
+  legalRegistrationId: "HRB 123456 B, Amtsgericht Charlottenburg",
   electronicAddress: "invoices@example.com",
   contactName: "Accounts receivable",
   contactPhone: "+49 30 0000000",

@@ -134,6 +134,22 @@ export const TAX_SCENARIOS: TaxScenario[] = [
       },
     ],
   },
+  {
+    name: "not-subject",
+    locale: "de-DE",
+    // A VAT id the buyer gave, which a document outside VAT's scope must not state.
+    customer: { ...germanBuyer, customerId: "cust_de_b2b", name: "Muster Maschinenbau GmbH", vatId: "DE987654321" },
+    items: [
+      {
+        description: "Schadensersatz für verspätete Rücksendung",
+        quantity: 1n,
+        unitPrice: 25_000n,
+        taxRateBps: 0,
+        taxCategory: TaxCategory.NOT_SUBJECT,
+        taxExemptionReason: "Nicht steuerbarer echter Schadensersatz",
+      },
+    ],
+  },
 ];
 
 /** The scenario's invoice, numbered and issued as the finisher would record it. */

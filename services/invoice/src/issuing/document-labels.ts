@@ -29,6 +29,7 @@ export interface DocumentLabels {
   reverseCharge: string;
   intraCommunity: string;
   export: string;
+  notSubject: string;
 }
 
 // The words each market's invoices use. German calls a corrective document
@@ -63,6 +64,7 @@ const LABELS: InEveryLanguage<DocumentLabels> = {
     reverseCharge: "Reverse charge: VAT to be accounted for by the recipient",
     intraCommunity: "Intra-community supply, exempt from VAT",
     export: "Export, exempt from VAT",
+    notSubject: "Not subject to VAT",
   },
   de: {
     invoice: "Rechnung",
@@ -91,6 +93,7 @@ const LABELS: InEveryLanguage<DocumentLabels> = {
     reverseCharge: "Steuerschuldnerschaft des Leistungsempfängers",
     intraCommunity: "Steuerfreie innergemeinschaftliche Lieferung",
     export: "Steuerfreie Ausfuhrlieferung",
+    notSubject: "Nicht steuerbar",
   },
   fr: {
     invoice: "Facture",
@@ -119,6 +122,7 @@ const LABELS: InEveryLanguage<DocumentLabels> = {
     reverseCharge: "Autoliquidation",
     intraCommunity: "Livraison intracommunautaire exonérée de TVA",
     export: "Exportation exonérée de TVA",
+    notSubject: "Non soumis à la TVA",
   },
   es: {
     invoice: "Factura",
@@ -147,6 +151,7 @@ const LABELS: InEveryLanguage<DocumentLabels> = {
     reverseCharge: "Inversión del sujeto pasivo",
     intraCommunity: "Entrega intracomunitaria exenta de IVA",
     export: "Exportación exenta de IVA",
+    notSubject: "No sujeto a IVA",
   },
   it: {
     invoice: "Fattura",
@@ -175,6 +180,7 @@ const LABELS: InEveryLanguage<DocumentLabels> = {
     reverseCharge: "Inversione contabile",
     intraCommunity: "Cessione intracomunitaria non imponibile",
     export: "Esportazione non imponibile",
+    notSubject: "Fuori campo IVA",
   },
 };
 

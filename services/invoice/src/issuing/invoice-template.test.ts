@@ -134,5 +134,9 @@ describe("legal notes beside untaxed breakdown lines", () => {
     assert.ok(html("export").includes("Export, exempt from VAT: Export outside the EU"));
     assert.ok(html("intra-community", "it-IT").includes("Cessione intracomunitaria non imponibile: Steuerfreie"));
     assert.ok(!html("german-domestic").includes('class="note"'), "a standard-rate invoice prints no note");
+    const outOfScope = html("not-subject");
+    assert.ok(outOfScope.includes("Nicht steuerbar: Nicht steuerbarer echter Schadensersatz"));
+    assert.ok(!outOfScope.includes("DE987654321") && !outOfScope.includes(seller.vatId), "no VAT id outside VAT's scope");
+    assert.ok(html("german-domestic").includes(seller.vatId));
   });
 });

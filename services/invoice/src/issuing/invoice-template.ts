@@ -11,6 +11,8 @@ export interface PrintedSeller {
   name: string;
   addressLines: string[];
   vatId: string;
+  /** The commercial register entry, printed as given ("HRB 123456 B, Amtsgericht Charlottenburg"). */
+  legalRegistrationId?: string;
 }
 
 const templatePath = new URL("../../templates/invoice.ejs", import.meta.url);
@@ -30,6 +32,7 @@ const CATEGORY_LABELS: Partial<Record<TaxCategory, keyof DocumentLabels>> = {
   [TaxCategory.REVERSE_CHARGE]: "reverseCharge",
   [TaxCategory.INTRA_COMMUNITY]: "intraCommunity",
   [TaxCategory.EXPORT]: "export",
+  [TaxCategory.NOT_SUBJECT]: "notSubject",
 };
 
 /**
@@ -54,6 +57,7 @@ export function renderInvoiceHtml(invoice: Invoice, seller: PrintedSeller): stri
   if (!totals) throw new Error(`invoice ${invoice.invoiceId} has no totals`);
   const issued = invoice.issuedAt ? timestampDate(invoice.issuedAt) : new Date();
   const labels = documentLabels(invoice.locale);
+  const statesVatIds = !invoice.items.some((item) => taxCategoryOf(item) === TaxCategory.NOT_SUBJECT);
   return template({
     lang: invoice.locale,
     labels,
@@ -67,11 +71,12 @@ export function renderInvoiceHtml(invoice: Invoice, seller: PrintedSeller): stri
     orderId: invoice.orderId,
     paymentId: invoice.paymentId,
     traceId: invoice.traceId,
-    seller,
+    // A document outside VAT's scope states no VAT id, as its e-invoice may not (BR-O-02..04).
+    seller: { ...seller, vatId: statesVatIds ? seller.vatId : "" },
     buyer: {
       name: invoice.customer?.name ?? "",
       email: invoice.customer?.email ?? "",
-      vatId: invoice.customer?.vatId ?? "",
+      vatId: statesVatIds ? (invoice.customer?.vatId ?? "") : "",
       addressLines: addressLines(invoice.customer?.billingAddress),
     },
     lines: invoice.items.map((item) => ({

@@ -55,6 +55,7 @@ export const testSeller: SellerDetails = {
   name: "Example Seller GmbH",
   addressLines: ["Musterstraße 1", "10115 Berlin", "DE"],
   vatId: "DE000000000",
+  legalRegistrationId: "HRB 111111 B",
   electronicAddress: "invoices@seller.example",
   contactName: "Accounts",
   contactPhone: "+49 30 1234567",
