@@ -21,6 +21,9 @@ const cases = [
   ["notifier", { INVOICE_EVENT_KEY_FILES: "" }, "INVOICE_EVENT_KEY_FILES"],
   ["invoice", { NATS_USER: "invoice", NATS_PASSWORD: "" }, "NATS_PASSWORD"],
   ["renderer", { TLS_CERT_FILE: "/etc/invoicing/tls/tls.crt" }, "TLS_KEY_FILE"],
+  // Any page allowed would let every site a user visits call the service from the browser.
+  ["order", { CORS_ALLOWED_ORIGINS: "*" }, "CORS_ALLOWED_ORIGINS"],
+  ["invoice", { SELLER_ADDRESS: "Musterstraße 1|10115 Berlin" }, "SELLER_ADDRESS"],
   [
     "order",
     { TLS_CERT_FILE: "/nonexistent/tls.crt", TLS_KEY_FILE: "/nonexistent/tls.key", TLS_CA_FILE: "/nonexistent/ca.crt" },

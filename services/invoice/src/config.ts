@@ -2,7 +2,7 @@ import { ConfigError, envInt, envPort, envString, type Env } from "@invoicing/se
 import { readSigningKeyFile, readVerifyKeyFiles, type EventSigner, type EventVerifier } from "@invoicing/service-kit/messaging";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/config";
 import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/config";
-import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/rpc";
+import { readCorsPolicy, readServerTimeouts, type CorsPolicy, type ServerTimeouts } from "@invoicing/service-kit/rpc";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/observability";
 import type { SellerDetails } from "./issuing/document-seller.js";
 import { sellerPostalAddress } from "./e-invoice/seller-postal-address.js";
@@ -33,6 +33,8 @@ export interface InvoiceConfig extends PlatformConfig {
   seller: SellerDetails;
   /** GRPC_REQUEST_BODY_TIMEOUT_MS, GRPC_IDLE_CONNECTION_MS: see ServerLimits. */
   grpcTimeouts: ServerTimeouts;
+  /** CORS_ALLOWED_ORIGINS: the browser origins that may call (none by default). */
+  cors: CorsPolicy;
   tracing: TracingConfig;
   /** Signs every InvoiceGenerated (EVENT_SIGNING_KEY_FILE): the notifier acts only on what it signed. */
   eventSigner: EventSigner;
@@ -105,6 +107,7 @@ export function readConfig(env: Env = process.env): InvoiceConfig {
     },
     seller: readSeller(env),
     grpcTimeouts: readServerTimeouts(env),
+    cors: readCorsPolicy(env),
     tracing: readTracingConfig(env),
     eventSigner: readSigningKeyFile("EVENT_SIGNING_KEY_FILE", env["EVENT_SIGNING_KEY_FILE"]),
     orderEvents: readVerifyKeyFiles("ORDER_EVENT_KEY_FILES", "order", env["ORDER_EVENT_KEY_FILES"]),

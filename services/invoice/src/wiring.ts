@@ -53,6 +53,7 @@ export async function startInvoiceService(config: InvoiceConfig, logger: Logger)
     health,
     tls: config.tls,
     limits: { ...INVOICE_SERVER_LIMITS, ...config.grpcTimeouts },
+    cors: config.cors,
   });
   logger.info(
     {

@@ -2,7 +2,7 @@ import { readSigningKeyFile, readVerifyKeyFiles, type EventSigner, type EventVer
 import { ConfigError, envInt, envPort, envString, envUrl, type Env } from "@invoicing/service-kit/config";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/config";
 import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/config";
-import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/rpc";
+import { readCorsPolicy, readServerTimeouts, type CorsPolicy, type ServerTimeouts } from "@invoicing/service-kit/rpc";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/observability";
 
 export interface NotifierConfig extends PlatformConfig {
@@ -28,6 +28,8 @@ export interface NotifierConfig extends PlatformConfig {
   claimLeaseMs: number;
   /** GRPC_REQUEST_BODY_TIMEOUT_MS, GRPC_IDLE_CONNECTION_MS: see ServerLimits. */
   grpcTimeouts: ServerTimeouts;
+  /** CORS_ALLOWED_ORIGINS: the browser origins that may call (none by default). */
+  cors: CorsPolicy;
   tracing: TracingConfig;
   /** The invoice service's public key(s) (INVOICE_EVENT_KEY_FILES): an InvoiceGenerated it did not sign mails nothing. */
   invoiceEvents: EventVerifier;
@@ -64,6 +66,7 @@ export function readConfig(env: Env = process.env): NotifierConfig {
     ackWaitMs: envInt(env, "NOTIFIER_ACK_WAIT_MS", 30_000, { min: 1_000, max: 3_600_000 }),
     claimLeaseMs: envInt(env, "NOTIFIER_CLAIM_LEASE_MS", 180_000, { min: 1_000, max: 86_400_000 }),
     grpcTimeouts: readServerTimeouts(env),
+    cors: readCorsPolicy(env),
     tracing: readTracingConfig(env),
     invoiceEvents: readVerifyKeyFiles("INVOICE_EVENT_KEY_FILES", "invoice", env["INVOICE_EVENT_KEY_FILES"]),
     eventSigner: readSigningKeyFile("EVENT_SIGNING_KEY_FILE", env["EVENT_SIGNING_KEY_FILE"]),

@@ -46,6 +46,7 @@ export async function startNotifierWorker(config: NotifierConfig, logger: Logger
     port: config.port,
     tls: config.tls,
     limits: { maxRequestBytes: 16 * 1024, maxConnections: 16, maxUnfinishedRequests: 8, ...config.grpcTimeouts },
+    cors: config.cors,
   });
   const nats = linkNats({
     servers: config.natsUrl,

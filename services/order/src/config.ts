@@ -2,7 +2,7 @@ import { envInt, envPort, envString, type Env } from "@invoicing/service-kit/con
 import { readSigningKeyFile, readVerifyKeyFiles, type EventSigner, type EventVerifier } from "@invoicing/service-kit/messaging";
 import { readPlatformConfig, type PlatformConfig } from "@invoicing/service-kit/config";
 import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/config";
-import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/rpc";
+import { readCorsPolicy, readServerTimeouts, type CorsPolicy, type ServerTimeouts } from "@invoicing/service-kit/rpc";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/observability";
 
 export interface OrderConfig extends PlatformConfig {
@@ -12,6 +12,8 @@ export interface OrderConfig extends PlatformConfig {
   metricsPort: number;
   /** GRPC_REQUEST_BODY_TIMEOUT_MS, GRPC_IDLE_CONNECTION_MS: see ServerLimits. */
   grpcTimeouts: ServerTimeouts;
+  /** CORS_ALLOWED_ORIGINS: the browser origins that may call (none by default). */
+  cors: CorsPolicy;
   tracing: TracingConfig;
   /** Signs every payment and refund event (EVENT_SIGNING_KEY_FILE): the invoice service acts only on what it signed. */
   eventSigner: EventSigner;
@@ -37,6 +39,7 @@ export function readConfig(env: Env = process.env): OrderConfig {
     port: envPort(env, "ORDER_PORT", 50051),
     metricsPort: envPort(env, "METRICS_PORT", 0),
     grpcTimeouts: readServerTimeouts(env),
+    cors: readCorsPolicy(env),
     tracing: readTracingConfig(env),
     eventSigner: readSigningKeyFile("EVENT_SIGNING_KEY_FILE", env["EVENT_SIGNING_KEY_FILE"]),
     notifierEvents: readVerifyKeyFiles("NOTIFIER_EVENT_KEY_FILES", "notifier", env["NOTIFIER_EVENT_KEY_FILES"]),

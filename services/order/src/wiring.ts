@@ -46,6 +46,7 @@ export async function startOrderServer(config: OrderConfig, logger: Logger): Pro
     port: config.port,
     tls: config.tls,
     limits: { ...ORDER_SERVER_LIMITS, ...config.grpcTimeouts },
+    cors: config.cors,
   });
   logger.info(
     { port: server.port, metrics_port: metricsServer.port, health_port: server.healthPort, tls: config.tls.tls !== undefined },

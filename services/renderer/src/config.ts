@@ -1,6 +1,6 @@
 import { ConfigError, envInt, envOptional, envPort, envString, type Env } from "@invoicing/service-kit/config";
 import { readServerTlsConfig, type ServerTlsConfig } from "@invoicing/service-kit/config";
-import { readServerTimeouts, type ServerTimeouts } from "@invoicing/service-kit/rpc";
+import { readCorsPolicy, readServerTimeouts, type CorsPolicy, type ServerTimeouts } from "@invoicing/service-kit/rpc";
 import { readTracingConfig, type TracingConfig } from "@invoicing/service-kit/observability";
 import { availableParallelism } from "node:os";
 
@@ -32,6 +32,8 @@ export interface RendererConfig {
   chromiumPath: string | undefined;
   /** GRPC_REQUEST_BODY_TIMEOUT_MS, GRPC_IDLE_CONNECTION_MS: see ServerLimits. */
   grpcTimeouts: ServerTimeouts;
+  /** CORS_ALLOWED_ORIGINS: the browser origins that may call (none by default). */
+  cors: CorsPolicy;
   tracing: TracingConfig;
   /**
    * Mutual TLS from TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, TLS_CLIENT_NAMES; plaintext when
@@ -80,6 +82,7 @@ export function readConfig(env: Env = process.env): RendererConfig {
     maxConnectionAgeMs: envInt(env, "RENDER_MAX_CONNECTION_AGE_MS", 60_000, { min: 0, max: 86_400_000 }),
     chromiumPath: envOptional(env, "CHROMIUM_PATH"),
     grpcTimeouts: readServerTimeouts(env),
+    cors: readCorsPolicy(env),
     tracing: readTracingConfig(env),
     tls: readServerTlsConfig(env, { defaultClientNames: ["invoice"] }),
   };

@@ -54,6 +54,7 @@ export async function startRenderer(config: RendererConfig, logger: Logger): Pro
     maxConnectionAgeMs: config.maxConnectionAgeMs || undefined,
     tls: config.tls,
     limits: { ...RENDERER_SERVER_LIMITS, maxRequestBytes: requestBytesFor(config.maxHtmlBytes), ...config.grpcTimeouts },
+    cors: config.cors,
   });
   logger.info(
     {

@@ -1,6 +1,8 @@
 import type { ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import http from "node:http";
 import http2 from "node:http2";
+import type net from "node:net";
 import type { AddressInfo } from "node:net";
 import { HealthState, healthRoutes } from "./health.js";
 import { closeWhenIdle } from "./idle-connections.js";
@@ -10,6 +12,8 @@ import { reflectionRoutes } from "./server-reflection.js";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server-limits.js";
 import type { ServerTls } from "../config/tls-config.js";
 import { UnfinishedRequests } from "./unfinished-requests.js";
+import { cleartextListener } from "./cleartext-listener.js";
+import { answeredByCors, type CorsPolicy } from "./cors-policy.js";
 
 export interface GrpcServer {
   readonly port: number;
@@ -19,8 +23,9 @@ export interface GrpcServer {
 }
 
 /**
- * One HTTP/2 listener serving gRPC, gRPC-Web and Connect for the given routes plus
- * grpc.health.v1 and server reflection. Port 0 picks a free port (tests).
+ * One listener serving gRPC, gRPC-Web and Connect for the given routes plus grpc.health.v1 and
+ * server reflection: over HTTP/2, and in plaintext also over HTTP/1.1 (Connect and gRPC-Web, as
+ * a browser's fetch sends them) on the same port. Port 0 picks a free port (tests).
  */
 export async function startGrpcServer(options: {
   routes: (router: ConnectRouter) => void;
@@ -40,6 +45,8 @@ export async function startGrpcServer(options: {
   limits?: Partial<ServerLimits>;
   /** gRPC server reflection of the services served (default on), so tools need no --schema. */
   reflection?: boolean;
+  /** Which browser origins may call (CORS); unset or empty: none. */
+  cors?: CorsPolicy;
 }): Promise<GrpcServer> {
   const health = options.health ?? new HealthState();
   const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
@@ -65,19 +72,44 @@ export async function startGrpcServer(options: {
     },
     maxSessionMemory: limits.maxSessionMemoryMb,
   };
+  const cors = options.cors ?? { allowedOrigins: [] };
   const onRequest = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
     if (req.stream.headersSent) return; // refused by `admit`
     unfinished.resetUnreadOnAnswer(req.stream);
+    if (answeredByCors(cors, req, res)) return;
     void handler(req, res);
   };
-  // The same limits with mutual TLS as without.
-  const server = options.tls ? createMutualTlsServer(options.tls, serverOptions, onRequest) : http2.createServer(serverOptions, onRequest);
+  const onHttp1Request = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    unfinished.admitHttp1(req);
+    if (answeredByCors(cors, req, res)) return;
+    void handler(req, res);
+  };
+  let h1: http.Server | undefined;
+  let server: net.Server;
+  let h2: http2.Http2Server | http2.Http2SecureServer;
+  if (options.tls) {
+    // The same limits with mutual TLS as without. Its callers are services with certificates.
+    h2 = createMutualTlsServer(options.tls, serverOptions, onRequest);
+    server = h2;
+  } else {
+    h2 = http2.createServer(serverOptions, onRequest);
+    h1 = http.createServer(
+      {
+        maxHeaderSize: limits.maxHeaderListBytes,
+        requestTimeout: limits.requestBodyTimeoutMs,
+        headersTimeout: limits.requestBodyTimeoutMs,
+        keepAliveTimeout: Math.min(limits.idleConnectionMs, 60_000),
+      },
+      onHttp1Request,
+    );
+    server = cleartextListener(h2, h1, limits.requestBodyTimeoutMs);
+  }
   // Ahead of Node's own listener, which builds the request and response objects.
-  server.prependListener("stream", (stream, headers) => unfinished.admit(stream, headers));
+  h2.prependListener("stream", (stream, headers) => unfinished.admit(stream, headers));
   server.maxConnections = limits.maxConnections;
   const sessions = new Set<http2.ServerHttp2Session>();
   const maxAge = options.maxConnectionAgeMs;
-  server.on("session", (session) => {
+  h2.on("session", (session) => {
     sessions.add(session);
     closeWhenIdle(session, limits.idleConnectionMs);
     const aged = maxAge ? setTimeout(() => session.close(), maxAge * (0.9 + Math.random() * 0.2)) : undefined;
@@ -101,8 +133,10 @@ export async function startGrpcServer(options: {
     async close(graceMs = 5_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const session of sessions) session.close();
+      h1?.closeIdleConnections();
       const timer = setTimeout(() => {
         for (const session of sessions) session.destroy();
+        h1?.closeAllConnections();
       }, graceMs);
       await closed;
       clearTimeout(timer);

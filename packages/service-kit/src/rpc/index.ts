@@ -8,3 +8,4 @@ export * from "./idle-connections.js";
 export * from "./unfinished-requests.js";
 export * from "./tls-identity-source.js";
 export * from "./rpc-tracing.js";
+export * from "./cors-policy.js";

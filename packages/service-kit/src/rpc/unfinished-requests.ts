@@ -1,5 +1,6 @@
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
 import { Health } from "@invoicing/contracts/grpc/health/v1/health_pb";
+import type http from "node:http";
 import http2 from "node:http2";
 
 const HEALTH_PATH = `/${Health.typeName}/`;
@@ -27,20 +28,7 @@ export class UnfinishedRequests {
    * Returns false when it answered, so the stream goes no further.
    */
   admit(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): boolean {
-    this.#count++;
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      this.#count--;
-      clearTimeout(timer);
-    };
-    const timer = setTimeout(() => {
-      if (!finished) stream.close(http2.constants.NGHTTP2_CANCEL);
-    }, this.limits.requestBodyTimeoutMs);
-    timer.unref();
-    stream.once("end", finish);
-    stream.once("close", finish);
+    this.#track(stream, () => stream.close(http2.constants.NGHTTP2_CANCEL));
     const contentType = String(headers["content-type"] ?? "");
     const grpc = contentType.startsWith("application/grpc") && !contentType.startsWith("application/grpc-web");
     if (!grpc || !this.#full(String(headers[":path"] ?? ""))) return true;
@@ -55,6 +43,32 @@ export class UnfinishedRequests {
     );
     this.#resetUnreadAfterAnswer(stream);
     return false;
+  }
+
+  /**
+   * The HTTP/1.1 twin of `admit`: counted until its body ends; a body not ended in time closes
+   * its connection (HTTP/1.1 has no stream of its own to reset). Past the cap Connect's gate
+   * answers it.
+   */
+  admitHttp1(request: http.IncomingMessage): void {
+    this.#track(request, () => request.socket.destroy());
+  }
+
+  #track(body: { once(event: "end" | "close", listener: () => void): unknown }, onTimeout: () => void): void {
+    this.#count++;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      this.#count--;
+      clearTimeout(timer);
+    };
+    const timer = setTimeout(() => {
+      if (!finished) onTimeout();
+    }, this.limits.requestBodyTimeoutMs);
+    timer.unref();
+    body.once("end", finish);
+    body.once("close", finish);
   }
 
   /**
