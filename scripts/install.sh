@@ -3,7 +3,8 @@
 # Debian packages (nats-server, Chromium's headless shell, fonts for every script the documents
 # print (Noto CJK, Arabic, Hebrew, emoji), poppler and qpdf to read PDFs back, openssl
 # for the tests' certificates), pnpm, the workspace dependencies, the code generated from
-# proto/ and the tests' MongoDB-wire server (tools/ferretdb, built with the machine's Go).
+# proto/, the tests' MongoDB-wire server (tools/ferretdb) and Jaeger (tools/jaeger), built with
+# the machine's Go, and the reference e-invoice validator (tools/einvoice-validator, Maven).
 # Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,3 +40,6 @@ fi
 bash tools/ferretdb/build.sh >/dev/null
 # The reference e-invoice validator (Mustang, from Maven Central), built the same way: once.
 bash tools/einvoice-validator/build.sh >/dev/null
+# The tests' trace backend, Jaeger v2 from the Go module proxy: once (about 3.5 minutes of Go
+# build on two cores with an empty build cache), then milliseconds.
+bash tools/jaeger/build.sh >/dev/null
