@@ -12,6 +12,7 @@ import {
   type TextMapSetter,
 } from "@opentelemetry/api";
 import { SIGNATURE_HEADER, type EventSigner } from "./event-signature.js";
+import { messagingSpan } from "../observability/span-attributes.js";
 
 const tracer = trace.getTracer("invoicing.messaging");
 
@@ -49,18 +50,8 @@ export async function publishTraced(
   payload: Uint8Array,
   options: { msgID: string; signer: EventSigner; parent?: Context; timeoutMs?: number },
 ): Promise<PubAck> {
-  const span = tracer.startSpan(
-    `${subject} publish`,
-    {
-      kind: SpanKind.PRODUCER,
-      attributes: {
-        "messaging.system": "nats",
-        "messaging.destination.name": subject,
-        "messaging.message.id": options.msgID,
-      },
-    },
-    options.parent ?? context.active(),
-  );
+  const { name, attributes } = messagingSpan("send", subject, { messageId: options.msgID });
+  const span = tracer.startSpan(name, { kind: SpanKind.PRODUCER, attributes }, options.parent ?? context.active());
   const hdrs = natsHeaders();
   propagation.inject(trace.setSpan(options.parent ?? context.active(), span), hdrs, hdrSetter);
   hdrs.set(SIGNATURE_HEADER, options.signer.sign(subject, payload));
@@ -80,22 +71,16 @@ export async function publishTraced(
   }
 }
 
-/** Runs `handle` in a CONSUMER span continuing the trace found in the message headers. */
+const spanOf = (span: ReturnType<typeof messagingSpan>, deliveryCount: number) =>
+  [span.name, { kind: SpanKind.CONSUMER, attributes: { ...span.attributes, "messaging.nats.delivery_count": deliveryCount } }] as const;
+
+/**
+ * Runs `handle` in a CONSUMER span, the child of the PRODUCER span whose trace the message
+ * headers carry, so Jaeger shows the publish as the parent of its processing.
+ */
 export async function consumeTraced<T>(msg: JsMsg, name: string, handle: () => Promise<T>): Promise<T> {
   const parent = msg.headers ? propagation.extract(ROOT_CONTEXT, msg.headers, hdrGetter) : ROOT_CONTEXT;
-  const span = tracer.startSpan(
-    `${msg.subject} ${name}`,
-    {
-      kind: SpanKind.CONSUMER,
-      attributes: {
-        "messaging.system": "nats",
-        "messaging.destination.name": msg.subject,
-        "messaging.consumer.group.name": name,
-        "messaging.nats.delivery_count": msg.info.deliveryCount,
-      },
-    },
-    parent,
-  );
+  const span = tracer.startSpan(...spanOf(messagingSpan("process", msg.subject, { consumerGroup: name }), msg.info.deliveryCount), parent);
   try {
     return await context.with(trace.setSpan(parent, span), handle);
   } catch (error) {

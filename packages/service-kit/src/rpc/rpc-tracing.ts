@@ -1,16 +1,16 @@
-import type { Interceptor, StreamResponse } from "@connectrpc/connect";
+import { Code, ConnectError, type Interceptor, type StreamResponse } from "@connectrpc/connect";
 import {
   context,
   propagation,
   ROOT_CONTEXT,
   SpanKind,
-  SpanStatusCode,
   trace,
   type Context,
   type Span,
   type TextMapGetter,
   type TextMapSetter,
 } from "@opentelemetry/api";
+import { endRpcSpan, rpcSpan, rpcSystemOf, type RpcSystem } from "../observability/span-attributes.js";
 
 const headerGetter: TextMapGetter<Headers> = {
   get: (headers, key) => headers.get(key) ?? undefined,
@@ -22,42 +22,59 @@ const headerSetter: TextMapSetter<Headers> = {
 
 const tracer = trace.getTracer("invoicing.rpc");
 
+// Connect handlers and clients have no official OpenTelemetry instrumentation, so their spans
+// are made here, in the RPC semantic conventions (span-attributes.ts).
+
 /** A SERVER span per call, child of the caller's `traceparent`, active while the handler runs. */
 export const serverTracing: Interceptor = (next) => async (req) => {
   const parent = propagation.extract(ROOT_CONTEXT, req.header, headerGetter);
-  const span = tracer.startSpan(
-    `${req.service.typeName}/${req.method.name}`,
-    { kind: SpanKind.SERVER, attributes: rpcAttributes(req.service.typeName, req.method.name) },
-    parent,
-  );
-  return traced(span, trace.setSpan(parent, span), () => next(req));
+  const ended = rpcEnd("server", rpcSystemOf(req.header.get("content-type")));
+  const { name, attributes } = rpcSpan(req.service.typeName, req.method.name, ended.system);
+  const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
+  return traced(span, trace.setSpan(parent, span), () => next(req), ended);
 };
 
 /** A CLIENT span per outgoing call, injected as `traceparent` so the server continues the trace. */
 export const clientTracing: Interceptor = (next) => async (req) => {
-  const span = tracer.startSpan(`${req.service.typeName}/${req.method.name}`, {
-    kind: SpanKind.CLIENT,
-    attributes: rpcAttributes(req.service.typeName, req.method.name),
-  });
+  const ended = rpcEnd("client", "grpc");
+  const { name, attributes } = rpcSpan(req.service.typeName, req.method.name, ended.system);
+  const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes });
   const ctx = trace.setSpan(context.active(), span);
   propagation.inject(ctx, req.header, headerSetter);
-  return traced(span, ctx, () => next(req));
+  return traced(span, ctx, () => next(req), ended);
 };
 
-function rpcAttributes(service: string, method: string) {
-  return { "rpc.system": "grpc", "rpc.service": service, "rpc.method": method };
+interface RpcEnd {
+  system: RpcSystem;
+  ok(span: Span): void;
+  failed(span: Span, error: unknown): void;
 }
 
-async function traced<R extends { stream: boolean }>(span: Span, ctx: Context, call: () => Promise<R>): Promise<R> {
+/** "NotFound" (connect-es's Code name) as "NOT_FOUND". */
+const codeName = (code: Code) => Code[code].replace(/([a-z])([A-Z])/g, "$1_$2");
+
+function rpcEnd(side: "client" | "server", system: RpcSystem): RpcEnd {
+  return {
+    system,
+    ok: (span) => endRpcSpan(span, side, system, "OK"),
+    failed: (span, error) => {
+      const connectError = ConnectError.from(error);
+      span.recordException(connectError);
+      endRpcSpan(span, side, system, codeName(connectError.code), connectError.rawMessage);
+    },
+  };
+}
+
+async function traced<R extends { stream: boolean }>(span: Span, ctx: Context, call: () => Promise<R>, end: RpcEnd): Promise<R> {
   let response: R;
   try {
     response = await context.with(ctx, call);
   } catch (error) {
-    endWithError(span, error);
+    end.failed(span, error);
     throw error;
   }
   if (!response.stream) {
-    span.end();
+    end.ok(span);
     return response;
   }
   // A streaming handler's body runs as the stream is read, so the span stays open (and its
@@ -65,11 +82,11 @@ async function traced<R extends { stream: boolean }>(span: Span, ctx: Context, c
   const streamResponse = response as unknown as StreamResponse;
   return {
     ...streamResponse,
-    message: iterateInContext(streamResponse.message, span, ctx),
+    message: iterateInContext(streamResponse.message, span, ctx, end),
   } as unknown as R;
 }
 
-async function* iterateInContext<T>(source: AsyncIterable<T>, span: Span, ctx: Context) {
+async function* iterateInContext<T>(source: AsyncIterable<T>, span: Span, ctx: Context, end: RpcEnd) {
   const iterator = source[Symbol.asyncIterator]();
   try {
     for (;;) {
@@ -77,18 +94,13 @@ async function* iterateInContext<T>(source: AsyncIterable<T>, span: Span, ctx: C
       if (step.done) break;
       yield step.value;
     }
-    span.end();
+    end.ok(span);
   } catch (error) {
-    endWithError(span, error);
+    end.failed(span, error);
     throw error;
   } finally {
-    if (span.isRecording()) span.end();
+    // The caller stopped reading early (it cancelled): the span ends as Connect reports it.
+    if (span.isRecording()) end.failed(span, new ConnectError("the caller stopped reading", Code.Canceled));
     await iterator.return?.();
   }
-}
-
-function endWithError(span: Span, error: unknown): void {
-  span.recordException(error instanceof Error ? error : String(error));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
-  span.end();
 }

@@ -3,10 +3,12 @@ import * as grpc from "@grpc/grpc-js";
 import {
   RenderPdfRequestSchema,
   RenderPdfResponseSchema,
+  RenderService,
   type RenderPdfResponse,
 } from "@invoicing/contracts/invoicing/render/v1/render_pb";
 import type { TlsIdentity } from "@invoicing/service-kit/config";
-import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { endRpcSpan, rpcSpan } from "@invoicing/service-kit/observability";
+import { context, propagation, SpanKind, trace } from "@opentelemetry/api";
 import { RenderFailed, type PdfRenderer } from "../issuing/pdf-renderer.js";
 import { toGrpcTarget } from "./grpc-target.js";
 import { renderCredentials } from "./render-credentials.js";
@@ -61,10 +63,11 @@ export class GrpcPdfRenderer implements PdfRenderer {
   }
 
   renderPdf(html: string): Promise<RenderPdfResponse> {
-    const span = tracer.startSpan("invoicing.render.v1.RenderService/RenderPdf", {
-      kind: SpanKind.CLIENT,
-      attributes: { "rpc.system": "grpc", "rpc.service": "invoicing.render.v1.RenderService", "rpc.method": "RenderPdf" },
-    });
+    // Hand-made rather than @opentelemetry/instrumentation-grpc: that patches grpc-js as it is
+    // required, which an ES module service loaded through tsx only allows with a loader hook
+    // at start; this one client call is all the invoice service makes with grpc-js.
+    const { name, attributes } = rpcSpan(RenderService.typeName, RenderService.method.renderPdf.name);
+    const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes });
     const metadata = new grpc.Metadata();
     // Wait for a renderer, within the deadline, rather than fail at once while none is
     // connected: a pool between pods (a rollout, a crashed replica coming back, the end of an
@@ -87,13 +90,12 @@ export class GrpcPdfRenderer implements PdfRenderer {
           if (error || !response) {
             const code = error?.code ?? grpc.status.UNKNOWN;
             const details = statusDetails(error?.details);
-            span.setStatus({ code: SpanStatusCode.ERROR, message: details });
-            span.end();
+            endRpcSpan(span, "client", "grpc", grpc.status[code] ?? "UNKNOWN", details);
             reject(new RenderFailed(`render failed: ${grpc.status[code]} ${details}`.trim(), isRefusal(code, details)));
             return;
           }
           span.setAttribute("render.millis", response.renderMillis);
-          span.end();
+          endRpcSpan(span, "client", "grpc", "OK");
           resolve(response);
         },
       );
