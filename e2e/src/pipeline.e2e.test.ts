@@ -17,7 +17,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { startOtlpReceiver } from "./otlp-receiver.js";
+import { startJaeger, type JaegerProcess } from "@invoicing/local-stack/jaeger-process";
+import { PIPELINE_SERVICES, traceShapeProblems } from "./trace-shape.js";
 import { startSmtpSink } from "./smtp-sink.js";
 import { eventually } from "@invoicing/local-stack/eventually";
 
@@ -26,20 +27,22 @@ const BUYER = `<script>alert(1)</script> & "Co"`;
 describe("the pipeline end to end, as separate processes", { timeout: 240_000 }, () => {
   let stack: LocalStack;
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
-  let otlp: Awaited<ReturnType<typeof startOtlpReceiver>>;
+  let jaeger: JaegerProcess;
   let nc: NatsConnection;
   let orders: ReturnType<typeof createClient<typeof OrderService>>;
   let invoices: ReturnType<typeof createClient<typeof InvoiceService>>;
 
   before(async () => {
     smtp = await startSmtpSink();
-    otlp = await startOtlpReceiver();
+    const dataDir = mkdtempSync(join(tmpdir(), "invoicing-e2e-"));
+    // A real Jaeger v2 (tools/jaeger): the services export OTLP to it as deployed, and the test
+    // reads the trace back from its query API, as a developer's Jaeger UI does.
+    jaeger = await startJaeger(join(dataDir, "jaeger"));
     stack = await startLocalStack({
-      dataDir: mkdtempSync(join(tmpdir(), "invoicing-e2e-")),
+      dataDir,
       smtpUrl: smtp.url,
       env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
-        OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+        OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpUrl,
         OTEL_BSP_SCHEDULE_DELAY: "100",
         INVOICE_ACK_WAIT_MS: "5000",
       },
@@ -53,7 +56,7 @@ describe("the pipeline end to end, as separate processes", { timeout: 240_000 },
     await nc?.close();
     await stack?.stop();
     await smtp?.close();
-    await otlp?.close();
+    await jaeger?.stop();
   });
 
   it("issues, stores, delivers and traces one invoice per payment, however often it is asked", async () => {
@@ -124,12 +127,19 @@ describe("the pipeline end to end, as separate processes", { timeout: 240_000 },
     assert.equal(listed.invoices.filter((i) => i.paymentId === paymentId).length, 1);
     assert.equal(smtp.mails.length, 1, "exactly one mail");
 
-    // One trace, from the payment call to the mail, with spans from all four services.
-    const services = await eventually("spans from all four services", () => {
-      const seen = new Set(otlp.spans.filter((s) => s.traceId === invoice.traceId).map((s) => s.service));
-      return ["order", "invoice", "renderer", "notifier"].every((s) => seen.has(s)) ? seen : undefined;
-    });
-    assert.equal(services.size, 4);
+    // One trace in Jaeger, from the payment call to the mail: four services, both JetStream hops
+    // and both gRPC calls joined, in the semantic conventions (trace-shape.ts).
+    let problems: string[] = [];
+    const trace = await eventually("the whole trace in Jaeger", async () => {
+      const found = await jaeger.trace(invoice.traceId);
+      problems = traceShapeProblems(found, invoice.traceId);
+      return problems.length === 0 ? found : undefined;
+    }).catch(() => assert.fail(`the trace in Jaeger falls short:\n${problems.join("\n")}`));
+    const services = new Set(trace.spans.map((span) => trace.processes[span.processID]?.serviceName));
+    assert.deepEqual(
+      [...PIPELINE_SERVICES].filter((s) => services.has(s)),
+      [...PIPELINE_SERVICES],
+    );
   });
 
   it("answers INVALID_ARGUMENT naming the field", async () => {
