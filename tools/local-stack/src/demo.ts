@@ -1,6 +1,8 @@
 // The main job on the embedded defaults: start the system, buy the sample order, wait for its
 // invoice and write the PDF. `pnpm demo` from the repository root; `pnpm demo --tls` runs every
-// service with mutual TLS and certificates made for the run, as the prod overlay does.
+// service with mutual TLS and certificates made for the run, as the prod overlay does;
+// `pnpm demo --jaeger` starts a Jaeger v2 beside them (tools/jaeger), sends every span there and
+// prints the payment's trace (and keeps both running until Ctrl-C when run from a terminal).
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { InvoiceService, InvoiceStatus } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
@@ -8,6 +10,7 @@ import { OrderService, PaymentMethod } from "@invoicing/contracts/invoicing/orde
 import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { startJaeger, type JaegerProcess, type JaegerTrace } from "./jaeger-process.js";
 import { startLocalStack } from "./local-stack.js";
 import { sampleOrder } from "./sample-order.js";
 import { repoRoot } from "./service-process.js";
@@ -15,7 +18,13 @@ import { repoRoot } from "./service-process.js";
 const dataDir = process.env["DATA_DIR"] ?? join(repoRoot, "data");
 const started = performance.now();
 const tls = process.argv.includes("--tls");
-const stack = await startLocalStack({ dataDir, tls, ...(process.env["SMTP_URL"] ? { smtpUrl: process.env["SMTP_URL"] } : {}) });
+const jaeger = process.argv.includes("--jaeger") ? await startJaeger(join(dataDir, "jaeger")) : undefined;
+const stack = await startLocalStack({
+  dataDir,
+  tls,
+  ...(process.env["SMTP_URL"] ? { smtpUrl: process.env["SMTP_URL"] } : {}),
+  ...(jaeger ? { env: { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpUrl, OTEL_BSP_SCHEDULE_DELAY: "200" } } : {}),
+});
 try {
   const transport = (baseUrl: string) => createGrpcTransport({ baseUrl, nodeOptions: stack.tls?.clientOptions });
   const orders = createClient(OrderService, transport(stack.orderUrl));
@@ -60,6 +69,39 @@ try {
   console.log(
     `timing:         payment to READY ${readyMs.toFixed(0)} ms; whole run ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
+  if (jaeger) {
+    const trace = await wholeTrace(jaeger, payment.traceId);
+    const services = [...new Set(trace.spans.map((span) => trace.processes[span.processID]?.serviceName))].sort();
+    const start = Math.min(...trace.spans.map((span) => span.startTime));
+    const end = Math.max(...trace.spans.map((span) => span.startTime + span.duration));
+    console.log(`trace:          ${jaeger.queryUrl}/api/traces/${payment.traceId}`);
+    console.log(
+      `                ${services.join(", ")}; ${trace.spans.length} spans; ${((end - start) / 1000).toFixed(1)} ms from first to last`,
+    );
+    console.log(
+      `                (Jaeger's query API: the module's build carries no UI assets, so ${jaeger.queryUrl}/ is a placeholder page)`,
+    );
+    if (process.stdin.isTTY) {
+      console.log("Jaeger and the services keep running: Ctrl-C to stop.");
+      await new Promise((resolve) => process.once("SIGINT", resolve));
+    }
+  }
 } finally {
   await stack.stop();
+  await jaeger?.stop();
+}
+
+/** The trace once the mail's span, the last one, is in Jaeger too (30 s at most). */
+async function wholeTrace(jaeger: JaegerProcess, traceId: string): Promise<JaegerTrace> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const trace = await jaeger.trace(traceId);
+    const services = new Set(trace?.spans.map((span) => trace.processes[span.processID]?.serviceName));
+    const mailed = trace?.spans.some(
+      (span) => / send$/.test(span.operationName) && trace.processes[span.processID]?.serviceName === "notifier",
+    );
+    if (trace && mailed && ["order", "invoice", "renderer", "notifier"].every((service) => services.has(service))) return trace;
+    if (Date.now() > deadline) throw new Error(`Jaeger has no whole trace ${traceId} after 30 s: ${[...services].join(", ")}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
