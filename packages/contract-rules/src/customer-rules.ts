@@ -1,5 +1,6 @@
 import type { Customer } from "@invoicing/contracts/invoicing/common/v1/common_pb";
 import { type FieldProblem, fieldPath, textProblem } from "./field-problem.js";
+import { E_INVOICE_COUNTRIES } from "./e-invoice-code-lists.js";
 import { ID } from "./id-rules.js";
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
@@ -26,8 +27,8 @@ export function customerProblem(customer: Customer | undefined, path: string): F
     textProblem(address.city, addressAt("city"), 100) ??
     textProblem(address.region, addressAt("region"), 100, false);
   if (text) return text;
-  if (!COUNTRY.test(address.countryCode)) {
-    return { field: addressAt("country_code"), problem: "must be an ISO 3166-1 alpha-2 code such as DE" };
+  if (!COUNTRY.test(address.countryCode) || !E_INVOICE_COUNTRIES.has(address.countryCode)) {
+    return { field: addressAt("country_code"), problem: `must be an ISO 3166-1 alpha-2 code such as DE, got "${address.countryCode}"` };
   }
   if (customer.vatId !== "" && !VAT_ID.test(customer.vatId)) {
     return { field: at("vat_id"), problem: `must be a VAT id such as DE123456789, got "${customer.vatId}"` };

@@ -1,10 +1,13 @@
 import { isCurrencyCode } from "@invoicing/money";
+import { E_INVOICE_CURRENCIES } from "./e-invoice-code-lists.js";
 import type { FieldProblem } from "./field-problem.js";
 
 const MAX_LOCALE = 35; // RFC 5646's practical bound for a language tag
 
 export function currencyProblem(currency: string, field: string): FieldProblem | undefined {
-  return isCurrencyCode(currency) ? undefined : { field, problem: `must be an ISO 4217 code such as EUR, got "${currency}"` };
+  return isCurrencyCode(currency) && E_INVOICE_CURRENCIES.has(currency)
+    ? undefined
+    : { field, problem: `must be an ISO 4217 code such as EUR, got "${currency}"` };
 }
 
 export function isValidLocale(locale: string): boolean {

@@ -42,6 +42,7 @@ describe("VAT categories of the lines", () => {
       [item({ taxExemptionReason: "why not" }), "items[0].tax_exemption_reason", /must be empty for TAX_CATEGORY_STANDARD/],
       [item({ taxCategory: 42 as TaxCategory }), "items[0].tax_category", /must be a TaxCategory, got 42/],
       [item({ unitCode: "hours" }), "items[0].unit_code", /Recommendation 20/],
+      [item({ unitCode: "QQQ" }), "items[0].unit_code", /got "QQQ"/],
     ];
     for (const [line, field, problem] of cases) {
       const found = lineItemsProblem([line], "items");

@@ -1,5 +1,6 @@
 import { type Customer, type LineItem, TaxCategory } from "@invoicing/contracts/invoicing/common/v1/common_pb";
 import { taxCategoryOf } from "@invoicing/money";
+import { E_INVOICE_UNITS } from "./e-invoice-code-lists.js";
 import { type FieldProblem, fieldPath, textProblem } from "./field-problem.js";
 
 // What EN 16931 asks of a line's VAT category, checked where an order comes in and again where
@@ -39,7 +40,7 @@ export function lineTaxProblem(item: LineItem, at: string): FieldProblem | undef
   } else if (item.taxExemptionReason !== "") {
     return { field: `${at}.tax_exemption_reason`, problem: `must be empty for ${nameOf(category)}` };
   }
-  if (item.unitCode !== "" && !UNIT_CODE.test(item.unitCode)) {
+  if (item.unitCode !== "" && (!UNIT_CODE.test(item.unitCode) || !E_INVOICE_UNITS.has(item.unitCode))) {
     return { field: `${at}.unit_code`, problem: `must be a UN/ECE Recommendation 20 code such as C62 or HUR, got "${item.unitCode}"` };
   }
   return undefined;
