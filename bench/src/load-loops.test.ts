@@ -15,9 +15,9 @@ describe("benchmark loops", () => {
   it("counts only the completions inside the window of a closed loop", async () => {
     // Two workers, 20 ms a call: about 100 calls a second, whatever the warm-up did.
     const result = await closedLoop(2, { warmupMs: 100, windowMs: 400 }, () => new Promise((resolve) => setTimeout(resolve, 20)));
-    // At most the loop's ceiling (counting warm-up completions would pass it); at least some,
-    // however slowly a loaded two-core machine runs the timers.
-    assert.ok(result.perSecond > 10 && result.perSecond <= 110, `${result.perSecond}/s`);
+    // At most the loop's ceiling (counting warm-up completions would pass it); at least one,
+    // however slowly a loaded two-core machine runs the timers (it measured 10/s beside a CI run).
+    assert.ok(result.perSecond > 0 && result.perSecond <= 110, `${result.perSecond}/s`);
     assert.equal(result.perSecond, result.completed / 0.4);
   });
 
