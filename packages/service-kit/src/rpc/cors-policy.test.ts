@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError } from "../config/env-config.js";
-import { isHttp2Preface } from "./cleartext-listener.js";
 import { corsVerdict, readCorsPolicy } from "./cors-policy.js";
 
 describe("CORS policy", () => {
@@ -47,16 +46,6 @@ describe("CORS policy", () => {
       corsVerdict(readCorsPolicy({}), "OPTIONS", "https://app.example.com", "POST"),
     ]) {
       assert.deepEqual(verdict, { pass: false, status: 403, headers: { vary: "Origin" } });
-    }
-  });
-});
-
-describe("telling HTTP/2 from HTTP/1.1 by the first bytes", () => {
-  it("knows the HTTP/2 client preface, whole or begun, from any HTTP/1.1 request line", () => {
-    assert.equal(isHttp2Preface(Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04")), true);
-    assert.equal(isHttp2Preface(Buffer.from("PRI")), true);
-    for (const line of ["POST /x HTTP/1.1\r\n", "OPTIONS * HTTP/1.1\r\n", "PRIVATE", "GET / HTTP/1.1\r\n"]) {
-      assert.equal(isHttp2Preface(Buffer.from(line)), false, line);
     }
   });
 });

@@ -1,6 +1,6 @@
 import type { ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import http from "node:http";
+import type http from "node:http";
 import http2 from "node:http2";
 import type net from "node:net";
 import type { AddressInfo } from "node:net";
@@ -13,6 +13,7 @@ import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server-limits.js";
 import type { ServerTls } from "../config/tls-config.js";
 import { UnfinishedRequests } from "./unfinished-requests.js";
 import { cleartextListener } from "./cleartext-listener.js";
+import { createHttp1Server } from "./http1-server.js";
 import { answeredByCors, type CorsPolicy } from "./cors-policy.js";
 
 export interface GrpcServer {
@@ -93,15 +94,7 @@ export async function startGrpcServer(options: {
     server = h2;
   } else {
     h2 = http2.createServer(serverOptions, onRequest);
-    h1 = http.createServer(
-      {
-        maxHeaderSize: limits.maxHeaderListBytes,
-        requestTimeout: limits.requestBodyTimeoutMs,
-        headersTimeout: limits.requestBodyTimeoutMs,
-        keepAliveTimeout: Math.min(limits.idleConnectionMs, 60_000),
-      },
-      onHttp1Request,
-    );
+    h1 = createHttp1Server(limits, onHttp1Request);
     server = cleartextListener(h2, h1, limits.requestBodyTimeoutMs);
   }
   // Ahead of Node's own listener, which builds the request and response objects.
@@ -140,6 +133,7 @@ export async function startGrpcServer(options: {
       }, graceMs);
       await closed;
       clearTimeout(timer);
+      h1?.close(); // stops its timeout checks; it has no listener of its own to close
     },
   };
 }
