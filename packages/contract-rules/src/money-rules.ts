@@ -1,13 +1,20 @@
-import { isCurrencyCode } from "@invoicing/money";
+import { isCurrencyCode, minorUnitDigits } from "@invoicing/money";
 import { E_INVOICE_CURRENCIES } from "./e-invoice-code-lists.js";
 import type { FieldProblem } from "./field-problem.js";
 
 const MAX_LOCALE = 35; // RFC 5646's practical bound for a language tag
 
+/** EN 16931 amounts have at most two decimals; a currency whose minor unit has more cannot be invoiced. */
+const MAX_E_INVOICE_DECIMALS = 2;
+
 export function currencyProblem(currency: string, field: string): FieldProblem | undefined {
-  return isCurrencyCode(currency) && E_INVOICE_CURRENCIES.has(currency)
-    ? undefined
-    : { field, problem: `must be an ISO 4217 code such as EUR, got "${currency}"` };
+  if (!isCurrencyCode(currency) || !E_INVOICE_CURRENCIES.has(currency)) {
+    return { field, problem: `must be an ISO 4217 code such as EUR, got "${currency}"` };
+  }
+  if (minorUnitDigits(currency) > MAX_E_INVOICE_DECIMALS) {
+    return { field, problem: `${currency} has ${minorUnitDigits(currency)} decimals; an e-invoice states amounts with at most two` };
+  }
+  return undefined;
 }
 
 export function isValidLocale(locale: string): boolean {

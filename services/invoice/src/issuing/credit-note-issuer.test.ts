@@ -53,6 +53,25 @@ describe("CreditNoteIssuer", () => {
     assert.equal((await creditNotes.issue(refund)).number, `${creditNoteSeries}-2026-000001`);
   });
 
+  it("refuses a credit note for an invoice whose customer no e-invoice can state (an old record), numbering nothing", async () => {
+    const { invoices, creditNoteSeries } = issuers();
+    const payment = paymentCompleted();
+    // Issued before the code lists: "UK" passed the old two-letter rule; ISO 3166 has GB.
+    const issued = await invoices.issue(payment);
+    const stored = (await ports.store.get(issued.invoiceId))!;
+    stored.customer!.billingAddress!.countryCode = "UK";
+    // The store as it would read that old record back (the issuer asks it for the payment's invoice).
+    const legacy = Object.assign(Object.create(ports.store), { getBySource: async () => stored });
+    const strict = new CreditNoteIssuer(ports.finisher, legacy, creditNoteSeries, clock);
+    const refund = paymentRefunded(payment);
+    await assert.rejects(strict.issue(refund), (error: Error) => {
+      assert.ok(error instanceof InvalidDocumentEvent);
+      assert.match(error.message, /customer\.billing_address\.country_code: must be an ISO 3166-1 alpha-2 code such as DE, got "UK"/);
+      return true;
+    });
+    assert.equal(await ports.store.getBySource(documentSource.creditNote(refund.refundId)), undefined, "no number spent");
+  });
+
   it("raises InvalidDocumentEvent for a refund in another currency than its invoice", async () => {
     const { invoices, creditNotes } = issuers();
     const payment = paymentCompleted();

@@ -8,6 +8,7 @@ import {
   type Invoice,
   type Totals,
 } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
+import { customerProblem, describeProblem } from "@invoicing/contract-rules";
 import { computeTotals } from "@invoicing/money";
 import type { DocumentFinisher } from "./document-finisher.js";
 import { newDocumentId } from "./document-id.js";
@@ -32,6 +33,13 @@ export class CreditNoteIssuer {
     const invoice = await this.store.getBySource(documentSource.invoice(event.paymentId));
     if (!invoice) {
       throw new InvoiceNotYetIssued(`refund ${event.refundId}: payment ${event.paymentId} has no invoice yet`);
+    }
+    // The rules a payment's customer met when its invoice was issued may have grown since (the
+    // e-invoice code lists): a credit note no e-invoice could describe is refused here, before
+    // it spends a number, rather than numbered and then refused.
+    const customer = customerProblem(invoice.customer, "customer");
+    if (customer) {
+      throw new InvalidDocumentEvent(`invalid PaymentRefunded: invoice ${invoice.number}'s ${describeProblem(customer)}`);
     }
     if (invoice.currency !== event.currency) {
       throw new InvalidDocumentEvent(
