@@ -20,7 +20,7 @@ import { INVOICE_SERVER_LIMITS } from "./api/invoice-server-limits.js";
 import { invoiceRoutes } from "./api/invoice-routes.js";
 import { openInvoiceStores } from "./store/invoice-stores.js";
 import { GrpcPdfRenderer } from "./render-client/grpc-pdf-renderer.js";
-import { srgbProfile } from "./e-invoice/srgb-output-intent.js";
+import { prepareEInvoices } from "./e-invoice/e-invoice-start.js";
 
 export interface RunningInvoiceService {
   server: ServiceGrpcServer;
@@ -32,8 +32,7 @@ export interface RunningInvoiceService {
 export async function startInvoiceService(config: InvoiceConfig, logger: Logger): Promise<RunningInvoiceService> {
   // First, so every part wired below reports into the one state the probes read.
   const health = new HealthState();
-  // Every Factur-X PDF embeds it: without it the service must not start (and fail every document).
-  srgbProfile();
+  prepareEInvoices();
   const stores = await openInvoiceStores(config);
   const renderer = new GrpcPdfRenderer(config.rendererTarget, config.renderDeadlineMs, config.tls.tls);
   const changes = new InvoiceChanges();

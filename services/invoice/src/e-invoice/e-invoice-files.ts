@@ -3,6 +3,7 @@ import { DocumentFormat, type Invoice } from "@invoicing/contracts/invoicing/inv
 import type { SellerDetails } from "../issuing/document-seller.js";
 import { E_INVOICE_FORMATS, eInvoiceXml, type EInvoiceFormat } from "./e-invoice-xml.js";
 import { en16931InvoiceModel } from "./en16931-invoice-model.js";
+import { EInvoiceRefusal } from "./e-invoice-refusal.js";
 import { facturXPdf } from "./factur-x-pdf.js";
 
 // Every e-invoice of a document is written from its stored record and the seller recorded on
@@ -36,7 +37,7 @@ export async function facturXXml(document: Invoice, seller: SellerDetails): Prom
  * apart from Chromium's own.
  */
 export async function facturXHybrid(document: Invoice, seller: SellerDetails, printed: Uint8Array): Promise<Uint8Array> {
-  if (!document.issuedAt) throw new Error(`invoice ${document.invoiceId} has no issued_at`);
+  if (!document.issuedAt) throw new EInvoiceRefusal(`invoice ${document.invoiceId} has no issued_at`);
   return facturXPdf({
     pdf: printed,
     xml: await facturXXml(document, seller),

@@ -1,6 +1,7 @@
 import { FormatFactoryService, invoiceSchema, type Invoice as EInvoiceModel, type Logger } from "@e-invoice-eu/core";
 import { Ajv2019, type ValidateFunction } from "ajv/dist/2019.js";
 import { withPrecedingInvoiceReference } from "./cii-preceding-invoice.js";
+import { EInvoiceRefusal } from "./e-invoice-refusal.js";
 import { withXRechnungBreakdownRates } from "./xrechnung-breakdown-rates.js";
 
 /**
@@ -44,13 +45,21 @@ function compiledFormat(format: EInvoiceFormat): CompiledFormat {
   return entry;
 }
 
+/**
+ * Compiles every format's schema now rather than on the first document: a library whose schema
+ * no longer compiles stops the service at start instead of failing documents one by one.
+ */
+export function compileEInvoiceFormats(): void {
+  for (const format of Object.values(E_INVOICE_FORMATS)) compiledFormat(format);
+}
+
 export async function eInvoiceXml(model: EInvoiceModel, format: EInvoiceFormat, lang: string): Promise<string> {
   const { formatter, validate } = compiledFormat(format);
   const invoice = structuredClone(model);
   if (format !== E_INVOICE_FORMATS.facturXCii) withXRechnungBreakdownRates(invoice);
   if (!validate(invoice)) {
     const problems = (validate.errors ?? []).map((error) => `${error.instancePath || "/"} ${error.message}`).join("; ");
-    throw new Error(`invoice ${model["ubl:Invoice"]["cbc:ID"]} is not a valid ${format} model: ${problems}`);
+    throw new EInvoiceRefusal(`invoice ${model["ubl:Invoice"]["cbc:ID"]} is not a valid ${format} model: ${problems}`);
   }
   formatter.fillInvoiceDefaults(invoice);
   const xml = await formatter.generate(invoice, { format: factory.normalizeFormat(format), lang, noWarnings: true });

@@ -5,6 +5,7 @@ import { lineNet, taxCategoryOf } from "@invoicing/money";
 import type { Invoice as EInvoiceModel } from "@e-invoice-eu/core";
 import type { SellerDetails } from "../issuing/document-seller.js";
 import { decimalAmount, percentFromBps } from "./decimal-amount.js";
+import { EInvoiceRefusal } from "./e-invoice-refusal.js";
 import {
   BUYER_ELECTRONIC_ADDRESS_SCHEME,
   BUYER_REFERENCE_PLACEHOLDER,
@@ -44,13 +45,13 @@ const isoDate = (date: Date): string => date.toISOString().slice(0, 10);
  */
 export function en16931InvoiceModel(invoice: Invoice, seller: SellerDetails): EInvoiceModel {
   const totals = invoice.totals;
-  if (!totals) throw new Error(`invoice ${invoice.invoiceId} has no totals`);
+  if (!totals) throw new EInvoiceRefusal(`invoice ${invoice.invoiceId} has no totals`);
   const customer = invoice.customer;
-  if (!customer) throw new Error(`invoice ${invoice.invoiceId} has no customer`);
-  if (!invoice.issuedAt) throw new Error(`invoice ${invoice.invoiceId} has no issued_at`);
+  if (!customer) throw new EInvoiceRefusal(`invoice ${invoice.invoiceId} has no customer`);
+  if (!invoice.issuedAt) throw new EInvoiceRefusal(`invoice ${invoice.invoiceId} has no issued_at`);
   const creditNote = invoice.kind === DocumentKind.CREDIT_NOTE;
   if (creditNote && invoice.creditedInvoiceNumber === "") {
-    throw new Error(`credit note ${invoice.invoiceId} has no credited_invoice_number`);
+    throw new EInvoiceRefusal(`credit note ${invoice.invoiceId} has no credited_invoice_number`);
   }
   const currency = invoice.currency as Currency;
   const amount = (minor: bigint) => decimalAmount(minor, invoice.currency);

@@ -62,6 +62,15 @@ describe("DocumentFinisher", () => {
     assert.equal(stored?.number, `${input.series}-2026-000001`);
   });
 
+  it("retries, not refuses, a failure of the e-invoice step that is not the record's: the document stays PENDING and finishes next time", async () => {
+    const input = newInvoiceInput();
+    renderer.outputs.push(new TextEncoder().encode("not a PDF at all"));
+    await assert.rejects(finisher.finish(input), (error: Error) => !(error instanceof DocumentRefused));
+    const stored = await store.getBySource(documentSource.invoice(input.invoice.paymentId));
+    assert.equal(stored?.status, InvoiceStatus.PENDING);
+    assert.equal((await finisher.finish(input)).status, InvoiceStatus.READY);
+  });
+
   it("finishes a document with the seller recorded when it was numbered, though the configured seller changed since", async () => {
     const input = newInvoiceInput();
     renderer.failures.push(new RenderFailed("renderer unavailable", false));

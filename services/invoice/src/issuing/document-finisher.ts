@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import type { InvoiceChanges } from "./invoice-changes.js";
 import type { InvoiceStore, NewInvoice } from "./invoice-store.js";
 import { facturXHybrid } from "../e-invoice/e-invoice-files.js";
+import { EInvoiceRefusal } from "../e-invoice/e-invoice-refusal.js";
 import { documentSeller, sellerRecord, type SellerDetails } from "./document-seller.js";
 import { renderInvoiceHtml } from "./invoice-template.js";
 import { pdfKey, type PdfStore } from "./pdf-store.js";
@@ -94,9 +95,12 @@ export class DocumentFinisher {
     try {
       return await facturXHybrid(document, seller, printed);
     } catch (error) {
-      // Pure work on the record and the printed bytes: it fails the same way every time, so
-      // the document is refused (FAILED, reported) with the reason instead of retried for ever.
-      throw new DocumentRefused(`no Factur-X e-invoice could be made: ${(error as Error).message}`, { cause: error });
+      // A record no e-invoice can describe fails the same way every time: the document is
+      // refused (FAILED, reported) with the reason. Any other failure is retried.
+      if (error instanceof EInvoiceRefusal) {
+        throw new DocumentRefused(`no Factur-X e-invoice could be made: ${error.message}`, { cause: error });
+      }
+      throw error;
     }
   }
 

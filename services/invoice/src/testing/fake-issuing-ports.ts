@@ -25,11 +25,15 @@ export class FakeRenderer implements PdfRenderer {
   readonly calls: string[] = [];
   /** Thrown by the next calls, one each, before rendering resumes. */
   readonly failures: Error[] = [];
+  /** Returned by the next calls instead of a PDF, one each (bytes no PDF reader takes, say). */
+  readonly outputs: Uint8Array[] = [];
 
   async renderPdf(html: string): Promise<RenderedPdf> {
     this.calls.push(html);
     const failure = this.failures.shift();
     if (failure) throw failure;
+    const output = this.outputs.shift();
+    if (output) return { pdf: output, renderMillis: 1 };
     const pdf = await PDFDocument.create({ updateMetadata: false });
     pdf.addPage();
     pdf.setSubject(`fake render ${this.calls.length} of ${html.length} characters`);
