@@ -53,6 +53,12 @@ describe("every server answers gRPC reflection, so buf curl needs no schema", { 
     }
   });
 
+  it("answers the older grpc.reflection.v1alpha too, which older tools ask first", async () => {
+    const listed = await bufCurl(["--reflect-protocol", "grpc-v1alpha", "--list-methods", `http://127.0.0.1:${stack.services.order.port}`]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.ok(listed.stdout.includes("invoicing.order.v1.OrderService/CreateOrder"), listed.stdout);
+  });
+
   it("calls a method with JSON built from the reflected schema, and reads the error it answers", async () => {
     const health = await bufCurl(["--data", "{}", `http://127.0.0.1:${stack.services.invoice.port}/grpc.health.v1.Health/Check`]);
     assert.equal(health.code, 0, health.stderr);

@@ -57,6 +57,14 @@ export function taxCategoryOf(line: Pick<PricedLine, "taxCategory" | "taxRateBps
   return line.taxRateBps > 0 ? TaxCategory.STANDARD : TaxCategory.ZERO_RATED;
 }
 
+/**
+ * Whether the lines are outside VAT's scope: then the document states no VAT id of seller or
+ * buyer (EN 16931 BR-O-02..04). contract-rules keeps such a line alone in its category on its document.
+ */
+export function isOutsideVatScope(lines: readonly Pick<PricedLine, "taxCategory" | "taxRateBps">[]): boolean {
+  return lines.some((line) => taxCategoryOf(line) === TaxCategory.NOT_SUBJECT);
+}
+
 interface Breakdown {
   category: TaxCategory;
   rateBps: number;

@@ -42,7 +42,6 @@ export async function startInvoiceService(config: InvoiceConfig, logger: Logger)
     routes: invoiceRoutes({
       store: stores.invoices,
       pdfs: stores.pdfs,
-      seller: config.seller,
       changes,
       watches: config.watches,
       onDamagedPdf: (invoice) => metrics.damagedPdf(invoice),

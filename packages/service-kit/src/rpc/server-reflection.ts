@@ -99,28 +99,20 @@ export function reflectionRoutes(services: () => readonly DescService[]) {
     index ??= new ReflectionIndex(services());
     return index;
   };
+  // The two versions are the same protocol under two package names.
   return (router: ConnectRouter) => {
-    router.service(v1.ServerReflection, {
-      async *serverReflectionInfo(requests) {
-        for await (const request of requests) {
-          yield create(v1.ServerReflectionResponseSchema, {
-            validHost: request.host,
-            originalRequest: request,
-            messageResponse: answer(current(), request),
-          });
-        }
-      },
-    });
-    router.service(v1alpha.ServerReflection, {
-      async *serverReflectionInfo(requests) {
-        for await (const request of requests) {
-          yield create(v1alpha.ServerReflectionResponseSchema, {
-            validHost: request.host,
-            originalRequest: request,
-            messageResponse: answer(current(), request),
-          });
-        }
-      },
-    });
+    for (const version of [v1, v1alpha] as const) {
+      router.service(version.ServerReflection as typeof v1.ServerReflection, {
+        async *serverReflectionInfo(requests) {
+          for await (const request of requests) {
+            yield create(version.ServerReflectionResponseSchema as typeof v1.ServerReflectionResponseSchema, {
+              validHost: request.host,
+              originalRequest: request,
+              messageResponse: answer(current(), request),
+            });
+          }
+        },
+      });
+    }
   };
 }

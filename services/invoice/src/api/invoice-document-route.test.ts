@@ -13,6 +13,8 @@ import { InvoiceChanges } from "../issuing/invoice-changes.js";
 import { documentSource } from "../issuing/invoice-store.js";
 import { PDFDocument } from "@cantoo/pdf-lib";
 import { RenderFailed } from "../issuing/pdf-renderer.js";
+import { pdfKey } from "../issuing/pdf-store.js";
+import { createHash } from "node:crypto";
 
 // GetInvoiceDocument through Connect's in-memory transport, on documents the finisher made
 // (real embedded stores, fake renderer): the PDF is the stored hybrid, and every XML format
@@ -20,12 +22,9 @@ import { RenderFailed } from "../issuing/pdf-renderer.js";
 describe("GetInvoiceDocument", () => {
   const ports = finisherOnFakePorts();
   after(() => ports.close());
-  // The service is configured with another seller now than when the documents were numbered.
-  const configured = { ...testSeller, name: "Configured Later AG" };
   const routes = invoiceRoutes({
     store: ports.store,
     pdfs: ports.pdfs,
-    seller: configured,
     changes: new InvoiceChanges(),
     watches: { maxWatches: 4, maxWatchMs: 10_000 },
   });
@@ -76,10 +75,30 @@ describe("GetInvoiceDocument", () => {
       assert.equal(served.fileName, `${ready.number}-${suffix}.xml`);
       const text = served.bytes.toString("utf8");
       assert.ok(text.includes(root), `${suffix}: no ${root}`);
-      assert.ok(text.includes(testSeller.name) && !text.includes(configured.name), `${suffix} names the recorded seller`);
+      assert.ok(text.includes(testSeller.name), `${suffix} names the recorded seller`);
       assert.ok(served.bytes.equals(Buffer.from((await eInvoiceXmlFile(ready, testSeller, format))!.bytes)));
     }
     assert.deepEqual(ready.seller, sellerRecord(testSeller));
+  });
+
+  it("answers FAILED_PRECONDITION for a document issued as a plain PDF before e-invoices, with no seller recorded", async () => {
+    // As an old worker left it: numbered without a seller, a plain PDF stored under its hash.
+    const input = newInvoiceInput();
+    const { invoice } = await ports.store.createNumbered(input);
+    const old = await PDFDocument.create();
+    old.addPage();
+    const plain = Buffer.from(await old.save());
+    const sha256 = createHash("sha256").update(plain).digest("hex");
+    await ports.pdfs.put(pdfKey(invoice.invoiceId, sha256), plain);
+    await ports.store.markReady(invoice.invoiceId, { size: BigInt(plain.length), sha256, readyAt: new Date() });
+    for (const format of [DocumentFormat.FACTUR_X_PDF, DocumentFormat.FACTUR_X_XML]) {
+      const refused = await refusal(invoice.invoiceId, format);
+      assert.equal(refused.code, Code.FailedPrecondition);
+      assert.match(refused.rawMessage, /issued as a plain PDF, before e-invoices/);
+    }
+    const xrechnung = await refusal(invoice.invoiceId, DocumentFormat.XRECHNUNG_UBL);
+    assert.equal(xrechnung.code, Code.FailedPrecondition);
+    assert.match(xrechnung.rawMessage, /numbered before its seller was recorded/);
   });
 
   it("answers INVALID_ARGUMENT naming format or invoice_id, NOT_FOUND and FAILED_PRECONDITION as GetInvoicePdf does", async () => {

@@ -14,7 +14,6 @@ import {
 import type { InvoiceChanges } from "../issuing/invoice-changes.js";
 import { InvalidPageTokenError, type InvoiceStore } from "../issuing/invoice-store.js";
 import type { PdfStore } from "../issuing/pdf-store.js";
-import type { SellerDetails } from "../issuing/document-seller.js";
 import { requireOneKey, sourceFor, type DocumentKey } from "./document-key.js";
 import { invalidArgument, notFound } from "./request-errors.js";
 import { chunked, readyDocuments } from "./ready-documents.js";
@@ -32,7 +31,6 @@ const isFinal = (invoice: Invoice) => invoice.status === InvoiceStatus.READY || 
 export function invoiceRoutes(deps: {
   store: InvoiceStore;
   pdfs: PdfStore;
-  seller: SellerDetails;
   changes: InvoiceChanges;
   onDamagedPdf?: (invoice: Invoice) => void;
   watches: WatchLimits;
@@ -41,6 +39,18 @@ export function invoiceRoutes(deps: {
 }) {
   const { store, changes } = deps;
   const documents = readyDocuments(deps);
+
+  /** The document in `format`, in chunks, with its media type and file name. */
+  const documentFile = async (invoice: Invoice, format: DocumentFormat) => {
+    if (format === DocumentFormat.FACTUR_X_PDF || format === DocumentFormat.FACTUR_X_XML) {
+      const { pdf, cii } = await documents.facturX(invoice);
+      return format === DocumentFormat.FACTUR_X_PDF
+        ? { mediaType: "application/pdf", fileName: `${invoice.number}.pdf`, chunks: pdf }
+        : { mediaType: "application/xml", fileName: `${invoice.number}-factur-x.xml`, chunks: [...chunked(cii)] };
+    }
+    const xml = await documents.xrechnungFile(invoice, format);
+    return { ...xml, chunks: [...chunked(xml.bytes)] };
+  };
   const watchSlots = deps.watchSlots ?? new WatchSlots(deps.watches);
 
   const lookup = async (key: DocumentKey) => (key.invoiceId ? store.get(key.invoiceId) : store.getBySource(sourceFor(key)));
@@ -79,10 +89,7 @@ export function invoiceRoutes(deps: {
           throw invalidArgument(`format: must be one of ${DOCUMENT_FORMATS}, got ${req.format}`);
         }
         const invoice = await documents.ready(req.invoiceId);
-        const file =
-          req.format === DocumentFormat.FACTUR_X_PDF
-            ? { mediaType: "application/pdf", fileName: `${invoice.number}.pdf`, chunks: await documents.pdfChunks(invoice) }
-            : await documents.xmlFile(invoice, req.format).then((xml) => ({ ...xml, chunks: [...chunked(xml.bytes)] }));
+        const file = await documentFile(invoice, req.format);
         for (const [index, chunk] of file.chunks.entries()) {
           yield create(
             GetInvoiceDocumentResponseSchema,

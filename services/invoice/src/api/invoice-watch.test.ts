@@ -13,7 +13,6 @@ import { InvoiceChanges } from "../issuing/invoice-changes.js";
 import { invoiceRoutes } from "./invoice-routes.js";
 import { SqliteInvoiceStore } from "../store/sqlite-invoice-store.js";
 import { WatchSlots, type WatchLimits } from "./watch-limits.js";
-import { testSeller } from "../testing/fake-issuing-ports.js";
 
 // WatchInvoice over Connect's in-memory transport, against the embedded store: the routes,
 // deadlines and codes are Connect's own, only the network is left out.
@@ -26,7 +25,7 @@ after(() => store.close());
 function serve(watches: WatchLimits) {
   const changes = new InvoiceChanges();
   const watchSlots = new WatchSlots(watches);
-  const transport = createRouterTransport(invoiceRoutes({ store, pdfs, seller: testSeller, changes, watches, watchSlots }));
+  const transport = createRouterTransport(invoiceRoutes({ store, pdfs, changes, watches, watchSlots }));
   return { client: createClient(InvoiceService, transport), changes, watchSlots };
 }
 

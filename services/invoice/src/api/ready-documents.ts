@@ -1,7 +1,8 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { DocumentFormat, InvoiceStatus, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { eInvoiceXmlFile, type EInvoiceFile } from "../e-invoice/e-invoice-files.js";
-import { documentSeller, type SellerDetails } from "../issuing/document-seller.js";
+import { EInvoiceRefusal } from "../e-invoice/e-invoice-refusal.js";
+import { attachedFacturXXml } from "../e-invoice/factur-x-pdf.js";
 import type { InvoiceStore } from "../issuing/invoice-store.js";
 import { pdfKey, type PdfStore } from "../issuing/pdf-store.js";
 import { invalidArgument, notFound } from "./request-errors.js";
@@ -13,8 +14,6 @@ export const DOCUMENT_CHUNK_BYTES = 64 * 1024;
 export interface ReadyDocumentDeps {
   store: InvoiceStore;
   pdfs: PdfStore;
-  /** The configured seller: it stands in for documents numbered before sellers were recorded. */
-  seller: SellerDetails;
   /** A stored PDF whose bytes no longer hash to the invoice's SHA-256 was asked for. */
   onDamagedPdf?: (invoice: Invoice) => void;
 }
@@ -51,21 +50,42 @@ export function readyDocuments(deps: ReadyDocumentDeps) {
     },
 
     /**
-     * An XML format written now from the stored record and its recorded seller, by the same
-     * code that wrote the XML inside the stored PDF, so the two agree byte for byte.
+     * The stored Factur-X PDF and the CII attached to it, exactly as issued (the CII is read out
+     * of the verified PDF, not written again). A document issued as a plain PDF before
+     * e-invoices has neither.
      */
-    async xmlFile(invoice: Invoice, format: DocumentFormat): Promise<EInvoiceFile> {
-      let file: EInvoiceFile | undefined;
-      try {
-        file = await eInvoiceXmlFile(invoice, documentSeller(invoice, deps.seller), format);
-      } catch (error) {
-        // Only a record issued before e-invoices (no billing address, say) can fail here.
+    async facturX(invoice: Invoice): Promise<{ pdf: Uint8Array[]; cii: Uint8Array }> {
+      const pdf = await this.pdfChunks(invoice);
+      const cii = await attachedFacturXXml(Buffer.concat(pdf));
+      if (!cii) {
         throw new ConnectError(
-          `invoice ${invoice.invoiceId} has no ${DocumentFormat[format]}: ${(error as Error).message}`,
+          `invoice ${invoice.invoiceId} was issued as a plain PDF, before e-invoices: it has no Factur-X`,
           Code.FailedPrecondition,
         );
       }
-      if (!file) throw invalidArgument(`format: ${DocumentFormat[format] ?? format} is not an XML format`);
+      return { pdf, cii };
+    },
+
+    /**
+     * XRechnung written now from the stored record and the seller recorded on it, by the code
+     * that wrote the CII inside the PDF. A document numbered before sellers were recorded is
+     * refused: its seller is the configuration of its day, which is no longer known.
+     */
+    async xrechnungFile(invoice: Invoice, format: DocumentFormat): Promise<EInvoiceFile> {
+      if (!invoice.seller) {
+        throw new ConnectError(
+          `invoice ${invoice.invoiceId} was numbered before its seller was recorded: it has no ${DocumentFormat[format]}`,
+          Code.FailedPrecondition,
+        );
+      }
+      let file: EInvoiceFile | undefined;
+      try {
+        file = await eInvoiceXmlFile(invoice, invoice.seller, format);
+      } catch (error) {
+        if (!(error instanceof EInvoiceRefusal)) throw error;
+        throw new ConnectError(`invoice ${invoice.invoiceId} has no ${DocumentFormat[format]}: ${error.message}`, Code.FailedPrecondition);
+      }
+      if (!file) throw invalidArgument(`format: ${DocumentFormat[format] ?? format} is not an XRechnung format`);
       return file;
     },
   };

@@ -1,11 +1,11 @@
 import type { Invoice as EInvoiceModel } from "@e-invoice-eu/core";
+import { escapeXml } from "./xml-text.js";
 
 // e-invoice-eu 2.3.4 (the latest) maps BT-25 to CII from `cac:BillingReference[].cbc:ID`,
 // while its own schema only accepts the number under `cac:InvoiceDocumentReference`: a
 // credit note's CII comes out without the invoice it corrects (its UBL is right). Until
 // that is fixed upstream, the reference is written here, where the CII schema puts it:
 // last in ApplicableHeaderTradeSettlement, after the monetary summation.
-const escapeXml = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 export function withPrecedingInvoiceReference(cii: string, model: EInvoiceModel): string {
   const references = model["ubl:Invoice"]["cac:BillingReference"] ?? [];

@@ -2,7 +2,7 @@ import { FormatFactoryService, invoiceSchema, type Invoice as EInvoiceModel, typ
 import { Ajv2019, type ValidateFunction } from "ajv/dist/2019.js";
 import { withPrecedingInvoiceReference } from "./cii-preceding-invoice.js";
 import { EInvoiceRefusal } from "./e-invoice-refusal.js";
-import { withXRechnungBreakdownRates } from "./xrechnung-breakdown-rates.js";
+import { withXRechnungRequirements } from "./xrechnung-requirements.js";
 
 /**
  * The XML syntaxes produced from one model, so the Factur-X attachment and the XRechnung
@@ -56,7 +56,7 @@ export function compileEInvoiceFormats(): void {
 export async function eInvoiceXml(model: EInvoiceModel, format: EInvoiceFormat, lang: string): Promise<string> {
   const { formatter, validate } = compiledFormat(format);
   const invoice = structuredClone(model);
-  if (format !== E_INVOICE_FORMATS.facturXCii) withXRechnungBreakdownRates(invoice);
+  if (format !== E_INVOICE_FORMATS.facturXCii) withXRechnungRequirements(invoice);
   if (!validate(invoice)) {
     const problems = (validate.errors ?? []).map((error) => `${error.instancePath || "/"} ${error.message}`).join("; ");
     throw new EInvoiceRefusal(`invoice ${model["ubl:Invoice"]["cbc:ID"]} is not a valid ${format} model: ${problems}`);

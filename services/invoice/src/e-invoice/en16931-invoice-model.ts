@@ -1,17 +1,12 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { DocumentKind, type Invoice } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { TaxCategory } from "@invoicing/contracts/invoicing/common/v1/common_pb";
-import { lineNet, taxCategoryOf } from "@invoicing/money";
+import { isOutsideVatScope, lineNet, taxCategoryOf } from "@invoicing/money";
 import type { Invoice as EInvoiceModel } from "@e-invoice-eu/core";
 import type { SellerDetails } from "../issuing/document-seller.js";
 import { decimalAmount, percentFromBps } from "./decimal-amount.js";
 import { EInvoiceRefusal } from "./e-invoice-refusal.js";
-import {
-  BUYER_ELECTRONIC_ADDRESS_SCHEME,
-  BUYER_REFERENCE_PLACEHOLDER,
-  DEFAULT_UNIT_CODE,
-  PAYMENT_MEANS_PLACEHOLDER,
-} from "./en16931-placeholders.js";
+import { BUYER_ELECTRONIC_ADDRESS_SCHEME, DEFAULT_UNIT_CODE, PAYMENT_MEANS_PLACEHOLDER } from "./en16931-placeholders.js";
 import { sellerPostalAddress } from "./seller-postal-address.js";
 
 type Model = EInvoiceModel["ubl:Invoice"];
@@ -61,13 +56,13 @@ export function en16931InvoiceModel(invoice: Invoice, seller: SellerDetails): EI
   const taxCategory = (category: TaxCategory, rateBps: number) => ({
     "cbc:ID": VAT_CATEGORY_CODES[category as keyof typeof VAT_CATEGORY_CODES],
     // Outside VAT's scope there is no rate to state (BR-O-05); XRechnung still wants one in
-    // the breakdown (xrechnung-breakdown-rates.ts).
+    // the breakdown (xrechnung-requirements.ts).
     ...(category === TaxCategory.NOT_SUBJECT ? {} : { "cbc:Percent": percentFromBps(rateBps) }),
     "cac:TaxScheme": { "cbc:ID": "VAT" },
   });
   // A document not subject to VAT states no VAT id (BR-O-02..04); contract-rules keeps every
   // line of such a document in that category.
-  const statesVatIds = !invoice.items.some((item) => taxCategoryOf(item) === TaxCategory.NOT_SUBJECT);
+  const statesVatIds = !isOutsideVatScope(invoice.items);
   const buyerAddress = {
     ...(billing?.line1 ? { "cbc:StreetName": billing.line1 } : {}),
     ...(billing?.line2 ? { "cbc:AdditionalStreetName": billing.line2 } : {}),
@@ -99,7 +94,7 @@ export function en16931InvoiceModel(invoice: Invoice, seller: SellerDetails): EI
       "cbc:InvoiceTypeCode": creditNote ? CREDIT_NOTE_TYPE_CODE : INVOICE_TYPE_CODE,
       ...(creditNote && invoice.refundReason !== "" ? { "cbc:Note": [invoice.refundReason] } : {}),
       "cbc:DocumentCurrencyCode": currency,
-      "cbc:BuyerReference": customer.buyerReference || BUYER_REFERENCE_PLACEHOLDER,
+      ...(customer.buyerReference !== "" ? { "cbc:BuyerReference": customer.buyerReference } : {}),
       "cac:OrderReference": { "cbc:ID": invoice.orderId },
       ...(creditNote ? { "cac:BillingReference": [{ "cac:InvoiceDocumentReference": { "cbc:ID": invoice.creditedInvoiceNumber } }] } : {}),
       "cac:AccountingSupplierParty": {

@@ -55,3 +55,14 @@ export async function facturXPdf(input: FacturXInput): Promise<Uint8Array> {
 
   return pdf.save({ useObjectStreams: false });
 }
+
+/** The factur-x.xml a stored PDF carries, as it was attached; undefined for a plain PDF or bytes no PDF reader takes. */
+export async function attachedFacturXXml(pdf: Uint8Array): Promise<Uint8Array | undefined> {
+  let document: PDFDocument;
+  try {
+    document = await PDFDocument.load(pdf, { updateMetadata: false });
+  } catch {
+    return undefined;
+  }
+  return document.getAttachments().find((attachment) => attachment.name === FACTUR_X_FILE_NAME)?.data;
+}

@@ -3,6 +3,8 @@
 // of the fx: namespace, and the fx: values. The dc:/pdf:/xmp: values must equal the PDF's
 // Info dictionary (ISO 19005-3 6.6.2.3.1), so both are written from one FacturXMetadata.
 
+import { escapeXml } from "./xml-text.js";
+
 export interface FacturXMetadata {
   title: string;
   author: string;
@@ -13,8 +15,6 @@ export interface FacturXMetadata {
   conformanceLevel: string;
   documentFileName: string;
 }
-
-const escapeXml = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 const fxProperty = (name: string, description: string): string => `
             <rdf:li rdf:parseType="Resource">

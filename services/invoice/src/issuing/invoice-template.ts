@@ -1,7 +1,7 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { DocumentKind, type Invoice, type TaxLine } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { type PostalAddress, TaxCategory } from "@invoicing/contracts/invoicing/common/v1/common_pb";
-import { formatMoney, formatRate, lineNet, taxCategoryOf } from "@invoicing/money";
+import { formatMoney, formatRate, isOutsideVatScope, lineNet, taxCategoryOf } from "@invoicing/money";
 import ejs from "ejs";
 import { documentLabels, type DocumentLabels } from "./document-labels.js";
 import { readFileSync } from "node:fs";
@@ -57,7 +57,7 @@ export function renderInvoiceHtml(invoice: Invoice, seller: PrintedSeller): stri
   if (!totals) throw new Error(`invoice ${invoice.invoiceId} has no totals`);
   const issued = invoice.issuedAt ? timestampDate(invoice.issuedAt) : new Date();
   const labels = documentLabels(invoice.locale);
-  const statesVatIds = !invoice.items.some((item) => taxCategoryOf(item) === TaxCategory.NOT_SUBJECT);
+  const statesVatIds = !isOutsideVatScope(invoice.items);
   return template({
     lang: invoice.locale,
     labels,

@@ -15,7 +15,6 @@ import { InvoiceChanges } from "../issuing/invoice-changes.js";
 import { pdfKey } from "../issuing/pdf-store.js";
 import { FilePdfStore } from "../store/file-pdf-store.js";
 import { SqliteInvoiceStore } from "../store/sqlite-invoice-store.js";
-import { testSeller } from "./fake-issuing-ports.js";
 
 export function inMemoryInvoiceApi(watches: WatchLimits = { maxWatches: 16, maxWatchMs: 60_000 }) {
   const dir = mkdtempSync(join(tmpdir(), "invoice-api-"));
@@ -23,7 +22,7 @@ export function inMemoryInvoiceApi(watches: WatchLimits = { maxWatches: 16, maxW
   const pdfs = new FilePdfStore(join(dir, "pdfs"));
   const changes = new InvoiceChanges();
   const damaged: Invoice[] = [];
-  const routes = invoiceRoutes({ store, pdfs, seller: testSeller, changes, watches, onDamagedPdf: (invoice) => damaged.push(invoice) });
+  const routes = invoiceRoutes({ store, pdfs, changes, watches, onDamagedPdf: (invoice) => damaged.push(invoice) });
   const client = createClient(InvoiceService, createRouterTransport(routes));
 
   /** A PENDING invoice of `customerId`, numbered at `at`, as the issuer would have left it. */
