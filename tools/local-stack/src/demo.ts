@@ -11,6 +11,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { startJaeger, type JaegerProcess, type JaegerTrace } from "./jaeger-process.js";
+import { traceTree } from "./jaeger-trace-tree.js";
 import { startLocalStack } from "./local-stack.js";
 import { sampleOrder } from "./sample-order.js";
 import { repoRoot } from "./service-process.js";
@@ -81,6 +82,7 @@ try {
     console.log(
       `                (Jaeger's query API: the module's build carries no UI assets, so ${jaeger.queryUrl}/ is a placeholder page)`,
     );
+    for (const line of traceTree(trace)) console.log(`                ${line}`);
     if (process.stdin.isTTY) {
       console.log("Jaeger and the services keep running: Ctrl-C to stop.");
       await new Promise((resolve) => process.once("SIGINT", resolve));
