@@ -4,7 +4,11 @@ import { DocumentKind, InvoiceSchema, InvoiceStatus } from "@invoicing/contracts
 import { CreateOrderRequestSchema } from "@invoicing/contracts/invoicing/order/v1/order_pb";
 import { readConfig } from "@invoicing/invoice/config";
 import { renderInvoiceHtml } from "@invoicing/invoice/invoice-template";
+import { ensureEventKeys, eventKeyEnv } from "@invoicing/local-stack/event-keys";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { computeTotals } from "@invoicing/money";
 
 /**
@@ -28,5 +32,8 @@ export function sampleInvoiceHtml(): string {
     totals: { net: totals.net, tax: totals.tax, gross: totals.gross, taxLines: totals.taxLines },
     issuedAt: timestampFromDate(new Date("2026-11-25T10:00:00Z")),
   });
-  return renderInvoiceHtml(invoice, readConfig({}).seller);
+  // The seller the invoice service prints by default; its configuration also insists on event
+  // keys, so it is read with a throwaway set.
+  const keys = eventKeyEnv(ensureEventKeys(mkdtempSync(join(tmpdir(), "bench-keys-"))));
+  return renderInvoiceHtml(invoice, readConfig({ ...keys.invoice }).seller);
 }
