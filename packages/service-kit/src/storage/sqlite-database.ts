@@ -44,6 +44,24 @@ export async function whileBusy<T>(work: () => T, maxWaitMs = MAX_WAIT_MS): Prom
 }
 
 /**
+ * Runs `step` of an open again while another process holds the file (SQLITE_BUSY), for up to
+ * 10 s. Switching to WAL can answer BUSY at once, without SQLite's busy handler, while another
+ * process opens or recovers the same file: four numbering workers starting together met it.
+ * It blocks, as the open does: nothing is served yet.
+ */
+function retryBusyAtOpen<T>(step: () => T): T {
+  const deadline = Date.now() + 10_000;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return step();
+    } catch (error) {
+      if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(100, 5 * 2 ** Math.min(attempt, 5)));
+    }
+  }
+}
+
+/**
  * Opens (creating) an embedded database file. WAL lets readers run beside the one writer, and
  * several processes (competing workers) share the file safely by waiting for its write lock
  * in whileBusy above, which waits without blocking the event loop.
@@ -65,7 +83,7 @@ export function openSqlite(
   // Opening may wait long for another process (a competing worker creating or migrating the
   // file): nothing is served yet. Afterwards every statement runs through whileBusy.
   db.pragma("busy_timeout = 10000");
-  db.pragma("journal_mode = WAL");
+  retryBusyAtOpen(() => db.pragma("journal_mode = WAL"));
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");
   migrate?.(db);
