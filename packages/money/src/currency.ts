@@ -1,3 +1,5 @@
+import { numberFormat } from "./intl-formatters.js";
+
 // ISO 4217 facts from the runtime's ICU data, so new currencies need no code change.
 
 const knownCurrencies = new Set(Intl.supportedValuesOf("currency"));
@@ -8,8 +10,16 @@ export function isCurrencyCode(code: string): boolean {
 
 /** Digits after the decimal point of the currency's minor unit: EUR 2, JPY 0, BHD 3. */
 export function minorUnitDigits(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    digits = numberFormat("en", `currency ${currency}`, { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    // Bounded as the formatters are: codes arrive with requests.
+    if (digitsByCurrency.size < 512) digitsByCurrency.set(currency, digits);
+  }
+  return digits;
 }
+
+const digitsByCurrency = new Map<string, number>();
 
 /**
  * Formats an amount in minor units for a locale. The amount goes to Intl as an exact decimal
@@ -22,7 +32,7 @@ export function formatMoney(minor: bigint, currency: string, locale: string): st
   const whole = magnitude.slice(0, magnitude.length - digits);
   const fraction = digits > 0 ? `.${magnitude.slice(magnitude.length - digits)}` : "";
   const decimal = `${negative ? "-" : ""}${whole}${fraction}`;
-  const formatter = new Intl.NumberFormat(locale, {
+  const formatter = numberFormat(locale, `currency ${currency}`, {
     style: "currency",
     currency,
     minimumFractionDigits: digits,

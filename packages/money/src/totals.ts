@@ -1,4 +1,5 @@
 import { TaxCategory } from "@invoicing/contracts/invoicing/common/v1/common_pb";
+import { numberFormat } from "./intl-formatters.js";
 
 // Invoice arithmetic in integer minor units. Tax is rounded once per VAT breakdown line (the
 // lines of one category at one rate), on the sum of their net amounts (not per line), half
@@ -116,5 +117,5 @@ export function refundTotals(before: readonly PricedLine[], refund: readonly Pri
 
 /** "19 %" style label for a rate in basis points, locale-formatted ("7,5 %" in de-DE). */
 export function formatRate(rateBps: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(rateBps / 10_000);
+  return numberFormat(locale, "percent", { style: "percent", maximumFractionDigits: 2 }).format(rateBps / 10_000);
 }
