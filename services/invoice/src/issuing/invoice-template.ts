@@ -1,7 +1,7 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { DocumentKind, type Invoice, type TaxLine } from "@invoicing/contracts/invoicing/invoice/v1/invoice_pb";
 import { type PostalAddress, TaxCategory } from "@invoicing/contracts/invoicing/common/v1/common_pb";
-import { formatMoney, formatRate, isOutsideVatScope, lineNet, taxCategoryOf } from "@invoicing/money";
+import { dateFormat, formatMoney, formatRate, isOutsideVatScope, lineNet, numberFormat, taxCategoryOf } from "@invoicing/money";
 import ejs from "ejs";
 import { documentLabels, type DocumentLabels } from "./document-labels.js";
 import { readFileSync } from "node:fs";
@@ -67,7 +67,7 @@ export function renderInvoiceHtml(invoice: Invoice, seller: PrintedSeller): stri
         ? { invoiceNumber: invoice.creditedInvoiceNumber, refundId: invoice.refundId, reason: invoice.refundReason }
         : undefined,
     number: invoice.number,
-    issuedOn: new Intl.DateTimeFormat(invoice.locale, { dateStyle: "long", timeZone: "UTC" }).format(issued),
+    issuedOn: dateFormat(invoice.locale, "long UTC", { dateStyle: "long", timeZone: "UTC" }).format(issued),
     orderId: invoice.orderId,
     paymentId: invoice.paymentId,
     traceId: invoice.traceId,
@@ -81,7 +81,7 @@ export function renderInvoiceHtml(invoice: Invoice, seller: PrintedSeller): stri
     },
     lines: invoice.items.map((item) => ({
       description: item.description,
-      quantity: new Intl.NumberFormat(invoice.locale).format(item.quantity),
+      quantity: numberFormat(invoice.locale, "", {}).format(item.quantity),
       unitPrice: money(item.unitPrice),
       taxRate: formatRate(item.taxRateBps, invoice.locale),
       net: money(lineNet(item)),
