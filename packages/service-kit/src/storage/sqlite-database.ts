@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { keepPreparedStatements } from "./prepared-statements.js";
 
 export type SqliteDatabase = Database.Database;
 
@@ -89,5 +90,6 @@ export function openSqlite(
   migrate?.(db);
   db.exec(schema);
   db.pragma(`busy_timeout = ${BLOCKING_WAIT_MS}`);
+  keepPreparedStatements(db);
   return db;
 }
