@@ -5,7 +5,7 @@
 import { renderInvoiceHtml } from "../issuing/invoice-template.js";
 import { chromiumPdf } from "./chromium-pdf-fixture.js";
 import { facturXHybrid, facturXXml } from "./e-invoice-files.js";
-import { eInvoiceXml, E_INVOICE_FORMATS } from "./e-invoice-xml.js";
+import { eInvoiceXml, E_INVOICE_FORMATS, libraryEInvoiceXml } from "./e-invoice-xml.js";
 import { en16931InvoiceModel } from "./en16931-invoice-model.js";
 import { facturXPdf } from "./factur-x-pdf.js";
 import { sampleSeller } from "./sample-invoice-record.js";
@@ -22,6 +22,9 @@ const metadata = { title: "INV", author: sampleSeller.name, producer: "invoicing
 
 const steps: Record<string, (index: number) => Promise<unknown>> = {
   "CII XML (attached)": (i) => facturXXml(record(i), sampleSeller),
+  // The same bytes through e-invoice-eu's generate, which cii-xml-writer.ts replaced.
+  "CII XML through the library (replaced)": (i) =>
+    libraryEInvoiceXml(en16931InvoiceModel(record(i), sampleSeller), E_INVOICE_FORMATS.facturXCii, "de-DE"),
   "PDF/A-3 post-processing": (i) => facturXPdf({ pdf: printed, xml: cii, number: `N${i}`, metadata }),
   "the finisher's whole step (CII + PDF/A-3)": (i) => facturXHybrid(record(i), sampleSeller, printed),
   "XRechnung UBL (on request)": (i) => eInvoiceXml(en16931InvoiceModel(record(i), sampleSeller), E_INVOICE_FORMATS.xrechnungUbl, "de-DE"),

@@ -1,6 +1,7 @@
 import { FormatFactoryService, invoiceSchema, type Invoice as EInvoiceModel, type Logger } from "@e-invoice-eu/core";
 import { Ajv2019, type ValidateFunction } from "ajv/dist/2019.js";
 import { withPrecedingInvoiceReference } from "./cii-preceding-invoice.js";
+import { ciiXml } from "./cii-xml-writer.js";
 import { EInvoiceRefusal } from "./e-invoice-refusal.js";
 import { withXRechnungRequirements } from "./xrechnung-requirements.js";
 
@@ -53,7 +54,11 @@ export function compileEInvoiceFormats(): void {
   for (const format of Object.values(E_INVOICE_FORMATS)) compiledFormat(format);
 }
 
-export async function eInvoiceXml(model: EInvoiceModel, format: EInvoiceFormat, lang: string): Promise<string> {
+/**
+ * The model, checked against the format's schema (refused with EInvoiceRefusal, naming the
+ * problems) and with the format's defaults filled in: what the library would write from.
+ */
+function preparedModel(model: EInvoiceModel, format: EInvoiceFormat): EInvoiceModel {
   const { formatter, validate } = compiledFormat(format);
   const invoice = structuredClone(model);
   if (format !== E_INVOICE_FORMATS.facturXCii) withXRechnungRequirements(invoice);
@@ -62,7 +67,24 @@ export async function eInvoiceXml(model: EInvoiceModel, format: EInvoiceFormat, 
     throw new EInvoiceRefusal(`invoice ${model["ubl:Invoice"]["cbc:ID"]} is not a valid ${format} model: ${problems}`);
   }
   formatter.fillInvoiceDefaults(invoice);
+  return invoice;
+}
+
+/**
+ * The format as e-invoice-eu writes it (for CII with BT-25 added): what XRechnung UBL and CII
+ * are served as, and what cii-xml-writer.ts is tested against for the Factur-X CII.
+ */
+export async function libraryEInvoiceXml(model: EInvoiceModel, format: EInvoiceFormat, lang: string): Promise<string> {
+  const invoice = preparedModel(model, format);
+  const { formatter } = compiledFormat(format);
   const xml = await formatter.generate(invoice, { format: factory.normalizeFormat(format), lang, noWarnings: true });
   if (typeof xml !== "string") throw new Error(`e-invoice-eu returned binary output for ${format}`);
   return format === E_INVOICE_FORMATS.xrechnungUbl ? xml : withPrecedingInvoiceReference(xml, model);
+}
+
+export async function eInvoiceXml(model: EInvoiceModel, format: EInvoiceFormat, lang: string): Promise<string> {
+  // The Factur-X CII is written for every document issued, and the library's generate was the
+  // largest CPU cost of issuing one: our writer gives the same bytes without its DOM.
+  if (format === E_INVOICE_FORMATS.facturXCii) return ciiXml(preparedModel(model, format));
+  return libraryEInvoiceXml(model, format, lang);
 }
