@@ -22,6 +22,8 @@ export interface LocalStackOptions {
   tls?: boolean;
   /** How many renderers and invoice workers, which services, and each one's own environment. */
   topology?: StackTopology;
+  /** Options for Node in every service process (`--cpu-prof` to profile them). */
+  nodeArgs?: readonly string[];
 }
 
 export interface LocalStack {
@@ -109,6 +111,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             ...topology.env?.[service],
           },
           logFile: join(logDir, `${name}.log`),
+          ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
           ...(tls ? { healthClientTls: clientTlsFor(service, tls) } : {}),
         });
         processes.set(name, process);

@@ -36,6 +36,8 @@ export interface ServiceOptions {
    * HEALTH_PORT, which shares the server's health state.
    */
   healthClientTls?: HealthClientTls;
+  /** Options for Node itself, before the entry (`--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: readonly string[];
 }
 
 export interface ServiceProcess extends ServicePorts {
@@ -76,7 +78,7 @@ async function startOnce(options: ServiceOptions): Promise<ServiceProcess | { bi
   const env = { ...options.env, ...assigned.env };
   const picked = Object.keys(assigned.env).some((name) => (options.env[name] ?? "0") === "0");
   const entry = join(repoRoot, "services", options.service, "src", "main.ts");
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", entry], {
     cwd: repoRoot,
     env: { ...inherited, ...env },
     stdio: ["ignore", "pipe", "pipe"],
