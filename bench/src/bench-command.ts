@@ -4,33 +4,45 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { BARE, BarePlaywright, launchPerPdf, VARIANTS } from "./bare-playwright.js";
-import { CpuMeter, processOnly, processTree, thisProcess } from "./cpu-meter.js";
-import { median, percentile } from "./load-loops.js";
+import type { BenchFigures, LatencyRun } from "./bench-figures.js";
+import { benchReport } from "./bench-report.js";
+import { benchSettings } from "./bench-settings.js";
+import { LATENCY_TARGETS } from "./bench-targets.js";
+import { concurrencySweep } from "./concurrency-sweep.js";
+import { DeliveryBacklog } from "./delivery-backlog.js";
+import { interleavedRounds, meteredRun } from "./interleaved-rounds.js";
+import { latencyRun } from "./latency-run.js";
+import { median } from "./load-loops.js";
+import { checkMachineIdle, describeIdle } from "./machine-idle.js";
+import { bareCpuMeter, rendererCpuMeter } from "./part-cpu-meters.js";
 import { PipelineUnderTest } from "./pipeline-bench.js";
+import { pipelineRound, warmUpPipeline } from "./pipeline-round.js";
 import { RendererUnderTest } from "./renderer-bench.js";
-import { benchReport, type BenchFigures } from "./bench-report.js";
+import { rendererMemoryRuns } from "./renderer-memory-bench.js";
+import { rateSpread } from "./round-spreads.js";
+import { scaleOutRuns } from "./scale-out-bench.js";
 import { sampleInvoiceHtml } from "./sample-invoice-html.js";
+import { readServiceMemory, serviceMemoryOver } from "./service-memory.js";
 
-// `pnpm bench`: every figure of issue 4 in one run on this machine, printed and written to
-// bench/RESULTS.md. (a) and (c) run in alternating rounds, so a noisy moment hits both alike.
+// `pnpm bench`: every figure of issues 4 and 16 in one run on this machine, printed and
+// written to bench/RESULTS.md. bench/README.md says how it measures and why.
 
 const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false }, // a smoke run: short windows, not for quoting
-    "sustain-seconds": { type: "string" },
+    "sustain-seconds": { type: "string" }, // the pipeline's window in each round
     out: { type: "string" },
   },
 });
 const quick = values.quick ?? false;
-const sustainSeconds = Number(values["sustain-seconds"] ?? (quick ? 5 : 60));
-const halfRateSeconds = quick ? 5 : 30;
-const rounds = quick ? 1 : 3;
-const levels = [1, 2, 3, 4];
-const timing = quick ? { warmupMs: 300, windowMs: 1_000 } : { warmupMs: 700, windowMs: 2_500 };
-const memoryAt = quick ? [50, 200] : [500, 5_000];
+const settings = benchSettings(quick, values["sustain-seconds"] === undefined ? undefined : Number(values["sustain-seconds"]));
 const out = values.out ?? join(import.meta.dirname, "..", "RESULTS.md");
-
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+// Before anything of ours runs, so that what is busy is someone else.
+const idle = await checkMachineIdle(settings.idleCheckMs);
+log(describeIdle(idle));
+
 const html = sampleInvoiceHtml();
 const executablePath = findChromium(process.env["CHROMIUM_PATH"]);
 const workDir = mkdtempSync(join(tmpdir(), "invoicing-bench-"));
@@ -38,116 +50,96 @@ const logDir = join(workDir, "logs");
 mkdirSync(logDir, { recursive: true });
 log(`logs and stores in ${workDir}`);
 
-const byLevel = (rates: Map<number, number[]>) => new Map([...rates].map(([level, r]) => [level, median(r)]));
-const best = (medians: Map<number, number>) => [...medians].reduce((a, b) => (b[1] > a[1] ? b : a));
-
-// (a) and (c), side by side.
+// (a) and (c) at each concurrency, to choose the level each runs at from here on.
 const bare = await BarePlaywright.launch(executablePath);
-const renderer = await RendererUnderTest.start({ pages: Math.max(...levels), logDir, name: "renderer-c" });
-const aRates = new Map(levels.map((l) => [l, [] as number[]]));
-const cRates = new Map(levels.map((l) => [l, [] as number[]]));
-for (let round = 1; round <= rounds; round++) {
-  for (const level of levels) {
-    aRates.get(level)!.push((await bare.rate(html, BARE, level, timing)).perSecond);
-    cRates.get(level)!.push((await renderer.rate(html, level, timing)).perSecond);
-    log(
-      `round ${round}, ${level} at once: bare ${aRates.get(level)!.at(-1)!.toFixed(1)}/s, RenderService ${cRates.get(level)!.at(-1)!.toFixed(1)}/s`,
-    );
-  }
-}
-const aByLevel = byLevel(aRates);
-const cByLevel = byLevel(cRates);
-const [aLevel, a] = best(aByLevel);
-const [cLevel, c] = best(cByLevel);
-
-// Where the CPU of one PDF goes, at each one's best concurrency.
-const aCpu = new CpuMeter({ "Playwright (this process)": thisProcess }, "Chromium and the rest of the machine");
-const aCpuRun = await bare.rate(html, BARE, aLevel, timing, aCpu);
-const cCpu = new CpuMeter(
-  { "renderer's Node": processOnly(renderer.service.process.pid), "gRPC client (this process)": thisProcess },
-  "Chromium and the rest of the machine",
+const renderer = await RendererUnderTest.start({ pages: Math.max(...settings.levels), logDir, name: "renderer-c" });
+const sweep = await concurrencySweep(
+  settings.rounds,
+  settings.levels,
+  settings.sweep,
+  { a: (level, timing) => bare.rate(html, BARE, level, timing), c: (level, timing) => renderer.rate(html, level, timing) },
+  log,
 );
-const cCpuRun = await renderer.rate(html, cLevel, timing, cCpu);
-await renderer.stop();
+const [aLevel, cLevel] = [sweep.a.best, sweep.c.best];
 
 // What makes a print cheaper, at the bare loop's best concurrency.
 const variantRates = new Map(VARIANTS.map((v) => [v.name, [] as number[]]));
-for (let round = 1; round <= rounds; round++) {
-  for (const variant of VARIANTS) variantRates.get(variant.name)!.push((await bare.rate(html, variant, aLevel, timing)).perSecond);
+for (let round = 1; round <= settings.rounds; round++) {
+  for (const variant of VARIANTS) variantRates.get(variant.name)!.push((await bare.rate(html, variant, aLevel, settings.sweep)).perSecond);
 }
-const chromiumVersion = bare.browser.version();
-await bare.close();
 log("variants done");
 
 // (b)
-const naive = await launchPerPdf(executablePath, html, quick ? 3 : 8);
+const naive = await launchPerPdf(executablePath, html, settings.launchesPerPdf);
 log(`launch per PDF: ${naive.perSecond.toFixed(2)}/s`);
 
-// (e) as deployed (the browser recycled every RENDER_RECYCLE_AFTER renders), and with
-// recycling off: the pool's own growth, not hidden by a fresh browser.
-const memory: BenchFigures["e"] = [];
-for (const [setting, env] of [
-  ["as deployed", {}],
-  ["recycling off", { RENDER_RECYCLE_AFTER: "0", RENDER_RECYCLE_MEMORY_MB: "0" }],
-] as const) {
-  const leakCheck = await RendererUnderTest.start({ pages: aLevel, logDir, name: `renderer-e-${memory.length}`, env });
-  const counted = { renders: 0 };
-  for (const count of memoryAt) {
-    memory.push({ setting, renders: count, bytes: await leakCheck.memoryAfter(html, count, aLevel, counted) });
-    log(`renderer memory ${setting} after ${count} renders: ${(memory.at(-1)!.bytes / 2 ** 20).toFixed(0)} MiB`);
-  }
-  await leakCheck.stop();
-}
-
-// (d)
+// (d) beside (a) and (c), all three started for the rounds so each round finds the same machine.
 const pipeline = await PipelineUnderTest.start(join(workDir, "pipeline"), { RENDER_PAGES: String(aLevel) });
+const backlog = DeliveryBacklog.watch(pipeline.nc);
 const inFlight = 4 * aLevel;
-await pipeline.createOrders(Math.ceil(a * 1.2 * (sustainSeconds + 6) + (a / 2) * 1.2 * halfRateSeconds) + 4 * inFlight);
-log(`${pipeline.ordersLeft} orders created`);
-const services = pipeline.stack.services;
-const dCpu = new CpuMeter(
+const aSwept = sweep.a.byLevel.get(aLevel)!;
+await warmUpPipeline(pipeline, backlog, { inFlight, ms: settings.pipelineWarmupMs, upperRate: aSwept }, log);
+const { order, invoice, notifier } = pipeline.stack.services;
+const memoryPids = {
+  order: order.process.pid,
+  invoice: invoice.process.pid,
+  notifier: notifier.process.pid,
+  "nats-server": pipeline.stack.nats.process.pid,
+};
+const memoryAtStart = readServiceMemory(memoryPids);
+const rounds = await interleavedRounds(
+  settings.rounds,
   {
-    "renderer's Node": processOnly(services.renderer.process.pid),
-    invoice: processTree(services.invoice.process.pid),
-    order: processTree(services.order.process.pid),
-    notifier: processTree(services.notifier.process.pid),
-    "nats-server": processTree(pipeline.stack.nats.process.pid),
-    "payments client (this process)": thisProcess,
+    a: () => meteredRun(bareCpuMeter(), (window) => bare.rate(html, BARE, aLevel, settings.partRound, window)),
+    c: () => meteredRun(rendererCpuMeter(renderer), (window) => renderer.rate(html, cLevel, settings.partRound, window)),
+    d: () => pipelineRound(pipeline, backlog, { inFlight, timing: settings.pipelineRound, upperRate: aSwept }, log),
   },
-  "Chromium and the rest of the machine",
+  log,
 );
-const sustained = await pipeline.sustained(inFlight, { warmupMs: 5_000, windowMs: sustainSeconds * 1_000 }, dCpu);
-log(`pipeline sustained ${sustained.perSecond.toFixed(1)}/s`);
-const halfRate = sustained.perSecond / 2;
-const latencies = await pipeline.latencies(halfRate, halfRateSeconds * 1_000);
+const sustained = rateSpread(rounds.d).median;
+const latency: LatencyRun[] = [];
+for (const { share } of LATENCY_TARGETS) {
+  latency.push(await latencyRun(pipeline, backlog, { share, sustained, seconds: settings.latencySeconds }, log));
+  log(
+    `latency at ${share} × ${sustained.toFixed(1)}/s: p50 ${latency.at(-1)!.p50.toFixed(0)} ms, p99 ${latency.at(-1)!.p99.toFixed(0)} ms`,
+  );
+}
+const serviceMemory = serviceMemoryOver(memoryAtStart, readServiceMemory(memoryPids));
+backlog.close();
 await pipeline.stop();
+
+// The same pipeline scaled out, with (a)'s and (c)'s idle browsers still beside it as in the rounds.
+const scaleOut = await scaleOutRuns({
+  dataDir: join(workDir, "pipeline-scaled-out"),
+  renderers: 2,
+  invoiceWorkers: 2,
+  pagesPerRenderer: aLevel,
+  settings,
+  upperRate: rateSpread(rounds.a).median,
+  log,
+});
+const chromiumVersion = bare.browser.version();
+await bare.close();
+await renderer.stop();
+
+// (e), on a machine left to one renderer.
+const memory = await rendererMemoryRuns({ html, pages: aLevel, memoryAt: settings.memoryAt, logDir, log });
 
 const figures: BenchFigures = {
   quick,
+  settings,
+  idle,
   chromiumVersion,
   executablePath,
-  a: { perSecond: a, level: aLevel, byLevel: aByLevel },
+  sweep: { a: sweep.a.byLevel, c: sweep.c.byLevel, aLevel, cLevel },
   b: naive,
-  c: { perSecond: c, level: cLevel, byLevel: cByLevel },
-  d: {
-    perSecond: sustained.perSecond,
-    seconds: sustainSeconds,
-    inFlight,
-    halfRate,
-    halfRateSeconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    samples: latencies.length,
-  },
-  e: memory,
-  cpu: {
-    a: aCpu.perUnit(aCpuRun.completed),
-    c: cCpu.perUnit(cCpuRun.completed),
-    d: dCpu.perUnit(sustained.completed),
-  },
-  variants: VARIANTS.map((v) => ({ name: v.name, perSecond: median(variantRates.get(v.name)!) })),
   rounds,
-  timing,
+  pipeline: { pages: aLevel, inFlight },
+  latency,
+  serviceMemory,
+  scaleOut,
+  e: memory,
+  variants: VARIANTS.map((v) => ({ name: v.name, perSecond: median(variantRates.get(v.name)!) })),
 };
 const report = benchReport(figures, process.argv.slice(2));
 process.stdout.write(report.text);

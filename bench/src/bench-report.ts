@@ -1,131 +1,157 @@
 import { availableParallelism, cpus, totalmem } from "node:os";
-
-export interface BenchFigures {
-  quick: boolean;
-  chromiumVersion: string;
-  executablePath: string;
-  a: { perSecond: number; level: number; byLevel: Map<number, number> };
-  b: { perSecond: number; medianMs: number };
-  c: { perSecond: number; level: number; byLevel: Map<number, number> };
-  d: {
-    perSecond: number;
-    seconds: number;
-    inFlight: number;
-    halfRate: number;
-    halfRateSeconds: number;
-    p50: number;
-    p99: number;
-    samples: number;
-  };
-  /** Renderer memory after so many renders, per recycling setting, in the order measured. */
-  e: Array<{ setting: string; renders: number; bytes: number }>;
-  variants: Array<{ name: string; perSecond: number }>;
-  /** CPU milliseconds per PDF (a, c) or per invoice (d), by part. */
-  cpu: Record<"a" | "c" | "d", Array<{ name: string; ms: number }>>;
-  rounds: number;
-  timing: { warmupMs: number; windowMs: number };
-}
-
-const TARGETS = { ca: 0.95, da: 0.8, p99Ms: 250, memoryGrowth: 0.1 };
+import type { BenchFigures } from "./bench-figures.js";
+import { ofSustainedRate, targetChecks } from "./bench-targets.js";
+import { describeIdle } from "./machine-idle.js";
+import { CHROMIUM_AND_REST } from "./part-cpu-meters.js";
+import type { PipelineRun } from "./pipeline-round.js";
+import { markdownTable, type TableRows, textTable } from "./report-table.js";
+import { cpuSpreadByPart, ownCpuSpread, type PartRun, rateSpread, totalCpuSpread } from "./round-spreads.js";
+import { formatSpread, spreadOf } from "./spread.js";
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const rate = (perSecond: number) => `${perSecond.toFixed(1)}/s`;
 const levels = (byLevel: Map<number, number>) => [...byLevel].map(([level, r]) => `${level}: ${rate(r)}`).join(", ");
 const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
+const mailsBehind = (runs: PipelineRun[]) => spreadOf(runs.map((run) => run.mailsBehind));
+const change = (from: number, to: number) => `${to >= from ? "+" : ""}${((to / from - 1) * 100).toFixed(1)}%`;
+
+/** Parts as rows, runs as columns; a part a run does not have is left empty. */
+function cpuTable(columns: Array<{ title: string; runs: PartRun[] }>): TableRows {
+  const byPart = columns.map((column) => new Map(cpuSpreadByPart(column.runs).map((part) => [part.name, part.spread])));
+  const named = [...new Set(byPart.flatMap((parts) => [...parts.keys()]))].filter((name) => name !== CHROMIUM_AND_REST);
+  const cell = (spread: Parameters<typeof formatSpread>[0] | undefined) => (spread ? formatSpread(spread, 1) : "");
+  return [
+    ["part", ...columns.map((column) => column.title)],
+    ...named.map((name) => [name, ...byPart.map((parts) => cell(parts.get(name)))]),
+    ["our own processes (all the above)", ...columns.map((column) => cell(ownCpuSpread(column.runs, CHROMIUM_AND_REST)))],
+    [CHROMIUM_AND_REST, ...byPart.map((parts) => cell(parts.get(CHROMIUM_AND_REST)))],
+    ["total", ...columns.map((column) => cell(totalCpuSpread(column.runs)))],
+  ];
+}
 
 /** The run's figures as the terminal lines and as bench/RESULTS.md. */
 export function benchReport(f: BenchFigures, args: string[]): { text: string; markdown: string } {
-  const ca = f.c.perSecond / f.a.perSecond;
-  const da = f.d.perSecond / f.a.perSecond;
-  const ab = f.a.perSecond / f.b.perSecond;
-  const settings = [...new Set(f.e.map((m) => m.setting))];
-  const growthOf = (setting: string) => {
-    const runs = f.e.filter((m) => m.setting === setting);
-    return { first: runs[0]!, last: runs.at(-1)!, growth: runs.at(-1)!.bytes / runs[0]!.bytes - 1 };
-  };
-  const rows: Array<[string, string]> = [
-    ["(a) bare Playwright loop, headless shell, JS off", `${rate(f.a.perSecond)} at ${f.a.level} pages (${levels(f.a.byLevel)})`],
+  const s = f.settings;
+  const [a, c, d, scaled] = [rateSpread(f.rounds.a), rateSpread(f.rounds.c), rateSpread(f.rounds.d), rateSpread(f.scaleOut.runs)];
+  const scaledName = `${f.scaleOut.renderers} renderers (${f.scaleOut.pagesPerRenderer} pages each), ${f.scaleOut.invoiceWorkers} invoice workers`;
+  const figures: TableRows = [
+    ["", ""],
+    ["(a) bare Playwright loop, headless shell, JS off", `${formatSpread(a, 1, "/s")} at ${f.sweep.aLevel} pages`],
+    ["(a) sweep, median by pages", levels(f.sweep.a)],
     ["(b) a browser launched per PDF", `${rate(f.b.perSecond)} (median ${f.b.medianMs.toFixed(0)} ms a PDF)`],
-    ["(c) RenderService over gRPC", `${rate(f.c.perSecond)} at ${f.c.level} at once (${levels(f.c.byLevel)})`],
+    ["(c) RenderService over gRPC", `${formatSpread(c, 1, "/s")} at ${f.sweep.cLevel} at once`],
+    ["(c) sweep, median by calls at once", levels(f.sweep.c)],
     [
-      "(d) pipeline, CompletePayment to READY",
-      `${rate(f.d.perSecond)} sustained for ${f.d.seconds} s (${f.d.inFlight} payments in flight)`,
+      "(d) pipeline, CompletePayment to READY, one of each service",
+      `${formatSpread(d, 1, "/s")} closed loop, ${f.pipeline.inFlight} payments in flight, ${f.pipeline.pages} pages`,
     ],
-    [
-      `(d) latency at half that rate (${rate(f.d.halfRate)}, ${f.d.halfRateSeconds} s)`,
-      `p50 ${f.d.p50.toFixed(0)} ms, p99 ${f.d.p99.toFixed(0)} ms (${f.d.samples} payments)`,
-    ],
-    ...f.e.map((m): [string, string] => [`(e) renderer memory after ${m.renders} renders, ${m.setting}`, mib(m.bytes)]),
+    ...f.latency.map((l) => [
+      `(d) latency at ${ofSustainedRate(l.share)} (${rate(l.perSecond)}, ${l.seconds} s)`,
+      `p50 ${l.p50.toFixed(0)} ms, p99 ${l.p99.toFixed(0)} ms (${l.samples} payments)`,
+    ]),
+    ["(d) mails the notifier owed when a window closed", formatSpread(mailsBehind(f.rounds.d), 0)],
+    [`(d) scaled out: ${scaledName}`, `${formatSpread(scaled, 1, "/s")} closed loop, ${f.scaleOut.inFlight} payments in flight`],
+    ...f.e.map((m) => [`(e) renderer memory after ${m.renders} renders, ${m.setting}`, mib(m.bytes)]),
   ];
-  const ratios: Array<[string, string]> = [
-    ["c/a", `${ca.toFixed(3)} (target ≥ ${TARGETS.ca}: ${verdict(ca >= TARGETS.ca)})`],
-    ["d/a", `${da.toFixed(3)} (target ≥ ${TARGETS.da}: ${verdict(da >= TARGETS.da)})`],
-    ["a/b", `${ab.toFixed(1)}`],
-    ["p99 at half rate", `${f.d.p99.toFixed(0)} ms (target ≤ ${TARGETS.p99Ms} ms: ${verdict(f.d.p99 <= TARGETS.p99Ms)})`],
-    ...settings.map((setting): [string, string] => {
-      const { first, last, growth } = growthOf(setting);
-      return [
-        `memory ${last.renders} vs ${first.renders} renders, ${setting}`,
-        `${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(1)}% (target ≤ +${TARGETS.memoryGrowth * 100}%: ${verdict(growth <= TARGETS.memoryGrowth)})`,
-      ];
-    }),
+  const targets: TableRows = [
+    ["", ""],
+    ...targetChecks(f).map((t) => [t.name, `${t.figure} (target ${t.target}: ${verdict(t.met)})`]),
+    ["a/b (a's median over b)", (a.median / f.b.perSecond).toFixed(1)],
   ];
-  const variants = f.variants.map((v): [string, string] => [
-    v.name,
-    `${rate(v.perSecond)} (${(v.perSecond / f.variants[0]!.perSecond).toFixed(2)}× bare)`,
+  const cpu = cpuTable([
+    { title: "(a) per PDF", runs: f.rounds.a },
+    { title: "(c) per PDF", runs: f.rounds.c },
+    { title: "(d) per invoice, one of each", runs: f.rounds.d },
+    { title: "(d) per invoice, scaled out", runs: f.scaleOut.runs },
   ]);
-  const cpu = (["a", "c", "d"] as const).map((part): [string, string] => {
-    const parts = f.cpu[part];
-    const total = parts.reduce((sum, p) => sum + p.ms, 0);
-    return [
-      `CPU per ${part === "d" ? "invoice" : "PDF"} (${part})`,
-      `${total.toFixed(1)} ms: ${parts.map((p) => `${p.name} ${p.ms.toFixed(1)}`).join(", ")}`,
-    ];
-  });
-  const width = Math.max(...[...rows, ...ratios, ...variants, ...cpu].map(([k]) => k.length));
-  const line = ([k, v]: [string, string]) => `${k.padEnd(width)}  ${v}\n`;
+  const [dOwn, scaledOwn] = [ownCpuSpread(f.rounds.d, CHROMIUM_AND_REST), ownCpuSpread(f.scaleOut.runs, CHROMIUM_AND_REST)];
+  const [dTotal, scaledTotal] = [totalCpuSpread(f.rounds.d), totalCpuSpread(f.scaleOut.runs)];
+  const scaleOut: TableRows = [
+    ["", "one of each", scaledName, "change of the medians"],
+    ["throughput, closed loop", formatSpread(d, 1, "/s"), formatSpread(scaled, 1, "/s"), change(d.median, scaled.median)],
+    ["payments in flight", String(f.pipeline.inFlight), String(f.scaleOut.inFlight), ""],
+    [
+      "mails the notifier owed when a window closed",
+      formatSpread(mailsBehind(f.rounds.d), 0),
+      formatSpread(mailsBehind(f.scaleOut.runs), 0),
+      "",
+    ],
+    [
+      "CPU per invoice, our own processes",
+      formatSpread(dOwn, 1, " ms"),
+      formatSpread(scaledOwn, 1, " ms"),
+      change(dOwn.median, scaledOwn.median),
+    ],
+    [
+      "CPU per invoice, total",
+      formatSpread(dTotal, 1, " ms"),
+      formatSpread(scaledTotal, 1, " ms"),
+      change(dTotal.median, scaledTotal.median),
+    ],
+  ];
+  const variants: TableRows = [
+    ["", ""],
+    ...f.variants.map((v) => [v.name, `${rate(v.perSecond)} (${(v.perSecond / f.variants[0]!.perSecond).toFixed(2)}× bare)`]),
+  ];
+  const cores = availableParallelism();
+  const spreadNote = `median (min–max) over ${s.rounds} interleaved round${s.rounds === 1 ? "" : "s"}`;
+
   const text =
-    rows.map(line).join("") +
-    `print variants at ${f.a.level} pages:\n` +
-    variants.map(line).join("") +
-    cpu.map(line).join("") +
-    ratios.map(line).join("");
+    `${describeIdle(f.idle)}\n\nFigures (${spreadNote})\n${textTable(figures)}` +
+    `\nRatios and targets\n${textTable(targets)}` +
+    `\nCPU ms per PDF or invoice by process (${spreadNote}; the notifier's per mail it delivered)\n${textTable(cpu)}` +
+    `\nScale-out on one machine\n${textTable(scaleOut)}` +
+    `\nPrint variants at ${f.sweep.aLevel} pages\n${textTable(variants)}`;
 
   const command = ["pnpm bench", ...args].join(" ");
-  const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), ${mib(totalmem())} RAM, Node ${process.version}`;
-  const table = (pairs: Array<[string, string]>) => ["| | |", "| --- | --- |", ...pairs.map(([k, v]) => `| ${k} | ${v} |`)].join("\n");
+  const machine = `${cores} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), ${mib(totalmem())} RAM, Node ${process.version}`;
+  const ms = (timing: { warmupMs: number; windowMs: number }) => `${timing.warmupMs} ms warm-up and a ${timing.windowMs / 1000} s window`;
   const markdown = `# Render farm benchmark
 
 Written by \`${command}\` on ${new Date().toISOString()}${f.quick ? " (a --quick smoke run: windows too short to quote)" : ""}.
 
 Machine: ${machine}. Chromium ${f.chromiumVersion} (\`${f.executablePath}\`).
+Idle check: ${describeIdle(f.idle)}.
+
 Every part prints the same document: the invoice template with the sample order (ten lines,
-two tax rates), one A4 page. (a) and (c) ran in ${f.rounds} alternating rounds per concurrency,
-${f.timing.warmupMs} ms warm-up and a ${f.timing.windowMs} ms window each; the figures are the
-medians, and "best" is the concurrency with the highest median. (d) is a closed loop for the
-sustained rate, then an open loop (payments at a fixed rate) for the latencies; a payment is
-done when its InvoiceGenerated arrives, which is published right after READY. (e) is the
-memory of the renderer's process tree (Node, Chromium and its helpers), the sum of their
-proportional set sizes, once as deployed (the browser recycled every 2,000 renders) and once
-with recycling switched off.
+two tax rates), one A4 page. A sweep of 1 to ${Math.max(...s.levels)} pages (a) and calls at once (c),
+${ms(s.sweep)} each, chose each one's best concurrency. Then (a), (c) and the pipeline (d),
+all three started throughout, ran in ${s.rounds} interleaved round${s.rounds === 1 ? "" : "s"}: (a) and (c) at their
+best, ${ms(s.partRound)}; (d) a closed loop, ${ms(s.pipelineRound)}, after
+${s.pipelineWarmupMs / 1000} s of payments once the stack was up; after each pipeline run the notifier delivered
+every READY invoice before anything else ran. A figure of the rounds is their median
+(min–max); a ratio is taken within each round first. CPU is read from /proc in each window,
+Chromium as the whole machine less our own processes. The latencies are open loops (payments
+at a fixed rate) of ${s.latencySeconds} s at shares of the median sustained rate; a payment is done when
+its InvoiceGenerated arrives, published right after READY. The other services' memory (the
+proportional set sizes of each one's process tree) is read after the warm-up and after the
+last latency run. The scaled-out stack ran once the one-of-each stack had stopped, with
+${f.scaleOut.pagesPerRenderer} pages per renderer (the bare loop's best) and ${f.scaleOut.inFlight} payments in flight (4 per page, as the
+one-of-each run). (e) is the renderer's process tree after so many renders, as deployed and
+with browser recycling off.
 
 ## Figures
 
-${table(rows)}
+${markdownTable(figures)}
 
 ## Ratios and targets
 
-${table(ratios)}
+${markdownTable(targets)}
 
-## Where the CPU goes
+## Where the CPU goes (ms per PDF or invoice, ${spreadNote})
 
-${table(cpu)}
+${markdownTable(cpu)}
 
-On ${availableParallelism()} cores a part's rate is bounded by ${availableParallelism()} × 1000 ms over its CPU milliseconds per unit.
+The notifier's figure is per mail it delivered in the window: fewer than the invoices READY in it when it falls behind.
+On ${cores} cores a part's rate is bounded by ${cores} × 1000 ms over its CPU milliseconds per unit.
 
-## Print variants (bare loop at ${f.a.level} pages)
+## Scale-out on one machine
 
-${table(variants)}
+${markdownTable(scaleOut)}
+
+## Print variants (bare loop at ${f.sweep.aLevel} pages)
+
+${markdownTable(variants)}
 
 How to read it and what changed the figures: bench/README.md.
 `;

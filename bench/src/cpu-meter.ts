@@ -20,6 +20,12 @@ export const processOnly =
   () =>
     pid === undefined ? 0 : processTreeCpuSeconds(pid).own;
 
+/** Several counters as one: the processes of a service scaled out (two renderers' Nodes). */
+export const summed =
+  (counters: readonly CpuCounter[]): CpuCounter =>
+  () =>
+    counters.reduce((sum, read) => sum + read(), 0);
+
 /** Every process on the machine: busy time from /proc/stat (user, nice, system, irq, softirq, steal). */
 export const wholeMachine: CpuCounter = () => {
   const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);

@@ -3,15 +3,16 @@ import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { InvoiceGeneratedSchema } from "@invoicing/contracts/invoicing/events/v1/events_pb";
 import { OrderService, PaymentMethod, type Order } from "@invoicing/contracts/invoicing/order/v1/order_pb";
-import { startLocalStack, type LocalStack } from "@invoicing/local-stack/local-stack";
+import { startLocalStack, type LocalStack, type LocalStackOptions } from "@invoicing/local-stack/local-stack";
 import { sampleOrder } from "@invoicing/local-stack/sample-order";
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { randomUUID } from "node:crypto";
 import { closedLoop, openLoop, type CpuWindow, type LoopResult } from "./load-loops.js";
 
 /**
- * The whole system as separate processes (nats-server, order, invoice, renderer, notifier),
- * driven through OrderService.CompletePayment. A payment counts as done when its
+ * The whole system as separate processes (nats-server, order, invoice, renderer, notifier;
+ * renderers and invoice workers scaled out by the stack's `topology`), driven through
+ * OrderService.CompletePayment. A payment counts as done when its
  * InvoiceGenerated event arrives, which the invoice service publishes right after READY.
  */
 export class PipelineUnderTest {
@@ -36,10 +37,15 @@ export class PipelineUnderTest {
     })();
   }
 
-  static async start(dataDir: string, env: Record<string, string>): Promise<PipelineUnderTest> {
-    const stack = await startLocalStack({ dataDir, env });
-    const nc = await stack.nats.connect();
-    return new PipelineUnderTest(stack, nc, nc.subscribe("invoices.generated.>"));
+  /** `stack` adds to the stack's options: a topology to scale out, Node options to profile. */
+  static async start(
+    dataDir: string,
+    env: Record<string, string>,
+    stack: Omit<LocalStackOptions, "dataDir" | "env"> = {},
+  ): Promise<PipelineUnderTest> {
+    const started = await startLocalStack({ ...stack, dataDir, env });
+    const nc = await started.nats.connect();
+    return new PipelineUnderTest(started, nc, nc.subscribe("invoices.generated.>"));
   }
 
   /** Orders to pay later: checkout happens before the payment, so it is not what is timed. */

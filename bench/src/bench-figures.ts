@@ -1,0 +1,38 @@
+import type { BenchSettings } from "./bench-settings.js";
+import type { IdleCheck } from "./machine-idle.js";
+import type { PipelineRun } from "./pipeline-round.js";
+import type { PartRun } from "./round-spreads.js";
+import type { ServiceMemory } from "./service-memory.js";
+
+/** One open loop of the pipeline: payments at a share of the median sustained rate. */
+export interface LatencyRun {
+  share: number;
+  perSecond: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  samples: number;
+}
+
+/** Everything one `pnpm bench` measured, for the report. */
+export interface BenchFigures {
+  quick: boolean;
+  settings: BenchSettings;
+  idle: IdleCheck;
+  chromiumVersion: string;
+  executablePath: string;
+  /** Median rate by concurrency in the sweep, and the best of each, at which the rounds ran. */
+  sweep: { a: Map<number, number>; c: Map<number, number>; aLevel: number; cLevel: number };
+  b: { perSecond: number; medianMs: number };
+  /** Each part's runs in round order: runs of the same index shared a round. */
+  rounds: { a: PartRun[]; c: PartRun[]; d: PipelineRun[] };
+  /** The one-of-each pipeline: pages of its renderer, payments in flight in its closed loop. */
+  pipeline: { pages: number; inFlight: number };
+  latency: LatencyRun[];
+  /** The services beside the renderer, read after the pipeline's warm-up and after its last run. */
+  serviceMemory: ServiceMemory[];
+  scaleOut: { renderers: number; invoiceWorkers: number; pagesPerRenderer: number; inFlight: number; runs: PipelineRun[] };
+  /** Renderer memory after so many renders, per recycling setting, in the order measured. */
+  e: Array<{ setting: string; renders: number; bytes: number }>;
+  variants: Array<{ name: string; perSecond: number }>;
+}
