@@ -11,7 +11,7 @@ import { PageCrashes } from "./page-crashes.js";
 import { PageLease, type LeaseEnd } from "./page-lease.js";
 import { PageProcesses } from "./page-processes.js";
 import { immediateFate, settle, type PageFate } from "./page-reuse.js";
-import { countPages, printDocument } from "./print-step.js";
+import { printDocument } from "./print-step.js";
 import { NEVER_RECYCLE, type RecyclePolicy } from "./recycle-policy.js";
 import { RenderMemory } from "./render-memory.js";
 
@@ -118,13 +118,13 @@ export class PagePool implements DocumentRenderer {
         let printed = false;
         let timedOut = false;
         try {
-          const pdf = await withDeadline(printDocument(page, html, options, this.#limits.maxPages), this.#timeoutMs, () => {
+          const { pdf, pageCount } = await withDeadline(printDocument(page, html, options, this.#limits.maxPages), this.#timeoutMs, () => {
             timedOut = true;
           });
           printed = !timedOut;
           return {
             pdf,
-            pageCount: countPages(pdf),
+            pageCount,
             renderMillis: Math.round(performance.now() - startedAt),
             queueMillis: Math.round(startedAt - queuedAt),
           };

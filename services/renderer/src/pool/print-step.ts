@@ -8,7 +8,12 @@ import { TooManyPagesError } from "../rendering/render-errors.js";
  * the limit and no more (it caps a range at the document's end), so a document that would
  * print thousands of pages costs the PDF of `maxPages + 1` and is refused.
  */
-export async function printDocument(page: Page, html: string, options: PdfOptions, maxPages: number): Promise<Buffer> {
+export async function printDocument(
+  page: Page,
+  html: string,
+  options: PdfOptions,
+  maxPages: number,
+): Promise<{ pdf: Buffer; pageCount: number }> {
   await page.setContent(withContentSecurityPolicy(html), { waitUntil: "load" });
   const pdf = await page.pdf({
     format: options.format,
@@ -18,8 +23,9 @@ export async function printDocument(page: Page, html: string, options: PdfOption
     pageRanges: `1-${maxPages + 1}`,
     ...(options.margin ? { margin: options.margin } : {}),
   });
-  if (countPages(pdf) > maxPages) throw new TooManyPagesError(maxPages);
-  return pdf;
+  const pageCount = countPages(pdf);
+  if (pageCount > maxPages) throw new TooManyPagesError(maxPages);
+  return { pdf, pageCount };
 }
 
 /** Page objects in a Chromium PDF (the page tree's leaves, not the /Pages nodes). */
