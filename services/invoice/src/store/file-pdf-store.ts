@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
-import { mkdir, open, rename, stat, writeFile } from "node:fs/promises";
+import { open, rename, stat, writeFile } from "node:fs/promises";
+import { writeIntoFolder } from "@invoicing/service-kit/storage";
 import { join } from "node:path";
 import type { PdfStore } from "../issuing/pdf-store.js";
 
@@ -12,10 +13,9 @@ export class FilePdfStore implements PdfStore {
   constructor(private readonly dir: string) {}
 
   async put(invoiceId: string, pdf: Uint8Array): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
     const target = this.#path(invoiceId);
     const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(temporary, pdf, { flush: true });
+    await writeIntoFolder(this.dir, () => writeFile(temporary, pdf, { flush: true }));
     await rename(temporary, target);
     const folder = await open(this.dir, "r");
     try {

@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
+import { writeIntoFolder } from "@invoicing/service-kit/storage";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
 import type { InvoiceMail, Mailer } from "../delivery/mailer.js";
@@ -16,9 +17,8 @@ export class OutboxFolderMailer implements Mailer {
 
   async send(mail: InvoiceMail): Promise<string> {
     const info = await this.#transport.sendMail(mailMessage(this.from, mail));
-    await mkdir(this.dir, { recursive: true });
     const path = join(this.dir, `${mail.invoiceNumber}.eml`);
-    await writeFile(path, info.message as Buffer);
+    await writeIntoFolder(this.dir, () => writeFile(path, info.message as Buffer));
     return path;
   }
 
