@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { AFRelationship, PDFDocument, PDFHexString, PDFName } from "@cantoo/pdf-lib";
 import { facturXXmp, type FacturXMetadata } from "./factur-x-xmp.js";
+import { useNativeDeflate } from "./native-deflate.js";
 import { addSrgbOutputIntent } from "./srgb-output-intent.js";
 
 export const FACTUR_X_FILE_NAME = "factur-x.xml";
@@ -23,6 +24,7 @@ export interface FacturXInput {
  */
 export async function facturXPdf(input: FacturXInput): Promise<Uint8Array> {
   const pdf = await PDFDocument.load(input.pdf, { updateMetadata: false });
+  useNativeDeflate(pdf);
   const meta: FacturXMetadata = { ...input.metadata, documentFileName: FACTUR_X_FILE_NAME };
 
   // A fresh Info dictionary: Chromium's has values (Creator "Chromium", Producer "Skia/PDF")
