@@ -9,6 +9,7 @@ import { BrowserGenerations } from "./browser-generations.js";
 import type { GenerationEvents } from "./generation.js";
 import { PageCrashes } from "./page-crashes.js";
 import { PageLease, type LeaseEnd } from "./page-lease.js";
+import { PagePrinter } from "./page-printer.js";
 import { PageProcesses } from "./page-processes.js";
 import { immediateFate, settle, type PageFate } from "./page-reuse.js";
 import { printDocument } from "./print-step.js";
@@ -43,6 +44,7 @@ export class PagePool implements DocumentRenderer {
   readonly #limits: RenderLimits;
   readonly #events: PoolEvents;
   readonly #crashes = new PageCrashes();
+  readonly #printers = new WeakMap<Page, PagePrinter>();
   readonly #lease: PageLease<Page>;
   readonly #generations: BrowserGenerations;
   readonly #memory: RenderMemory;
@@ -76,6 +78,7 @@ export class PagePool implements DocumentRenderer {
       openPage: async (context, browserPid) => {
         const page = await processes.open(context, browserPid);
         this.#crashes.track(page);
+        this.#printers.set(page, await PagePrinter.open(page));
         return page;
       },
       pages: this.#lease,
@@ -118,9 +121,13 @@ export class PagePool implements DocumentRenderer {
         let printed = false;
         let timedOut = false;
         try {
-          const { pdf, pageCount } = await withDeadline(printDocument(page, html, options, this.#limits.maxPages), this.#timeoutMs, () => {
-            timedOut = true;
-          });
+          const { pdf, pageCount } = await withDeadline(
+            printDocument(this.#printers.get(page)!, html, options, this.#limits.maxPages),
+            this.#timeoutMs,
+            () => {
+              timedOut = true;
+            },
+          );
           printed = !timedOut;
           return {
             pdf,
@@ -167,7 +174,7 @@ export class PagePool implements DocumentRenderer {
   }
 
   async #settle(page: Page, html: string): Promise<void> {
-    const fate = await settle(page, () => this.#crashes.has(page), html);
+    const fate = await settle(page, this.#printers.get(page)!, () => this.#crashes.has(page), html);
     if (fate === "reuse") return this.#lease.offer(page);
     this.#events.onPageNotReused?.(fate);
     if (fate === "reset") this.#lease.offer(page);

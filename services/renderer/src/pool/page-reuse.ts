@@ -1,4 +1,5 @@
 import type { Page } from "playwright-core";
+import type { PagePrinter } from "./page-printer.js";
 import {
   BLANK_PAGE,
   mayDeclareRefresh,
@@ -26,17 +27,17 @@ export function immediateFate(page: Page, crashed: boolean, html: string): PageF
 /** Longest a page may take to be judged and reset; past it, it is replaced. */
 const SETTLE_WITHIN_MS = 5_000;
 
-export async function settle(page: Page, crashed: () => boolean, html: string): Promise<PageFate> {
+export async function settle(page: Page, printer: PagePrinter, crashed: () => boolean, html: string): Promise<PageFate> {
   let timer: NodeJS.Timeout | undefined;
   // A renderer still busy with the document would leave the question unanswered, and the
   // page out of the pool for good.
   const late = new Promise<PageFate>((resolve) => (timer = setTimeout(() => resolve("replace"), SETTLE_WITHIN_MS)));
-  const fate = await Promise.race([judge(page, crashed, html), late]);
+  const fate = await Promise.race([judge(page, printer, crashed, html), late]);
   clearTimeout(timer);
   return fate;
 }
 
-async function judge(page: Page, crashed: () => boolean, html: string): Promise<PageFate> {
+async function judge(page: Page, printer: PagePrinter, crashed: () => boolean, html: string): Promise<PageFate> {
   try {
     const state = observe(page, crashed());
     if (state.closed || state.crashed) return "replace";
@@ -46,7 +47,11 @@ async function judge(page: Page, crashed: () => boolean, html: string): Promise<
     if (pageIsReusable(state)) return "reuse";
     // A new document in the same page drops the old one with its scheduled refresh and its
     // frames; a browser-initiated navigation also overrides one the document had started.
+    // The reset's load is taken by the printer too, or it would be taken for the next document's.
+    const resetLoaded = printer.nextLoad();
+    resetLoaded.catch(() => undefined);
     await page.goto(BLANK_PAGE, { timeout: SETTLE_WITHIN_MS });
+    await resetLoaded;
     return pageIsReset(observe(page, crashed())) ? "reset" : "replace";
   } catch {
     return "replace";

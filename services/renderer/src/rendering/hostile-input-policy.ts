@@ -3,11 +3,11 @@ import type { Browser, BrowserContext, BrowserContextOptions } from "playwright-
 // Every document the renderer is given is treated as hostile: anyone who can reach
 // RenderService chooses it. What a document may do, in one place:
 //
-// - No script: the context runs with JavaScript off (Playwright's own utility world, which
-//   writes the document and reads the page, still works).
+// - No script: the context runs with JavaScript off (the document is written over DevTools,
+//   page-printer.ts, and Playwright's own utility world, which reads the page, still works).
 // - No network, no file system: every request Chromium sends is aborted. data: URLs never
 //   become requests (Chromium decodes them itself), so they are the only resources that load.
-// - No navigation: the document is written into the page (document.write, never a URL), and
+// - No navigation: the document is written into the page (Page.setDocumentContent: document.write, never a URL), and
 //   a navigation request is aborted as `aborted`, the one error for which Chromium commits no
 //   error page, so the page keeps its document. (Aborted with any other error, a meta refresh
 //   left the page on chrome-error://, where the next render failed and a data: iframe written
