@@ -52,6 +52,21 @@ describe("PagePool with real Chromium", { timeout: 120_000 }, () => {
     await pool.close();
   });
 
+  it("prints on the paper asked, landscape, with margins in every unit the API accepts", async () => {
+    const pool = new PagePool({ launch: () => launchChromium(executablePath), size: 1, queueLimit: 10, timeoutMs: 15_000 });
+    pools.push(pool);
+    await pool.start();
+    // No @page size in this document, so the paper asked is the paper printed.
+    const margin = { top: "36pt", right: "1cm", bottom: "0.5in", left: "40px" };
+    const { pdf, pageCount } = await pool.render(html(7), { format: "Letter", landscape: true, margin });
+    assert.equal(pageCount, 1);
+    assert.match(pdf.toString("latin1"), /\/MediaBox\s*\[0 0 792 612\]/, "Letter in landscape is 792 × 612 points");
+    assert.match(pdfText(pdf), /Invoice 7\b/);
+    const a4 = await pool.render(html(8), A4);
+    assert.match(a4.pdf.toString("latin1"), /\/MediaBox\s*\[0 0 595(\.\d+)? 842(\.\d+)?\]/, "A4 is 595 × 842 points");
+    await pool.close();
+  });
+
   it("recycles past the memory bound", async () => {
     const recycled: string[] = [];
     const pool = new PagePool({
