@@ -1,5 +1,7 @@
 import { launchChromium } from "@invoicing/renderer/browser-launcher";
 import { refuseRequest } from "@invoicing/renderer/hostile-input-policy";
+import { PagePrinter } from "@invoicing/renderer/page-printer";
+import { printParameters } from "@invoicing/renderer/print-parameters";
 import { chromium, type Browser } from "playwright-core";
 import { closedLoop, type CpuWindow, type LoopResult } from "./load-loops.js";
 
@@ -10,6 +12,8 @@ export interface PrintVariant {
   waitUntil: "load" | "domcontentloaded";
   /** Every request routed and aborted, as the renderer does to keep documents offline. */
   abortRequests: boolean;
+  /** Written and printed over a DevTools session of the page's own, as the renderer does (page-printer.ts). */
+  devTools?: boolean;
 }
 
 export const BARE: PrintVariant = {
@@ -24,6 +28,7 @@ export const VARIANTS: PrintVariant[] = [
   { ...BARE, name: "JS off, wait for DOMContentLoaded", waitUntil: "domcontentloaded" },
   { ...BARE, name: "JS off, requests routed and aborted (as the renderer)", abortRequests: true },
   { ...BARE, name: "JS on", javaScriptEnabled: true },
+  { ...BARE, name: "JS off, printed over DevTools (as the renderer)", devTools: true },
 ];
 
 const pdfOptions = { format: "A4", printBackground: true, preferCSSPageSize: true } as const;
@@ -52,13 +57,16 @@ export class BarePlaywright {
       // The renderer's own request rule, so this variant costs what the renderer's routing costs.
       if (variant.abortRequests) await context.route("**/*", refuseRequest);
       const pages = await Promise.all(Array.from({ length: concurrency }, () => context.newPage()));
+      const printers = variant.devTools ? await Promise.all(pages.map((page) => PagePrinter.open(page))) : [];
+      const parameters = printParameters({ format: "A4", landscape: false }, 100);
       return await closedLoop(
         concurrency,
         timing,
         async (worker) => {
+          if (variant.devTools) return printers[worker]!.print(html, parameters);
           const page = pages[worker]!;
           await page.setContent(html, { waitUntil: variant.waitUntil });
-          await page.pdf(pdfOptions);
+          return page.pdf(pdfOptions);
         },
         window,
       );

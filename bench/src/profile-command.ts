@@ -18,6 +18,10 @@ const { values } = parseArgs({
     "in-flight": { type: "string", default: "8" },
     pages: { type: "string", default: "2" },
     top: { type: "string", default: "12" },
+    // Extra options for every service's Node, to try one (say --max-semi-space-size=16).
+    "node-args": { type: "string", default: "" },
+    // CPU from /proc only: no sampling profiler in the services, whose own cost it adds.
+    "no-profile": { type: "boolean", default: false },
     out: { type: "string" },
   },
 });
@@ -34,7 +38,12 @@ log(`profiles and stores in ${workDir}`);
 const pipeline = await PipelineUnderTest.start(
   join(workDir, "pipeline"),
   { RENDER_PAGES: values.pages! },
-  { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-interval=1000"] },
+  {
+    nodeArgs: [
+      ...(values["no-profile"] ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-interval=1000"]),
+      ...values["node-args"]!.split(" ").filter(Boolean),
+    ],
+  },
 );
 const pids = new Map([...pipeline.stack.processes].map(([name, service]) => [service.process.pid!, name]));
 await pipeline.createOrders(Math.ceil(60 * (seconds + 10)));
