@@ -22,7 +22,8 @@ import { rendererMemoryRuns } from "./renderer-memory-bench.js";
 import { rateSpread } from "./round-spreads.js";
 import { scaleOutRuns } from "./scale-out-bench.js";
 import { sampleInvoiceHtml } from "./sample-invoice-html.js";
-import { readServiceMemory, serviceMemoryOver } from "./service-memory.js";
+import { ServiceMemorySampler } from "./service-memory-sampler.js";
+import { serviceMemoryPhase } from "./service-memory-trend.js";
 
 // `pnpm bench`: every figure of issues 4 and 16 in one run on this machine, printed and
 // written to bench/RESULTS.md. bench/README.md says how it measures and why.
@@ -86,7 +87,8 @@ const memoryPids = {
   notifier: notifier.process.pid,
   "nats-server": pipeline.stack.nats.process.pid,
 };
-const memoryAtStart = readServiceMemory(memoryPids);
+// From here until the pipeline stops: a heap's first seconds of work (JIT, pools) are no leak.
+const memorySampler = await ServiceMemorySampler.start(memoryPids, () => pipeline.paid);
 const rounds = await interleavedRounds(
   settings.rounds,
   {
@@ -104,7 +106,7 @@ for (const { share } of LATENCY_TARGETS) {
     `latency at ${share} × ${sustained.toFixed(1)}/s: p50 ${latency.at(-1)!.p50.toFixed(0)} ms, p99 ${latency.at(-1)!.p99.toFixed(0)} ms`,
   );
 }
-const serviceMemory = serviceMemoryOver(memoryAtStart, readServiceMemory(memoryPids));
+const serviceMemory = serviceMemoryPhase(await memorySampler.stop());
 backlog.close();
 await pipeline.stop();
 

@@ -2,7 +2,7 @@ import type { BenchSettings } from "./bench-settings.js";
 import type { IdleCheck } from "./machine-idle.js";
 import type { PipelineRun } from "./pipeline-round.js";
 import type { PartRun } from "./round-spreads.js";
-import type { ServiceMemory } from "./service-memory.js";
+import type { ServiceMemoryPhase } from "./service-memory-trend.js";
 
 /** One open loop of the pipeline: payments at a share of the median sustained rate. */
 export interface LatencyRun {
@@ -29,8 +29,8 @@ export interface BenchFigures {
   /** The one-of-each pipeline: pages of its renderer, payments in flight in its closed loop. */
   pipeline: { pages: number; inFlight: number };
   latency: LatencyRun[];
-  /** The services beside the renderer, read after the pipeline's warm-up and after its last run. */
-  serviceMemory: ServiceMemory[];
+  /** The services beside the renderer, sampled from after the pipeline's warm-up until it stopped. */
+  serviceMemory: ServiceMemoryPhase;
   scaleOut: { renderers: number; invoiceWorkers: number; pagesPerRenderer: number; inFlight: number; runs: PipelineRun[] };
   /** Renderer memory after so many renders, per recycling setting, in the order measured. */
   e: Array<{ setting: string; renders: number; bytes: number }>;

@@ -55,10 +55,16 @@ function figures(overrides: Partial<BenchFigures> = {}): BenchFigures {
       { share: 0.5, perSecond: 16, seconds: 30, p50: 54, p99: 96, samples: 480 },
       { share: 0.8, perSecond: 25.6, seconds: 30, p50: 80, p99: 400, samples: 768 },
     ],
-    serviceMemory: [
-      { name: "order", startBytes: 100 * MiB, endBytes: 104 * MiB },
-      { name: "nats-server", startBytes: 40 * MiB, endBytes: 60 * MiB },
-    ],
+    serviceMemory: {
+      samples: 200,
+      seconds: 199,
+      invoices: 5_000,
+      invoicesBetweenQuarters: 4_000,
+      services: [
+        { name: "order", firstQuarterBytes: 100 * MiB, lastQuarterBytes: 104 * MiB, maxBytes: 130 * MiB },
+        { name: "nats-server", firstQuarterBytes: 40 * MiB, lastQuarterBytes: 60 * MiB, maxBytes: 61 * MiB },
+      ],
+    },
     scaleOut: {
       renderers: 2,
       invoiceWorkers: 2,
@@ -97,9 +103,25 @@ describe("benchmark report", () => {
       assert.match(output, /d\/a, median of per-round ratios\s*\|?\s*0\.400 \(0\.349–0\.400\) \(target ≥ 0\.8: MISSED\)/);
       assert.match(output, /half the sustained rate\s*\|?\s*96 ms \(target ≤ 100 ms: met\)/);
       assert.match(output, /80% of the sustained rate\s*\|?\s*400 ms \(target ≤ 250 ms: MISSED\)/);
-      assert.match(output, /order memory over the pipeline run\s*\|?\s*100 MiB → 104 MiB, \+4\.0% \(target ≤ \+10%: met\)/);
-      assert.match(output, /nats-server memory over the pipeline run\s*\|?\s*40 MiB → 60 MiB, \+50\.0% \(target ≤ \+10%: MISSED\)/);
+      assert.match(
+        output,
+        /order memory, last vs first quarter of the pipeline phase\s*\|?\s*100 MiB → 104 MiB \(medians\), \+4\.0% \(target ≤ \+10%: met\)/,
+      );
+      assert.match(
+        output,
+        /nats-server memory, last vs first quarter of the pipeline phase\s*\|?\s*40 MiB → 60 MiB \(medians\), \+50\.0% \(target ≤ \+10%: MISSED\)/,
+      );
       assert.match(output, /renderer memory 5000 vs 500 renders, as deployed\s*\|?\s*\+3\.1% \(target ≤ \+10%: met\)/);
+    }
+  });
+
+  it("prints each service's memory over the pipeline phase, with its max and its change per 1,000 invoices", () => {
+    // order: 4 MiB over the 4,000 invoices between the quarters' middles.
+    assert.match(markdown, /\| order \| 100 MiB \| 104 MiB \| \+4\.0% \| 130 MiB \| \+1\.00 MiB \|/);
+    assert.match(text, /nats-server\s+40 MiB\s+60 MiB\s+\+50\.0%\s+61 MiB\s+\+5\.00 MiB/);
+    for (const output of [text, markdown]) {
+      assert.match(output, /200 readings over 199 s, 5000 invoices issued/);
+      assert.match(output, /nats-server: JetStream keeps every stream's messages for the run, so its memory grows with what it stores/);
     }
   });
 

@@ -6,6 +6,7 @@ import { CHROMIUM_AND_REST } from "./part-cpu-meters.js";
 import type { PipelineRun } from "./pipeline-round.js";
 import { markdownTable, type TableRows, textTable } from "./report-table.js";
 import { cpuSpreadByPart, ownCpuSpread, type PartRun, rateSpread, totalCpuSpread } from "./round-spreads.js";
+import { mibPerThousandInvoices, type ServiceMemoryPhase, trendChange } from "./service-memory-trend.js";
 import { formatSpread, spreadOf } from "./spread.js";
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -14,6 +15,39 @@ const levels = (byLevel: Map<number, number>) => [...byLevel].map(([level, r]) =
 const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
 const mailsBehind = (runs: PipelineRun[]) => spreadOf(runs.map((run) => run.mailsBehind));
 const change = (from: number, to: number) => `${to >= from ? "+" : ""}${((to / from - 1) * 100).toFixed(1)}%`;
+const signed = (value: number, digits: number) => `${value >= 0 ? "+" : ""}${value.toFixed(digits)}`;
+
+/** What a service's memory figure holds besides a leak, printed under the memory table. */
+const MEMORY_NOTES: Record<string, string> = {
+  "nats-server":
+    "JetStream keeps every stream's messages for the run, so its memory grows with what it stores; read its change as that before reading it as a leak.",
+};
+
+function serviceMemoryTable(phase: ServiceMemoryPhase): TableRows {
+  return [
+    ["", "first quarter, median", "last quarter, median", "change", "max", "change per 1,000 invoices"],
+    ...phase.services.map((trend) => {
+      const perThousand = mibPerThousandInvoices(trend, phase.invoicesBetweenQuarters);
+      return [
+        trend.name,
+        mib(trend.firstQuarterBytes),
+        mib(trend.lastQuarterBytes),
+        `${signed(trendChange(trend) * 100, 1)}%`,
+        mib(trend.maxBytes),
+        perThousand === undefined ? "" : `${signed(perThousand, 2)} MiB`,
+      ];
+    }),
+  ];
+}
+
+function serviceMemoryNotes(phase: ServiceMemoryPhase): string {
+  const notes = phase.services.filter((trend) => MEMORY_NOTES[trend.name]).map((trend) => `${trend.name}: ${MEMORY_NOTES[trend.name]}`);
+  return [
+    `${phase.samples} readings over ${phase.seconds.toFixed(0)} s, ${phase.invoices} invoices issued; ` +
+      `a change per 1,000 invoices is over the ${phase.invoicesBetweenQuarters} issued between the quarters' middles.`,
+    ...notes,
+  ].join("\n");
+}
 
 /** Parts as rows, runs as columns; a part a run does not have is left empty. */
 function cpuTable(columns: Array<{ title: string; runs: PartRun[] }>): TableRows {
@@ -93,12 +127,15 @@ export function benchReport(f: BenchFigures, args: string[]): { text: string; ma
     ["", ""],
     ...f.variants.map((v) => [v.name, `${rate(v.perSecond)} (${(v.perSecond / f.variants[0]!.perSecond).toFixed(2)}× bare)`]),
   ];
+  const memory = serviceMemoryTable(f.serviceMemory);
+  const memoryNotes = serviceMemoryNotes(f.serviceMemory);
   const cores = availableParallelism();
   const spreadNote = `median (min–max) over ${s.rounds} interleaved round${s.rounds === 1 ? "" : "s"}`;
 
   const text =
     `${describeIdle(f.idle)}\n\nFigures (${spreadNote})\n${textTable(figures)}` +
     `\nRatios and targets\n${textTable(targets)}` +
+    `\nMemory of the other services over the pipeline phase (each process tree's PSS, read every second)\n${textTable(memory)}${memoryNotes}\n` +
     `\nCPU ms per PDF or invoice by process (${spreadNote}; the notifier's per mail it delivered)\n${textTable(cpu)}` +
     `\nScale-out on one machine\n${textTable(scaleOut)}` +
     `\nPrint variants at ${f.sweep.aLevel} pages\n${textTable(variants)}`;
@@ -124,8 +161,9 @@ every READY invoice before anything else ran. A figure of the rounds is their me
 Chromium as the whole machine less our own processes. The latencies are open loops (payments
 at a fixed rate) of ${s.latencySeconds} s at shares of the median sustained rate; a payment is done when
 its InvoiceGenerated arrives, published right after READY. The other services' memory (the
-proportional set sizes of each one's process tree) is read after the warm-up and after the
-last latency run. The scaled-out stack ran once the one-of-each stack had stopped, with
+proportional set sizes of each one's process tree) is read every second from after the warm-up
+until the pipeline stopped, and judged on the median of the last quarter of those readings
+against the first's. The scaled-out stack ran once the one-of-each stack had stopped, with
 ${f.scaleOut.pagesPerRenderer} pages per renderer (the bare loop's best) and ${f.scaleOut.inFlight} payments in flight (4 per page, as the
 one-of-each run). (e) is the renderer's process tree after so many renders, as deployed and
 with browser recycling off.
@@ -137,6 +175,12 @@ ${markdownTable(figures)}
 ## Ratios and targets
 
 ${markdownTable(targets)}
+
+## Memory of the other services over the pipeline phase
+
+${markdownTable(memory)}
+
+${memoryNotes.split("\n").join("\n\n")}
 
 ## Where the CPU goes (ms per PDF or invoice, ${spreadNote})
 
