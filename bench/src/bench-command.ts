@@ -22,6 +22,7 @@ import { rendererMemoryRuns } from "./renderer-memory-bench.js";
 import { rateSpread } from "./round-spreads.js";
 import { scaleOutRuns } from "./scale-out-bench.js";
 import { sampleInvoiceHtml } from "./sample-invoice-html.js";
+import { formatSpread } from "./spread.js";
 import { ServiceMemorySampler } from "./service-memory-sampler.js";
 import { serviceMemoryPhase } from "./service-memory-trend.js";
 
@@ -101,9 +102,9 @@ const rounds = await interleavedRounds(
 const sustained = rateSpread(rounds.d).median;
 const latency: LatencyRun[] = [];
 for (const { share } of LATENCY_TARGETS) {
-  latency.push(await latencyRun(pipeline, backlog, { share, sustained, seconds: settings.latencySeconds }, log));
+  latency.push(await latencyRun(pipeline, backlog, { share, sustained, seconds: settings.latencySeconds, runs: settings.rounds }, log));
   log(
-    `latency at ${share} × ${sustained.toFixed(1)}/s: p50 ${latency.at(-1)!.p50.toFixed(0)} ms, p99 ${latency.at(-1)!.p99.toFixed(0)} ms`,
+    `latency at ${share} × ${sustained.toFixed(1)}/s: p50 ${formatSpread(latency.at(-1)!.p50, 0, " ms")}, p99 ${formatSpread(latency.at(-1)!.p99, 0, " ms")}`,
   );
 }
 const serviceMemory = serviceMemoryPhase(await memorySampler.stop());

@@ -3,14 +3,18 @@ import type { IdleCheck } from "./machine-idle.js";
 import type { PipelineRun } from "./pipeline-round.js";
 import type { PartRun } from "./round-spreads.js";
 import type { ServiceMemoryPhase } from "./service-memory-trend.js";
+import type { Spread } from "./spread.js";
 
-/** One open loop of the pipeline: payments at a share of the median sustained rate. */
+/** Open loops of the pipeline at a share of the median sustained rate, `runs` of `seconds` each. */
 export interface LatencyRun {
   share: number;
   perSecond: number;
   seconds: number;
-  p50: number;
-  p99: number;
+  runs: number;
+  /** Each run's p50 and p99, as spreads over the runs. */
+  p50: Spread;
+  p99: Spread;
+  /** Payments timed in all the runs. */
   samples: number;
 }
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { BenchFigures } from "./bench-figures.js";
 import { benchReport } from "./bench-report.js";
+import { spreadOf } from "./spread.js";
 import { benchSettings } from "./bench-settings.js";
 import { idleVerdict } from "./machine-idle.js";
 import { CHROMIUM_AND_REST } from "./part-cpu-meters.js";
@@ -52,8 +53,8 @@ function figures(overrides: Partial<BenchFigures> = {}): BenchFigures {
     },
     pipeline: { pages: 2, inFlight: 8 },
     latency: [
-      { share: 0.5, perSecond: 16, seconds: 30, p50: 54, p99: 96, samples: 480 },
-      { share: 0.8, perSecond: 25.6, seconds: 30, p50: 80, p99: 400, samples: 768 },
+      { share: 0.5, perSecond: 16, seconds: 20, runs: 3, p50: spreadOf([54, 50, 60]), p99: spreadOf([96, 90, 120]), samples: 960 },
+      { share: 0.8, perSecond: 25.6, seconds: 20, runs: 3, p50: spreadOf([80, 70, 90]), p99: spreadOf([400, 200, 500]), samples: 1536 },
     ],
     serviceMemory: {
       samples: 200,
@@ -101,8 +102,9 @@ describe("benchmark report", () => {
       assert.match(output, /CPU of our own processes per invoice \(d\)\s*\|?\s*32\.0 ms \(31\.0–33\.0\) \(target ≤ 10 ms: MISSED\)/);
       // d/a per round: 32/80, 36/90, 30/86.
       assert.match(output, /d\/a, median of per-round ratios\s*\|?\s*0\.400 \(0\.349–0\.400\) \(target ≥ 0\.8: MISSED\)/);
-      assert.match(output, /half the sustained rate\s*\|?\s*96 ms \(target ≤ 100 ms: met\)/);
-      assert.match(output, /80% of the sustained rate\s*\|?\s*400 ms \(target ≤ 250 ms: MISSED\)/);
+      // A p99 is judged on its median over the runs: 96 met although one run gave 120.
+      assert.match(output, /half the sustained rate\s*\|?\s*96 ms \(90–120\) \(target ≤ 100 ms: met\)/);
+      assert.match(output, /80% of the sustained rate\s*\|?\s*400 ms \(200–500\) \(target ≤ 250 ms: MISSED\)/);
       assert.match(
         output,
         /order memory, last vs first quarter of the pipeline phase\s*\|?\s*100 MiB → 104 MiB \(medians\), \+4\.0% \(target ≤ \+10%: met\)/,

@@ -80,8 +80,8 @@ export function benchReport(f: BenchFigures, args: string[]): { text: string; ma
       `${formatSpread(d, 1, "/s")} closed loop, ${f.pipeline.inFlight} payments in flight, ${f.pipeline.pages} pages`,
     ],
     ...f.latency.map((l) => [
-      `(d) latency at ${ofSustainedRate(l.share)} (${rate(l.perSecond)}, ${l.seconds} s)`,
-      `p50 ${l.p50.toFixed(0)} ms, p99 ${l.p99.toFixed(0)} ms (${l.samples} payments)`,
+      `(d) latency at ${ofSustainedRate(l.share)} (${rate(l.perSecond)}, ${l.runs} × ${l.seconds} s)`,
+      `p50 ${formatSpread(l.p50, 0, " ms")}, p99 ${formatSpread(l.p99, 0, " ms")} (${l.samples} payments)`,
     ]),
     ["(d) mails the notifier owed when a window closed", formatSpread(mailsBehind(f.rounds.d), 0)],
     [`(d) scaled out: ${scaledName}`, `${formatSpread(scaled, 1, "/s")} closed loop, ${f.scaleOut.inFlight} payments in flight`],
@@ -159,7 +159,8 @@ ${s.pipelineWarmupMs / 1000} s of payments once the stack was up; after each pip
 every READY invoice before anything else ran. A figure of the rounds is their median
 (min–max); a ratio is taken within each round first. CPU is read from /proc in each window,
 Chromium as the whole machine less our own processes. The latencies are open loops (payments
-at a fixed rate) of ${s.latencySeconds} s at shares of the median sustained rate; a payment is done when
+at a fixed rate), ${s.rounds} of ${s.latencySeconds} s at each share of the median sustained rate, each with its own p50 and
+p99 and the mails delivered before the next; a payment is done when
 its InvoiceGenerated arrives, published right after READY. The other services' memory (the
 proportional set sizes of each one's process tree) is read every second from after the warm-up
 until the pipeline stopped, and judged on the median of the last quarter of those readings

@@ -52,7 +52,7 @@ export function benchSettings(quick: boolean, pipelineWindowSeconds?: number): B
         partRound: { warmupMs: 1_000, windowMs: 10_000 },
         pipelineRound: { warmupMs: 3_000, windowMs: pipelineWindowMs },
         pipelineWarmupMs: 10_000,
-        latencySeconds: 30,
+        latencySeconds: 20,
         idleCheckMs: 3_000,
         launchesPerPdf: 8,
         memoryAt: [500, 5_000],
