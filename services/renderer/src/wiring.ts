@@ -22,13 +22,13 @@ export interface RunningRenderer {
   stop(): Promise<void>;
 }
 
+const BROWSER_MEMORY_CHECK_EVERY = 250;
+
 /**
  * The renderer's composition root: health state, metrics, the page pool (browser, pages), then
  * the gRPC server on the configured port (0 picks one). Health comes first, so a browser that
  * dies while the pool starts is already reported NOT_SERVING when the server opens.
  */
-const BROWSER_MEMORY_CHECK_EVERY = 250;
-
 export async function startRenderer(config: RendererConfig, logger: Logger): Promise<RunningRenderer> {
   const executablePath = findChromium(config.chromiumPath);
   const health = new HealthState();

@@ -78,7 +78,13 @@ export class PagePool implements DocumentRenderer {
       openPage: async (context, browserPid) => {
         const page = await processes.open(context, browserPid);
         this.#crashes.track(page);
-        this.#printers.set(page, await PagePrinter.open(page));
+        try {
+          this.#printers.set(page, await PagePrinter.open(page));
+        } catch (error) {
+          // Not left open with its renderer process until the browser retires.
+          await page.close({ runBeforeUnload: false }).catch(() => undefined);
+          throw error;
+        }
         return page;
       },
       pages: this.#lease,

@@ -11,7 +11,7 @@ import type { PrintParameters } from "./print-parameters.js";
  * request routing, crash and close events, URL and frames, and the navigation of a reset.
  */
 export class PagePrinter {
-  #nextLoad: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  #nextLoad: { since: number; resolve: () => void; reject: (error: Error) => void } | undefined;
   #gone: Error | undefined;
 
   private constructor(
@@ -19,10 +19,15 @@ export class PagePrinter {
     private readonly frameId: string,
     page: Page,
   ) {
-    session.on("Page.loadEventFired", () => {
+    session.on("Page.loadEventFired", ({ timestamp }) => {
       const waiting = this.#nextLoad;
+      // A load that happened before the wait began is another document's: one a reset's
+      // navigation or a document's own refresh left, whose event can reach this session after
+      // the page went back to the pool. The event's time is Chromium's monotonic clock, the
+      // one process.hrtime reads on the same machine.
+      if (!waiting || timestamp < waiting.since) return;
       this.#nextLoad = undefined;
-      waiting?.resolve();
+      waiting.resolve();
     });
     // A page whose renderer died fires no load: the render fails now, not at its deadline.
     const gone = (reason: string) => () => {
@@ -42,13 +47,13 @@ export class PagePrinter {
   }
 
   /**
-   * The main frame's next load event. Asked before whatever causes it, since the event may
-   * come before the command's answer; every load of the page must be awaited through here (a
-   * reset's too), or a late one would be taken for the next document's.
+   * The main frame's first load from now on. Asked before whatever causes it, since the event
+   * may come before the command's answer.
    */
   nextLoad(): Promise<void> {
     if (this.#gone) return Promise.reject(this.#gone);
-    return new Promise((resolve, reject) => (this.#nextLoad = { resolve, reject }));
+    const since = Number(process.hrtime.bigint()) / 1e9;
+    return new Promise((resolve, reject) => (this.#nextLoad = { since, resolve, reject }));
   }
 
   async print(html: string, parameters: PrintParameters): Promise<Buffer> {

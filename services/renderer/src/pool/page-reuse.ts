@@ -47,7 +47,7 @@ async function judge(page: Page, printer: PagePrinter, crashed: () => boolean, h
     if (pageIsReusable(state)) return "reuse";
     // A new document in the same page drops the old one with its scheduled refresh and its
     // frames; a browser-initiated navigation also overrides one the document had started.
-    // The reset's load is taken by the printer too, or it would be taken for the next document's.
+    // Its load awaited as the printer sees it, so the page is back to a document at rest.
     const resetLoaded = printer.nextLoad();
     resetLoaded.catch(() => undefined);
     await page.goto(BLANK_PAGE, { timeout: SETTLE_WITHIN_MS });
