@@ -3,7 +3,7 @@ import { type FieldProblem, fieldPath, textProblem } from "./field-problem.js";
 import { E_INVOICE_COUNTRIES } from "./e-invoice-code-lists.js";
 import { ID } from "./id-rules.js";
 
-const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const EMAIL = /^[^\s@<>\p{Cc}]+@[^\s@<>\p{Cc}]+\.[^\s@<>\p{Cc}]+$/u;
 const COUNTRY = /^[A-Z]{2}$/;
 const VAT_ID = /^[A-Z]{2}[A-Z0-9+*.]{2,13}$/;
 

@@ -213,11 +213,12 @@ function headerTradeSettlement(xml: IndentedXml, invoice: Model): void {
   }
   monetarySummation(xml, invoice);
   // BT-25: e-invoice-eu loses it (cii-preceding-invoice.ts), so it is written here where that
-  // workaround put it, escaped as that workaround escapes it (every &, unlike the library).
+  // workaround put it, escaped as that workaround escapes it (every &, unlike the library), and
+  // a carriage return kept as a reference, as in every other text.
   // BT-26, its date, is not in the records (PRECEDING_INVOICE_DATE_UNKNOWN).
   for (const reference of invoice["cac:BillingReference"] ?? []) {
     xml.start("ram:InvoiceReferencedDocument");
-    xml.markup("ram:IssuerAssignedID", escapeXml(reference["cac:InvoiceDocumentReference"]["cbc:ID"])).end();
+    xml.markup("ram:IssuerAssignedID", escapeXml(reference["cac:InvoiceDocumentReference"]["cbc:ID"]).replace(/\r/g, "&#13;")).end();
   }
   xml.end();
 }
