@@ -67,8 +67,8 @@ export function readyDocuments(deps: ReadyDocumentDeps) {
     },
 
     /**
-     * XRechnung written now from the stored record and the seller recorded on it, by the code
-     * that wrote the CII inside the PDF. A document numbered before sellers were recorded is
+     * XRechnung written now from the stored record and the seller recorded on it, from the model
+     * the CII inside the PDF was written from. A document numbered before sellers were recorded is
      * refused: its seller is the configuration of its day, which is no longer known.
      */
     async xrechnungFile(invoice: Invoice, format: DocumentFormat): Promise<EInvoiceFile> {

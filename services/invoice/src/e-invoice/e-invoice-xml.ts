@@ -7,7 +7,9 @@ import { withXRechnungRequirements } from "./xrechnung-requirements.js";
 
 /**
  * The XML syntaxes produced from one model, so the Factur-X attachment and the XRechnung
- * files of a document can never disagree. Names are e-invoice-eu's format identifiers.
+ * files of a document state the same terms. One difference remains in how text is written:
+ * the library's XRechnung decodes character references in a text (xml-text.ts), the CII
+ * writer does not. Names are e-invoice-eu's format identifiers.
  */
 export const E_INVOICE_FORMATS = {
   /** CII at the EN 16931 profile (guideline urn:cen.eu:en16931:2017): the Factur-X attachment. */
