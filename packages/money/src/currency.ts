@@ -12,7 +12,7 @@ export function isCurrencyCode(code: string): boolean {
 export function minorUnitDigits(currency: string): number {
   let digits = digitsByCurrency.get(currency);
   if (digits === undefined) {
-    digits = numberFormat("en", `currency ${currency}`, { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digits = numberFormat("en", `currency default ${currency}`, { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
     // Bounded as the formatters are: codes arrive with requests.
     if (digitsByCurrency.size < 512) digitsByCurrency.set(currency, digits);
   }
@@ -32,7 +32,7 @@ export function formatMoney(minor: bigint, currency: string, locale: string): st
   const whole = magnitude.slice(0, magnitude.length - digits);
   const fraction = digits > 0 ? `.${magnitude.slice(magnitude.length - digits)}` : "";
   const decimal = `${negative ? "-" : ""}${whole}${fraction}`;
-  const formatter = numberFormat(locale, `currency ${currency}`, {
+  const formatter = numberFormat(locale, `currency ${currency} ${digits} digits`, {
     style: "currency",
     currency,
     minimumFractionDigits: digits,
