@@ -12,7 +12,8 @@ export function isCurrencyCode(code: string): boolean {
 export function minorUnitDigits(currency: string): number {
   let digits = digitsByCurrency.get(currency);
   if (digits === undefined) {
-    digits = numberFormat("en", `currency default ${currency}`, { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digits =
+      numberFormat("en", `currency default ${currency}`, { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
     // Bounded as the formatters are: codes arrive with requests.
     if (digitsByCurrency.size < 512) digitsByCurrency.set(currency, digits);
   }
