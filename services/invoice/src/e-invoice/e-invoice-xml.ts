@@ -86,7 +86,8 @@ export async function libraryEInvoiceXml(model: EInvoiceModel, format: EInvoiceF
 
 export async function eInvoiceXml(model: EInvoiceModel, format: EInvoiceFormat, lang: string): Promise<string> {
   // The Factur-X CII is written for every document issued, and the library's generate was the
-  // largest CPU cost of issuing one: our writer gives the same bytes without its DOM.
+  // largest CPU cost of issuing one: our writer gives its bytes without its DOM, but for text
+  // holding character references, which it writes as given (xml-text.ts).
   if (format === E_INVOICE_FORMATS.facturXCii) return ciiXml(preparedModel(model, format));
   return libraryEInvoiceXml(model, format, lang);
 }
